@@ -1,0 +1,59 @@
+# yichun — 两条命令完成全部准备：make briefing、make test（详见 README.md）
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system briefing test lint pytest nbval lab ingest assess project bench strip clean
+
+help: ## 列出所有目标
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+system: ## 安装 Debian 的 chromium 与 fonts-noto-cjk（导出图片需要；以 root 运行时自动安装）
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "正在安装系统软件包：$(SYSTEM_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+		echo "提示：未找到 chromium 或 Noto CJK 字体。请以管理员身份运行：apt-get install $(SYSTEM_PACKAGES)"; \
+		echo "      在此之前图表的 PNG/SVG 导出会被跳过（HTML 与 Excel 照常生成）。"; \
+	fi
+
+setup: $(STAMP) system ## 创建 .venv 并安装本包及开发依赖、系统软件包
+
+briefing: setup ## 导入样例数据、评估并生成简报到 reports/
+	$(BIN)/yichun ingest
+	$(BIN)/yichun brief
+
+test: setup lint pytest ## ruff + pytest（含 nbval 执行全部笔记本）
+
+lint:
+	$(BIN)/ruff check yichun tests benchmarks notebooks
+
+pytest:
+	$(BIN)/python -m pytest -q --nbval-lax tests notebooks
+
+lab: setup ## 在 notebooks/ 打开 JupyterLab
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+ingest: setup ## 读取 data/raw 下全部工作簿，写入 data/processed
+	$(BIN)/yichun ingest
+
+bench: setup ## 运行性能基准脚本（打印数字，不是测试）
+	$(BIN)/python benchmarks/bench.py
+
+strip: setup ## 清除笔记本输出（保留带 keep_output 的单元格）
+	$(BIN)/nbstripout --keep-count notebooks/*.ipynb
+
+clean: ## 删除 .venv、data/processed 与 reports
+	rm -rf $(VENV) reports data/processed/*.parquet data/processed/manifest.json

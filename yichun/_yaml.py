@@ -1,0 +1,21 @@
+"""Reading the package's YAML data files (cached: they never change during a run)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from yichun.paths import package_data
+
+
+@cache
+def package_yaml(name: str):
+    """Parse a YAML file shipped in yichun/data (cached)."""
+    return read_yaml(package_data(name))
+
+
+def read_yaml(path: Path):
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)

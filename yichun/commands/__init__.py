@@ -1,0 +1,1 @@
+"""Subcommands of the `yichun` CLI, one module each (see yichun.cli)."""

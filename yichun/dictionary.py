@@ -1,0 +1,78 @@
+"""The intake workbook's data dictionary (yichun/data/dictionary.yaml) as Python objects.
+
+One source for sheet names, headers, field names, types, units and synonyms: the reader,
+the validation schemas, the template and the sample generator all take them from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from yichun._yaml import package_yaml
+
+
+@dataclass(frozen=True)
+class Field:
+    field: str
+    header: str
+    type: str  # text | int | float | enum | bool | year | date
+    required: bool = False
+    unit: str = ""
+    values: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    help: str = ""
+    group: str = ""  # upper header of a two-row header (e.g. 在校生数)
+    sub: str = ""  # lower header under `group` (e.g. 小学)
+    money: bool = False  # 万元 by default; a header saying (元) means yuan
+
+    @property
+    def header_with_unit(self) -> str:
+        return f"{self.header}({self.unit})" if self.unit else self.header
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str  # info, schools, kindergartens, county_inputs, population, plans
+    name: str
+    layout: str  # table | key_value
+    fields: tuple[Field, ...]
+    synonyms: tuple[str, ...] = ()
+    key_fields: tuple[str, ...] = ()
+    optional: bool = False
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.field == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.field for f in self.fields]
+
+
+@cache
+def dictionary() -> dict:
+    return package_yaml("dictionary.yaml")
+
+
+@cache
+def sheets() -> dict[str, Sheet]:
+    out = {}
+    for key, raw in dictionary()["sheets"].items():
+        fields = tuple(
+            Field(
+                field=f["field"], header=f["header"], type=f["type"], required=bool(f.get("required", False)),
+                unit=f.get("unit", ""), values=tuple(f.get("values", ())), synonyms=tuple(f.get("synonyms", ())),
+                help=f.get("help", ""), group=f.get("group", ""), sub=f.get("sub", ""), money=bool(f.get("money", False)),
+            )
+            for f in raw["fields"]
+        )
+        out[key] = Sheet(key, raw["name"], raw.get("layout", "table"), fields, tuple(raw.get("synonyms", ())),
+                         tuple(raw.get("key", ())), bool(raw.get("optional", False)))
+    return out
+
+
+def sheet(key: str) -> Sheet:
+    return sheets()[key]
