@@ -63,3 +63,17 @@ class Inputs:
             population=pick(self.population, by_year=False),
             plans=pick(self.plans, by_year=False),
         )
+
+
+def births(inputs: Inputs) -> pd.DataFrame:
+    """Births per county and calendar year: county | birth_year | births.
+
+    Workbooks of several statistical years repeat the births sheet; the latest statistical
+    year's figure wins (later workbooks carry revisions).
+    """
+    pop = inputs.population
+    if pop is None or pop.empty:
+        return pd.DataFrame({"county": pd.Series(dtype="str"), "birth_year": pd.Series(dtype="int64"),
+                             "births": pd.Series(dtype="float64")})
+    latest = pop.sort_values("year").drop_duplicates(["county", "birth_year"], keep="last")
+    return latest[["county", "birth_year", "births"]].sort_values(["county", "birth_year"]).reset_index(drop=True)
