@@ -212,12 +212,11 @@ def _validate_entry(raw: dict, where: str) -> Indicator:
             raise _fail(at, f"conditions[{n}].threshold", f"为「{thr}」，应为数值")
         conditions.append(Condition(c["input"], comp, thr, c.get("label", ""), c.get("unit", "")))
     comparator = raw.get("comparator")
-    if raw["class"] == "A":
-        if not conditions:
-            if comparator not in NUMERIC_COMPARATORS + ANSWER_COMPARATORS:
-                raise _fail(at, "comparator", f"为「{comparator}」，A 类指标需要比较符（{'、'.join(NUMERIC_COMPARATORS + ANSWER_COMPARATORS)}）")
-            if comparator in NUMERIC_COMPARATORS and not thresholds:
-                raise _fail(at, "thresholds", "缺失：A 类数值指标需要标准值")
+    if raw["class"] == "A" and not conditions:
+        if comparator not in NUMERIC_COMPARATORS + ANSWER_COMPARATORS:
+            raise _fail(at, "comparator", f"为「{comparator}」，A 类指标需要比较符（{'、'.join(NUMERIC_COMPARATORS + ANSWER_COMPARATORS)}）")
+        if comparator in NUMERIC_COMPARATORS and not thresholds:
+            raise _fail(at, "thresholds", "缺失：A 类数值指标需要标准值")
     extra = {k: raw[k] for k in ("county_threshold", "class_limits") if k in raw}
     return Indicator(
         code=code, track=raw["track"], dimension=raw["dimension"], name=raw["name"], klass=raw["class"],
