@@ -1,0 +1,79 @@
+"""Chinese number formatting for chart labels: percentages, thousands separators, 万 and 亿.
+
+`pct(0.8512)` → "85.1%"; `num(12345)` → "12,345"; `wan(123456)` → "12.3万";
+`money_wan(1234.5)` → "1,234.5万元", `money_wan(25000)` → "2.50亿元".
+Missing values (None, NaN, NA) format as "—", never as 0.
+"""
+
+from __future__ import annotations
+
+import math
+
+MISSING_TEXT = "—"
+
+
+def _missing(x) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(x != x) or str(x) == "<NA>"
+    except TypeError:  # pd.NA compares to NA
+        return True
+
+
+def num(x, digits: int = 0) -> str:
+    """A number with thousands separators: 12345.6 → "12,346" (digits=0)."""
+    if _missing(x):
+        return MISSING_TEXT
+    return f"{float(x):,.{digits}f}"
+
+
+def pct(x, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.8512 → "85.1%"."""
+    if _missing(x):
+        return MISSING_TEXT
+    if math.isinf(float(x)):
+        return "∞"
+    return f"{float(x) * 100:,.{digits}f}%"
+
+
+def wan(x, digits: int = 1) -> str:
+    """A count in 万 when it reaches 10,000: 123456 → "12.3万", 8650 → "8,650"."""
+    if _missing(x):
+        return MISSING_TEXT
+    v = float(x)
+    if abs(v) >= 1e8:
+        return f"{v / 1e8:,.{digits + 1}f}亿"
+    if abs(v) >= 1e4:
+        return f"{v / 1e4:,.{digits}f}万"
+    return num(v, 0)
+
+
+def money_wan(x_wan, digits: int = 1) -> str:
+    """An amount already in 万元: 1234.5 → "1,234.5万元"; from 1亿 on → "2.50亿元"."""
+    if _missing(x_wan):
+        return MISSING_TEXT
+    v = float(x_wan)
+    if abs(v) >= 1e4:
+        return f"{v / 1e4:,.2f}亿元"
+    return f"{v:,.{digits}f}万元"
+
+
+def ratio(x, digits: int = 2) -> str:
+    """A plain ratio such as a 差异系数: 0.4512 → "0.45"."""
+    if _missing(x):
+        return MISSING_TEXT
+    return f"{float(x):.{digits}f}"
+
+
+def value(x, unit: str = "", digits: int | None = None) -> str:
+    """An indicator value in its unit: percentages as %, 元 with separators, else 2 decimals."""
+    if _missing(x):
+        return MISSING_TEXT
+    if unit == "%":
+        return pct(x, 1 if digits is None else digits)
+    if unit.startswith("元") or abs(float(x)) >= 1000:
+        text = num(x, 0 if digits is None else digits)
+    else:
+        text = num(x, 2 if digits is None else digits)
+    return f"{text}{unit}" if unit and unit not in ("是/否",) else text

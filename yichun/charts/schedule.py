@@ -1,0 +1,112 @@
+"""Chart of the assessment schedule: each county's scheduled year on two tracks, 2020–2029.
+
+`schedule_timeline(yichun.schedule.schedule(), status=outlook)` marks the year each county
+applies for 义务教育优质均衡 (circles) and 学前教育普及普惠 (diamonds), coloured by status
+when a status frame (county, track, status) is given, with today's year and the 2030
+deadline as vertical lines.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pandas as pd
+
+from yichun.charts import theme
+from yichun.charts._frames import ChartInputError, require, short_name
+from yichun.schedule import COMPULSORY, DEADLINE, FIRST_YEAR, LAST_YEAR, PRESCHOOL
+
+SYMBOLS = {COMPULSORY: "circle", PRESCHOOL: "diamond"}
+OFFSETS = {COMPULSORY: -0.17, PRESCHOOL: 0.17}
+CHART = "评估计划时间轴"
+
+
+def track_key(track: str) -> str:
+    """Map 义务教育 / 义务教育优质均衡(发展) and 学前教育 / 学前教育普及普惠 to the schedule's names."""
+    text = str(track)
+    if text.startswith("义务教育"):
+        return COMPULSORY
+    if text.startswith("学前教育"):
+        return PRESCHOOL
+    raise ChartInputError(f"{CHART}：未知的评估类别「{track}」（应为 义务教育… 或 学前教育…）")
+
+
+def schedule_timeline(
+    schedule: pd.DataFrame,
+    status: pd.DataFrame | None = None,
+    *,
+    today: int | None = None,
+    title: str = "各县(市、区)督导评估计划年份",
+    source: str | None = None,
+):
+    """The schedule as a timeline: one row per county, one marker per track at its year."""
+    import plotly.graph_objects as go
+
+    require(schedule, ["county", "track", "year"], CHART)
+    today = int(today if today is not None else _dt.date.today().year)
+    frame = schedule[["county", "track", "year"]].copy()
+    frame["track"] = frame["track"].map(track_key)
+    frame["year"] = frame["year"].astype(int)
+    if status is not None:
+        require(status, ["county", "track", "status"], CHART)
+        st = status[["county", "track", "status"]].copy()
+        st["track"] = st["track"].map(track_key)
+        frame = frame.merge(st.drop_duplicates(["county", "track"], keep="last"), on=["county", "track"], how="left")
+        frame["status"] = frame["status"].astype(object).where(frame["status"].notna(), theme.NO_DATA).astype(str)
+    else:
+        frame["status"] = ""
+
+    wide = frame.pivot_table(index="county", columns="track", values="year", aggfunc="min")
+    sort_cols = [c for c in (COMPULSORY, PRESCHOOL) if c in wide.columns]
+    rows = list(wide.sort_values(sort_cols).index)
+    ypos = {c: i for i, c in enumerate(rows)}
+    frame["y"] = frame["county"].map(ypos) + frame["track"].map(OFFSETS)
+
+    fig = go.Figure()
+    statuses = theme.status_order(frame["status"]) if status is not None else [""]
+    for track in (COMPULSORY, PRESCHOOL):
+        for st_name in statuses:
+            sub = frame[(frame["track"] == track) & (frame["status"] == st_name)]
+            if sub.empty:
+                continue
+            color = theme.status_color(st_name) if status is not None else theme.NEUTRAL
+            fig.add_trace(
+                go.Scatter(
+                    x=sub["year"],
+                    y=sub["y"],
+                    mode="markers",
+                    marker={"symbol": SYMBOLS[track], "size": 17, "color": color, "line": {"width": 1, "color": "white"}},
+                    name=f"{track}·{st_name}" if st_name else track,
+                    showlegend=False,
+                    customdata=list(zip(sub["county"], sub["status"])),
+                    hovertemplate=f"%{{customdata[0]}}<br>{track}：%{{x}}年<br>%{{customdata[1]}}<extra></extra>",
+                )
+            )
+    # Legend: symbols for tracks (neutral), colours for statuses.
+    for track in (COMPULSORY, PRESCHOOL):
+        theme.legend_marker(fig, track, theme.NEUTRAL, symbol=SYMBOLS[track])
+    if status is not None:
+        for st_name in statuses:
+            theme.legend_marker(fig, st_name, theme.status_color(st_name))
+
+    lo = min(FIRST_YEAR, today) - 0.5
+    hi = max(LAST_YEAR, DEADLINE, today) + 0.5
+    fig.add_vline(x=today, line={"color": theme.TEXT_COLOR, "width": 1.5, "dash": "dash"})
+    fig.add_annotation(x=today, y=1.0, yref="paper", yanchor="bottom", text=f"今年（{today}年）", showarrow=False, font={"size": 12})
+    if today != DEADLINE:
+        fig.add_vline(x=DEADLINE, line={"color": theme.MUTED_COLOR, "width": 1, "dash": "dot"})
+        fig.add_annotation(x=DEADLINE, y=1.0, yref="paper", yanchor="bottom", text="2030年前全部通过", showarrow=False,
+                           font={"size": 11, "color": theme.MUTED_COLOR}, xanchor="right")
+    fig.update_xaxes(range=[lo, hi], dtick=1, tickformat="d", title_text="计划申报评估年份（年）", showgrid=True)
+    fig.update_yaxes(
+        tickvals=list(range(len(rows))),
+        ticktext=[short_name(c) for c in rows],
+        range=[len(rows) - 0.5, -0.5],
+        title_text="县(市、区)",
+        showgrid=True,
+        zeroline=False,
+    )
+    fig.update_layout(height=620, legend={"orientation": "v", "x": 1.02, "y": 1.0, "yanchor": "top"}, margin={"r": 170})
+    subtitle = "圆点：义务教育优质均衡；菱形：学前教育普及普惠"
+    subtitle += "；颜色表示按期通过的前景" if status is not None else ""
+    return theme.apply(fig, title=title, subtitle=subtitle, source=source or theme.default_source("schedule"))

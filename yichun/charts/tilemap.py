@@ -1,0 +1,102 @@
+"""Schematic tile map of the ten counties coloured by status (no outside map data).
+
+Tile positions are hand-placed in yichun/data/tilemap.yaml (col grows east, row grows
+south). `tile_map(status)` with columns county | status (and optionally track: one panel
+per track when several are present). Counties absent from the frame are drawn as 缺数据.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from yichun._yaml import package_yaml
+from yichun.charts import theme
+from yichun.charts._frames import ChartInputError, county_order, require, short_name
+from yichun.counties import normalize_county
+
+CHART = "县域状态示意图"
+TILE = 0.92  # tile side, grid step 1
+
+
+@cache
+def tile_positions() -> dict[str, tuple[int, int]]:
+    """county → (col, row) from tilemap.yaml, checked to cover the ten counties once."""
+    raw = package_yaml("tilemap.yaml")["tiles"]
+    pos = {normalize_county(k): (int(v["col"]), int(v["row"])) for k, v in raw.items()}
+    missing = set(county_order()) - set(pos)
+    clashes = len(set(pos.values())) != len(pos)
+    if missing or clashes:
+        raise ChartInputError(f"tilemap.yaml：缺少 {'、'.join(sorted(missing)) or '无'}；位置重复：{'是' if clashes else '否'}")
+    return pos
+
+
+def _track_label(track) -> str:
+    text = str(track)
+    if text.startswith("义务教育"):
+        return "义务教育优质均衡"
+    if text.startswith("学前教育"):
+        return "学前教育普及普惠"
+    return text
+
+
+def tile_map(
+    status: pd.DataFrame,
+    track: str | None = None,
+    *,
+    title: str = "各县(市、区)状态示意图",
+    subtitle: str | None = None,
+    source: str | None = None,
+):
+    """Ten square tiles in rough geographic arrangement, coloured by status, with a legend."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    require(status, ["county", "status"], CHART)
+    data = status.copy()
+    data["county"] = data["county"].map(normalize_county)
+    if "track" in data.columns:
+        data["track"] = data["track"].map(_track_label)
+        if track is not None:
+            data = data[data["track"] == _track_label(track)]
+        tracks = list(dict.fromkeys(data["track"]))
+    else:
+        data["track"] = _track_label(track) if track else ""
+        tracks = [data["track"].iloc[0] if len(data) else ""]
+    if not tracks:
+        raise ChartInputError(f"{CHART}：没有「{track}」的状态数据")
+    pos = tile_positions()
+    ncols = max(c for c, _ in pos.values()) + 1
+    nrows = max(r for _, r in pos.values()) + 1
+    fig = make_subplots(rows=1, cols=len(tracks), subplot_titles=[t for t in tracks] if any(tracks) else None,
+                        horizontal_spacing=0.06)
+    seen: list[str] = []
+    for k, tr in enumerate(tracks, start=1):
+        st = data[data["track"] == tr].drop_duplicates("county", keep="last").set_index("county")["status"]
+        xs, ys, texts, hover = [], [], [], []
+        for county in county_order():
+            c, r = pos[county]
+            label = st.get(county)
+            label = theme.NO_DATA if label is None or pd.isna(label) else str(label)
+            seen.append(label)
+            fill = theme.status_color(label)
+            fig.add_shape(type="rect", x0=c - TILE / 2, x1=c + TILE / 2, y0=r - TILE / 2, y1=r + TILE / 2,
+                          fillcolor=fill, line={"color": "white", "width": 2}, layer="below", row=1, col=k)
+            color = theme.TEXT_COLOR if fill in (theme.AMBER, theme.GREY, theme.MISSING) else "white"
+            xs.append(c)
+            ys.append(r)
+            texts.append(f"<b>{short_name(county)}</b><br><span style='font-size:11px'>{label}</span>")
+            hover.append(f"{county}：{label}")
+            fig.add_annotation(x=c, y=r, text=texts[-1], showarrow=False, font={"size": 16, "color": color}, row=1, col=k)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", marker={"size": 40, "opacity": 0}, hovertext=hover,
+                                 hoverinfo="text", showlegend=False), row=1, col=k)
+        fig.update_xaxes(range=[-0.55, ncols - 0.45], visible=False, row=1, col=k)
+        fig.update_yaxes(range=[nrows - 0.45, -0.55], visible=False, scaleanchor=f"x{'' if k == 1 else k}", scaleratio=1, row=1, col=k)
+    for label in theme.status_order(seen):
+        theme.legend_marker(fig, label, theme.status_color(label), size=14)
+    fig.update_layout(width=max(700, 480 * len(tracks)), height=520, legend={"y": 1.08})
+    fig.add_annotation(x=1.0, y=0.0, xref="paper", yref="paper", xanchor="right", yanchor="top", text="示意图：方块位置仅表示大致方位，非地图",
+                       showarrow=False, font={"size": 10, "color": theme.MUTED_COLOR}, yshift=-4)
+    kinds = {"compulsory" if t.startswith("义务") else "preschool" if t.startswith("学前") else "both" for t in tracks}
+    return theme.apply(fig, title=title, subtitle=subtitle, source=source or theme.default_source(kinds.pop() if len(kinds) == 1 else "both"))
