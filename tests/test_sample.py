@@ -1,0 +1,288 @@
+"""The synthetic sample data: reproducible, realistic in size, and shaped like the story it tells.
+
+The workbooks are read here with python-calamine and a deliberately small header matcher
+(independent of yichun.intake), so these tests also show that the messy layouts carry the
+same numbers as the simulation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from python_calamine import CalamineWorkbook
+
+from yichun import paths
+from yichun.dictionary import sheets
+from yichun.sample import DEFAULT_SEED, generate, planned_files, simulate
+from yichun.sample.writer import Mess
+
+RAW = paths.raw_dir()
+YEARS = range(2019, 2026)
+
+
+def _norm(text) -> str:
+    text = unicodedata.normalize("NFKC", str(text))
+    text = re.sub(r"\s+", "", text)
+    return re.sub(r"\([^()]*\)$", "", text)
+
+
+def _number(value) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = _norm(value).replace(",", "")
+    return float(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else float("nan")
+
+
+@cache
+def _labels(key: str) -> dict[str, str]:
+    """Normalised header (official, synonym, group+sub) → field name."""
+    out = {}
+    for f in sheets()[key].fields:
+        for h in (f.header, *f.synonyms):
+            out[_norm(h)] = f.field
+        if f.group:
+            out[_norm(f.sub + f.group)] = f.field
+    return out
+
+
+def _table(rows: list[list], key: str) -> tuple[list[dict], list | None]:
+    """Rows of a table sheet as {field: raw value}, and its 合计 row (if any)."""
+    labels = _labels(key)
+    h = next((k for k, row in enumerate(rows) if sum(_norm(c) in labels for c in row if c != "") >= 2), None)
+    assert h is not None, f"no {key} header found"
+    header = [_norm(c) for c in rows[h]]
+    below = rows[h + 1] if h + 1 < len(rows) else []
+    if any(_norm(c) in ("小学", "初中", "高中") for c in below):  # two-row header: group over sub
+        group = ""
+        for k, c in enumerate(header):
+            group = c or group
+            sub = _norm(below[k]) if k < len(below) else ""
+            header[k] = sub + group if sub else c
+        h += 1
+    columns = {k: labels[c] for k, c in enumerate(header) if c in labels}
+    out, total = [], None
+    for row in rows[h + 1:]:
+        first = _norm(row[0]) if row else ""
+        if first == "合计":
+            total = {f: row[k] for k, f in columns.items()}
+        elif re.fullmatch(r"\d{6,}", first.split(".")[0]):
+            out.append({f: row[k] for k, f in columns.items()})
+    return out, total
+
+
+@cache
+def _workbook(path: Path) -> dict:
+    """The school, kindergarten and population sheets of a workbook, recognised by their headers."""
+    wb = CalamineWorkbook.from_path(str(path))
+    data = {}
+    for name in wb.sheet_names:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        scores = {key: max((sum(_norm(c) in _labels(key) for c in row if c != "") for row in rows[:6]), default=0)
+                  for key in ("schools", "kindergartens", "population", "plans")}
+        key = max(scores, key=scores.get)
+        if scores[key] < 2:
+            continue
+        if key in ("schools", "kindergartens"):
+            data[key] = _table(rows, key)
+        elif key == "population":
+            data[key] = [(int(_number(r[0])), _number(r[1])) for r in rows if r and 1990 <= _number(r[0]) <= 2100]
+    return data
+
+
+@cache
+def _committed() -> dict[tuple[str, int], dict]:
+    planned = planned_files()
+    return {cy: _workbook(RAW / rel) for rel, cy in planned.items()}
+
+
+def _year_totals(year: int) -> dict:
+    schools = kgs = primary = junior = children = 0
+    small_points = 0
+    types: dict[str, int] = {}
+    for (_, y), wb in _committed().items():
+        if y != year:
+            continue
+        rows, _ = wb["schools"]
+        schools += len(rows)
+        for r in rows:
+            kind = _norm(r["school_type"])
+            types[kind] = types.get(kind, 0) + 1
+            p, j = _number(r["students_primary"]), _number(r["students_junior"])
+            primary += p
+            junior += j
+            small_points += kind == "教学点" and p < 50
+        krows, _ = wb["kindergartens"]
+        kgs += len(krows)
+        children += sum(_number(r["children"]) for r in krows)
+    return {"schools": schools, "kgs": kgs, "primary": primary, "junior": junior, "children": children,
+            "types": types, "small_points": small_points}
+
+
+# --------------------------------------------------------------------------- reproducibility
+
+def test_committed_files_are_exactly_the_generated_set():
+    have = {str(p.relative_to(RAW)) for p in RAW.glob("20*/*.xlsx")}
+    assert have == set(planned_files())
+    assert len(have) == 70
+    assert sum((RAW / p).stat().st_size for p in have) < 8e6
+
+
+def test_generator_reproduces_committed_workbooks_byte_for_byte(tmp_path):
+    written = generate(tmp_path, seed=DEFAULT_SEED, counties=["万载县", "靖安县"], years=(2022, 2024))
+    assert len(written) == 6
+    for path in written:
+        rel = path.relative_to(tmp_path)
+        assert path.read_bytes() == (RAW / rel).read_bytes(), f"{rel} differs from the committed file"
+
+
+def test_same_call_twice_gives_identical_bytes_and_clean_mode_differs(tmp_path):
+    a = generate(tmp_path / "a", counties=["铜鼓县"], years=(2025, 2025))
+    b = generate(tmp_path / "b", counties=["铜鼓县"], years=(2025, 2025))
+    c = generate(tmp_path / "c", counties=["铜鼓县"], years=(2025, 2025), messy=False)
+    assert a[0].read_bytes() == b[0].read_bytes()
+    assert a[0].read_bytes() != c[0].read_bytes()
+    clean = _workbook(c[0])
+    rows, total = clean["kindergartens"]
+    assert total is None
+    # ids are text: the kindergarten ids keep their leading zeros (0 + 0926 + serial)
+    assert all(isinstance(r["kg_id"], str) and r["kg_id"].startswith("00926") and len(r["kg_id"]) == 10 for r in rows)
+    school_rows, _ = clean["schools"]
+    assert all(r["school_id"].startswith("360926") and len(r["school_id"]) == 10 for r in school_rows)
+
+
+def test_regenerating_replaces_a_renamed_sample_file_but_keeps_other_files(tmp_path):
+    generate(tmp_path, counties=["铜鼓县"], years=(2025, 2025))
+    (name,) = [p for p in (tmp_path / "2025").iterdir()]
+    renamed = name.with_name("铜鼓县2025旧版.xlsx")
+    name.rename(renamed)
+    other = tmp_path / "2025" / "其他县报来的文件.xlsx"
+    other.write_bytes(b"not a sample")
+    generate(tmp_path, counties=["铜鼓县"], years=(2025, 2025))
+    assert sorted(p.name for p in (tmp_path / "2025").iterdir()) == sorted([name.name, other.name])
+
+
+# --------------------------------------------------------------------------- what the workbooks hold
+
+def test_workbooks_carry_the_simulated_numbers():
+    truth = simulate(counties=["宜丰县", "万载县"])
+    for county in ("宜丰县", "万载县"):
+        for year in (2019, 2025):
+            rows, _ = _committed()[(county, year)]["schools"]
+            expected = truth[county].years[year].schools
+            assert len(rows) == len(expected)
+            got = sorted(_number(r["students_primary"]) for r in rows)
+            assert got == sorted(expected["students_primary"].astype(float))
+            # 万载县 reports equipment in 元: the numbers are 10,000 × the 万元 truth
+            factor = 10000 if county == "万载县" else 1
+            assert sum(_number(r["equipment_value_wan"]) for r in rows) == pytest.approx(
+                expected["equipment_value_wan"].sum() * factor, rel=1e-9)
+
+
+def test_total_rows_equal_the_column_sums():
+    checked = 0
+    for wb in _committed().values():
+        for key in ("schools", "kindergartens"):
+            rows, total = wb[key]
+            if total is None:
+                continue
+            field = "students_primary" if key == "schools" else "children"
+            assert _number(total[field]) == sum(_number(r[field]) for r in rows)
+            checked += 1
+    assert checked >= 20  # most files with a 合计 row have it on both sheets
+
+
+def test_messiness_is_present_in_some_files_and_absent_in_others():
+    draws = [Mess.draw(c, y, np.random.default_rng(k)) for k, (c, y) in enumerate((c, y) for c in ("宜丰县", "高安市") for y in YEARS)]
+    assert 0 < sum(d.two_row_header for d in draws) < len(draws)
+    assert 0 < sum(d.total_row for d in draws) < len(draws)
+    assert all(d.yuan is False for d in draws)
+    assert Mess.draw("万载县", 2020, np.random.default_rng(0)).yuan is True
+
+
+# --------------------------------------------------------------------------- realism
+
+@pytest.mark.parametrize("year", [2019, 2025])
+def test_city_totals_are_in_realistic_ranges(year):
+    t = _year_totals(year)
+    assert 1350 <= t["schools"] <= 1650  # schools and 教学点
+    assert 450_000 <= t["primary"] + t["junior"] <= 600_000  # compulsory students, ~5.0 M people
+    assert 1050 <= t["kgs"] <= 1350
+    assert 90_000 <= t["children"] <= 200_000
+    types = t["types"]
+    assert set(types) == {"小学", "教学点", "初级中学", "九年一贯制学校", "完全中学", "十二年一贯制学校", "特殊教育学校"}
+    assert types["教学点"] >= 300 and t["small_points"] >= 50  # many small rural 教学点, some under 50 students
+    assert 2 <= types["十二年一贯制学校"] <= 6 and types["特殊教育学校"] == 10
+
+
+def test_enrolment_falls_in_the_later_years_and_kindergartens_faster():
+    totals = {y: _year_totals(y) for y in (2021, 2023, 2024, 2025)}
+    assert totals[2025]["primary"] < totals[2024]["primary"] < totals[2023]["primary"]
+    assert totals[2025]["children"] < totals[2024]["children"] < totals[2023]["children"] < totals[2021]["children"]
+    kg_drop = totals[2025]["children"] / totals[2021]["children"]
+    primary_drop = totals[2025]["primary"] / totals[2021]["primary"]
+    assert kg_drop < 0.75 < primary_drop
+
+
+def test_births_halve_from_2016_to_2023():
+    births = {}
+    for (_, year), wb in _committed().items():
+        if year == 2025:
+            for y, b in wb["population"]:
+                births[y] = births.get(y, 0) + b
+    assert 0.4 <= births[2023] / births[2016] <= 0.6
+    assert 55_000 <= births[2016] <= 75_000  # ~13‰ of ~5.0 M
+    assert min(births) == 2008
+
+
+def test_schools_keep_their_identity_across_years():
+    ids = {y: {r["school_id"] for r in _committed()[("丰城市", y)]["schools"][0]} for y in (2019, 2025)}
+    kept = len(ids[2019] & ids[2025]) / len(ids[2019])
+    assert kept > 0.9  # a few 教学点 close, a few new city schools open
+    assert ids[2025] - ids[2019]
+
+
+def test_deliberate_shortfalls_are_where_the_readme_says():
+    from yichun.catalogue import catalogue
+
+    cat = catalogue()
+    truth = simulate(counties=["宜丰县", "奉新县", "袁州区", "高安市", "靖安县"])
+
+    def year(county, y=2025):
+        return truth[county].years[y]
+
+    def gross_enrolment(county):
+        yd = year(county)
+        pop = next(i["value"] for i in yd.county_inputs if i["code"] == "POP_3_5")
+        return yd.kindergartens["children"].sum() / pop
+
+    def public_share(county):
+        k = year(county).kindergartens
+        return k.loc[k["kg_type"] == "公办", "children"].sum() / k["children"].sum()
+
+    def compulsory(s):
+        return s["students_primary"] + s["students_junior"]
+
+    assert gross_enrolment("宜丰县") < cat["P1"].threshold() <= gross_enrolment("靖安县")
+    assert public_share("奉新县") < cat["P3"].threshold() <= public_share("靖安县")
+    single = cat["G4"].thresholds["single"]
+    big = {c: int((compulsory(year(c).schools) > single).sum()) for c in ("袁州区", "高安市", "靖安县")}
+    assert big["袁州区"] == 3 and big["高安市"] == 2 and big["靖安县"] == 0
+    over = {c: int((year(c).schools["max_class_primary"] > cat["G5"].threshold("小学")).sum()) for c in ("高安市", "靖安县")}
+    assert over["高安市"] > 5 and over["靖安县"] == 0
+    ratings = {i["code"]: i["value"] for i in year("高安市").county_inputs if i["kind"] == "rating"}
+    assert ratings["G1"] == "中" and ratings["Q7"] == "中"
+    assert {i["value"] for i in year("靖安县").county_inputs if i["kind"] == "rating"} <= {"优", "良"}
+
+
+def test_cli_writes_the_requested_counties_and_years(tmp_path, capsys):
+    from yichun.cli import main
+
+    assert main(["sample", "--out", str(tmp_path), "--counties", "1", "--years", "2024-2025", "--clean"]) == 0
+    assert sorted(p.parent.name for p in tmp_path.glob("20*/*.xlsx")) == ["2024", "2025"]
+    assert "合成数据" in capsys.readouterr().out
+    assert main(["sample", "--out", str(tmp_path), "--years", "2018-2025"]) == 2  # before the simulation starts

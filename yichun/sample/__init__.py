@@ -1,0 +1,165 @@
+"""Synthetic sample data: county workbooks that look like the real ones — NOT real data.
+
+`generate(out_dir)` simulates the ten counties of Yichun (sized by their population, with
+births, enrolment, schools that keep their identity across years, resources that grow
+unevenly and deliberate shortfalls, see `scenario`) and writes one workbook per county
+per statistical year into out_dir/<year>/, messy the way county files are (see `writer`).
+The output is deterministic: the same arguments give byte-identical files.
+
+`generate_sets(out_dir, n_sets)` writes several independent "provinces" (replicas of the
+ten counties with other random draws) into out_dir/set01, set02, … — each a raw folder of
+its own, for benchmarks at province scale.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_SEED = 20211016  # the date of the city's 实施方案
+DEFAULT_YEARS = (2019, 2025)
+
+__all__ = ["DEFAULT_SEED", "DEFAULT_YEARS", "generate", "generate_sets", "planned_files", "select_counties", "simulate"]
+
+
+def select_counties(which=None) -> list:
+    """The counties to generate: None → all ten; an int N → the first N; names → those."""
+    from yichun.counties import counties, normalize_county
+
+    every = list(counties())
+    if which is None:
+        return every
+    if isinstance(which, int):
+        if not 1 <= which <= len(every):
+            from yichun.errors import YichunError
+
+            raise YichunError(f"县(市、区)个数应在 1—{len(every)} 之间（更多请用 generate_sets），收到 {which}")
+        return every[:which]
+    wanted = {normalize_county(n) for n in which}
+    return [c for c in every if c.name in wanted]
+
+
+def _check_years(years) -> tuple[int, int]:
+    from yichun.errors import YichunError
+    from yichun.sample.scenario import FIRST_YEAR
+
+    first, last = int(years[0]), int(years[1])
+    if first < FIRST_YEAR or last < first or last > 2030:
+        raise YichunError(f"年份范围应在 {FIRST_YEAR}—2030 之间且起始不晚于结束，收到 {first}-{last}")
+    return first, last
+
+
+def simulate(seed: int = DEFAULT_SEED, counties=None, last_year: int = DEFAULT_YEARS[1], replica: int = 0) -> dict:
+    """The true (clean) data per county name: a `model.CountyData` with `.years[year]` frames."""
+    from yichun.sample.model import simulate_county
+
+    return {c.name: simulate_county(c, seed, last_year, replica) for c in select_counties(counties)}
+
+
+def planned_files(*, seed: int = DEFAULT_SEED, counties=None, years: Iterable[int] = DEFAULT_YEARS,
+                  replica: int = 0) -> dict[str, tuple[str, int]]:
+    """The relative paths `generate` writes (year/file name) → (county, year), without writing."""
+    first, last = _check_years(tuple(years))
+    out = {}
+    for county in select_counties(counties):
+        for year in range(first, last + 1):
+            out[f"{year}/{_name(seed, replica, county, year)}"] = (county.name, year)
+    return out
+
+
+def _file_rng(seed: int, replica: int, county, year: int) -> np.random.Generator:
+    return np.random.default_rng([seed, replica, int(county.code), 6, year])
+
+
+def _name(seed: int, replica: int, county, year: int) -> str:
+    from yichun.sample.writer import file_name
+
+    return file_name(county.name, county.short, year, np.random.default_rng([seed, replica, int(county.code), 8, year]))
+
+
+def _marker_key(path: Path) -> str | None:
+    """county=…;year=… of a workbook this generator wrote, else None."""
+    from yichun.sample.writer import MARKER
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            core = z.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    if MARKER not in core:
+        return None
+    m = re.search(r"<cp:keywords>([^<]*)</cp:keywords>", core)
+    return m.group(1) if m else None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def generate(out_dir: str | Path | None = None, *, seed: int = DEFAULT_SEED, counties=None,
+             years: Iterable[int] = DEFAULT_YEARS, messy: bool = True, replica: int = 0) -> list[Path]:
+    """Write the sample workbooks into out_dir/<year>/ (default data/raw) and return their paths.
+
+    A previous sample file of the same county-year (recognised by the generator's marker
+    in its document properties) is replaced even when its file name differs; other files
+    in the folder are left alone.
+    """
+    from yichun import paths
+    from yichun.sample.model import simulate_county
+    from yichun.sample.writer import Mess, workbook_bytes
+
+    out = Path(out_dir) if out_dir is not None else paths.raw_dir()
+    first, last = _check_years(tuple(years))
+    written: list[Path] = []
+    chosen = select_counties(counties)
+    for county in chosen:
+        data = simulate_county(county, seed, last, replica)
+        for year in range(first, last + 1):
+            rng = _file_rng(seed, replica, county, year)
+            mess = Mess.draw(county.name, year, rng) if messy else Mess.clean()
+            name = _name(seed, replica, county, year)
+            path = out / str(year) / name
+            key = f"county={county.name};year={year}"
+            if path.parent.is_dir():
+                for old in path.parent.glob("*.xlsx"):
+                    if old.name != name and _marker_key(old) == key:
+                        old.unlink()
+            _write_atomic(path, workbook_bytes(data, year, mess, seed, replica))
+            written.append(path)
+    return written
+
+
+def _one_set(args) -> list[Path]:
+    out, seed, k, years, messy, counties = args
+    return generate(out, seed=seed, counties=counties, years=years, messy=messy, replica=k)
+
+
+def generate_sets(out_dir: str | Path, n_sets: int, *, seed: int = DEFAULT_SEED, years: Iterable[int] = DEFAULT_YEARS,
+                  messy: bool = True, counties=None, workers: int = 1) -> list[Path]:
+    """Write `n_sets` independent replicas of the ten counties into out_dir/setNN/<year>/.
+
+    Replica k uses other random draws (schools, sizes, messiness) for the same counties, so
+    each set folder is a valid raw folder on its own; ingest them separately.
+    """
+    out = Path(out_dir)
+    jobs = [(out / f"set{k + 1:02d}", seed, k + 1, tuple(years), messy, counties) for k in range(n_sets)]
+    if workers > 1 and n_sets > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            return [p for paths_ in pool.map(_one_set, jobs) for p in paths_]
+    return [p for job in jobs for p in _one_set(job)]

@@ -1,0 +1,143 @@
+"""The story the synthetic sample tells: per-county sizes, habits and deliberate shortfalls.
+
+These are parameters of the *synthetic* data only (not standards: every threshold the
+generator aims at is read from the standards catalogue). Each county's compliance
+improves towards the year it is scheduled for assessment (yichun.schedule); the
+`gaps` below keep chosen shortfalls open until the given year, so that the sample has
+counties that pass, counties on track and counties with real gaps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FIRST_YEAR = 2019  # the simulation always starts here (so any subset of years is reproducible)
+LAST_YEAR = 2025
+FIRST_BIRTH_YEAR = 2004  # births are simulated from here (junior students of 2019 were born 2005–2007)
+BIRTHS_SHOWN_FROM = 2008  # the 人口 sheet lists births from this year to the statistical year
+RESIDENT_POPULATION = 5.0e6  # Yichun, 2020 census (domain.md §5)
+
+# Crude birth rate (‰) of the synthetic city: ~13‰ at the 2016–2017 peak, halved by 2023.
+BIRTH_RATE = {
+    2004: 11.0, 2005: 11.2, 2006: 11.3, 2007: 11.5, 2008: 11.6, 2009: 11.8, 2010: 12.0, 2011: 12.1,
+    2012: 12.4, 2013: 12.2, 2014: 12.6, 2015: 12.2, 2016: 13.2, 2017: 13.0, 2018: 11.6, 2019: 10.6,
+    2020: 8.6, 2021: 7.6, 2022: 6.8, 2023: 6.3, 2024: 6.6, 2025: 6.2, 2026: 6.0, 2027: 5.9,
+    2028: 5.8, 2029: 5.8, 2030: 5.7,
+}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A shortfall kept open until `until` (exclusive): the fix is withheld before that year.
+
+    indicator: R1..R7 (school resources), G3/G4/G5/G12 (school-sheet rules), PQ1..PQ4,
+    P1/P3/PG3/PG4 (preschool), or a 县级指标 code (county figure or B-class rating).
+    factor scales the school's latent ratio (R*) where `areas` (城区/镇区/乡村) apply.
+    """
+
+    indicator: str
+    until: int
+    areas: tuple[str, ...] = ("城区", "镇区", "乡村")
+    factor: float = 1.0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Profile:
+    school_density: float  # schools per 10,000 people, relative (mountain counties have more 教学点)
+    townships: int  # 乡镇数 (县级指标 TOWNSHIPS)
+    migration: float  # enrolment ÷ births of the cohorts (out-migration < 1, city pull > 1)
+    migration_trend: float  # yearly change of `migration`
+    fertility: float  # county birth rate relative to the city's
+    ger: float  # 学前三年毛入园率 in 2019
+    ger_trend: float  # yearly change of the 毛入园率
+    public_share: float  # 公办园在园幼儿占比 in 2019
+    public_trend: float
+    inclusive_share: float  # 普惠性幼儿园覆盖率 in 2019
+    inclusive_trend: float
+    class_size: float = 42.0  # typical 城区 primary class
+    yuan_equipment: bool = False  # the 教学仪器设备值 column is in 元 in this county's files
+    big_schools: int = 0  # urban schools allowed above the size limit (G4)
+    gaps: tuple[Gap, ...] = field(default_factory=tuple)
+    ratings: dict = field(default_factory=dict)  # code -> (rating, until) when below 良
+
+
+PROFILES: dict[str, Profile] = {
+    "袁州区": Profile(
+        0.75, 30, 1.04, 0.004, 0.96, 0.91, 0.004, 0.52, 0.012, 0.84, 0.012, class_size=47, big_schools=3,
+        gaps=(
+            Gap("R6", 2027, ("城区",), 3.2, "城区学校教学仪器设备值远高于乡村，小学、初中 R6 差异系数超限"),
+            Gap("G4", 2027, ("城区",), note="3 所城区学校规模超过 2000 人"),
+            Gap("G5", 2027, ("城区",), note="城区学校大班额：小学超过 45 人、初中超过 50 人"),
+        ),
+    ),
+    "奉新县": Profile(
+        1.15, 16, 0.95, -0.004, 1.02, 0.88, 0.004, 0.38, 0.014, 0.79, 0.012,
+        gaps=(
+            Gap("P3", 2027, note="公办园在园幼儿占比低于 50%"),
+            Gap("PG4", 2025, note="一所小区配套园办成非普惠性民办园"),
+            Gap("PG3", 2027, note="缺 1 所乡镇公办中心园"),
+        ),
+        ratings={"PG2": ("中", 2023)},
+    ),
+    "万载县": Profile(1.1, 17, 0.96, -0.003, 1.04, 0.92, 0.003, 0.55, 0.01, 0.86, 0.01, yuan_equipment=True),
+    "上高县": Profile(1.0, 14, 0.98, -0.002, 1.0, 0.93, 0.002, 0.58, 0.008, 0.88, 0.008),
+    "宜丰县": Profile(
+        1.25, 15, 0.95, -0.004, 0.98, 0.79, 0.008, 0.50, 0.008, 0.82, 0.01,
+        gaps=(
+            Gap("R3", 2027, ("镇区", "乡村"), 0.75, "镇区、乡村学校体育艺术专任教师不足"),
+            Gap("G3", 2027, ("镇区", "乡村"), note="音乐、美术专用教室不足或面积不达标"),
+            Gap("P1", 2028, note="学前三年毛入园率低于 85%"),
+            Gap("PG3", 2028, note="缺乡镇公办中心园"),
+        ),
+        ratings={"Q5": ("中", 2026)},
+    ),
+    "靖安县": Profile(1.45, 11, 0.97, -0.002, 0.97, 0.94, 0.002, 0.60, 0.008, 0.88, 0.008),
+    "铜鼓县": Profile(1.55, 9, 0.94, -0.004, 1.0, 0.90, 0.004, 0.56, 0.01, 0.84, 0.01, ratings={"PQ5": ("中", 2021)}),
+    "丰城市": Profile(
+        0.95, 32, 0.96, -0.003, 1.05, 0.93, 0.002, 0.55, 0.01, 0.86, 0.01, class_size=45, big_schools=1,
+        gaps=(
+            Gap("R2", 2028, ("乡村",), 0.7, "乡村学校县级及以上骨干教师不足"),
+            Gap("R5", 2028, ("乡村",), 0.55, "乡村学校生均体育运动场馆面积不足"),
+        ),
+    ),
+    "樟树市": Profile(0.9, 19, 1.0, 0.0, 0.98, 0.93, 0.002, 0.56, 0.01, 0.87, 0.01, class_size=44),
+    "高安市": Profile(
+        1.0, 23, 0.97, -0.003, 1.03, 0.90, 0.003, 0.54, 0.012, 0.85, 0.01, class_size=49, big_schools=2,
+        gaps=(
+            Gap("R4", 2029, ("城区", "镇区"), 0.7, "城区、镇区学校生均教学及辅助用房面积不足"),
+            Gap("R7", 2029, ("城区", "镇区"), 0.75, "网络多媒体教室不足"),
+            Gap("R1", 2029, ("乡村",), 0.8, "乡村初中高于规定学历教师不足"),
+            Gap("G4", 2029, ("城区",), note="城区学校规模超过 2000 人"),
+            Gap("G5", 2029, ("城区", "镇区"), note="大班额"),
+            Gap("G12", 2029, note="部分专任教师未持证"),
+            Gap("G11_ROTATION", 2027, note="交流轮岗比例不足 10%"),
+            Gap("Q1", 2025, note="初中三年巩固率低于 95%"),
+        ),
+        ratings={"G1": ("中", 2028), "Q7": ("中", 2027)},
+    ),
+}
+
+# Messiness that belongs to one county's habits (others are drawn per file).
+COUNTY_NAME_VARIANTS = {"宜丰县": ("江西省宜春市宜丰县", "宜丰"), "铜鼓县": ("铜鼓",), "樟树市": ("宜春市樟树市",)}
+FILE_NAME_STYLES = (
+    "{name}{year}年数据(终稿)(1).xlsx",
+    "{year}_{pinyin}.xlsx",
+    "{name}{year}年义务教育和学前教育指标采集表.xlsx",
+    "{short}{year}年报表.xlsx",
+    "{year}年{name}优质均衡普及普惠数据（修改）.xlsx",
+    "{name}_{year}_final.xlsx",
+    "附件2：{name}{year}年度指标数据.xlsx",
+)
+PINYIN = {
+    "袁州区": "yuanzhou", "奉新县": "fengxin", "万载县": "wanzai", "上高县": "shanggao", "宜丰县": "yifeng",
+    "靖安县": "jingan", "铜鼓县": "tonggu", "丰城市": "fengcheng", "樟树市": "zhangshu", "高安市": "gaoan",
+}
+# One file whose name says another year than its 基本信息 (a warning for the intake).
+MISNAMED_FILE = ("万载县", 2024, "万载县2023年报表(改).xlsx")
+# One file whose school ids were typed as numbers.
+NUMERIC_ID_FILE = ("靖安县", 2022)
+# One file whose kindergarten sheet kept Excel's default name (found by its header row).
+DEFAULT_SHEET_NAME_FILE = ("铜鼓县", 2021, "Sheet3")
+# Counties that attach a 建设计划 sheet to their latest workbooks.
+PLAN_COUNTIES = ("袁州区", "奉新县", "宜丰县", "丰城市", "高安市")
