@@ -1,0 +1,55 @@
+"""Readiness per county, track and year (the notice's test: 所有A类指标全部达标，B类指标取得较好评价).
+
+ready = every A-class item met, the share of B-class items rated rules.rating_target or better
+≥ rules.readiness.b_good_share, and no 一票否决 item triggered. Which item is A or B is the
+catalogue's `class` field (domain.md §4), so a profile changes the reading, not this code.
+`unmet` lists the codes not met (failed or missing, A and B), `missing` those lacking data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from yichun.assessment.core import STR, TOL
+from yichun.catalogue import Catalogue
+
+READINESS_COLUMNS = ["county", "track", "year", "a_met", "a_total", "b_good", "b_total", "ready", "veto", "unmet", "missing"]
+TRACK_ORDER = ("义务教育", "学前教育")
+
+
+def readiness(groups, matrices: dict, cat: Catalogue) -> pd.DataFrame:
+    """Readiness from the item verdict matrices of `county_items.assemble` (county-year × item)."""
+    share_needed = float((cat.rules.get("readiness") or {}).get("b_good_share", 1.0))
+    met, veto_m = matrices["met"], matrices["veto"]
+    codes = np.asarray(matrices["codes"], dtype=object)
+    is_a = matrices["klass"] == "A"
+    track = matrices["track"]
+    frames = {k: [] for k in ("g", "track", "a_met", "a_total", "b_good", "b_total", "veto", "unmet", "missing")}
+    for t in [t for t in TRACK_ORDER if t in set(track)] + sorted(set(track) - set(TRACK_ORDER)):
+        cols = track == t
+        m = met[:, cols]
+        a, c = is_a[cols], codes[cols]
+        frames["g"].append(np.arange(groups.n))
+        frames["track"].append(np.full(groups.n, t, dtype=object))
+        frames["a_met"].append((m[:, a] == 1).sum(axis=1))
+        frames["a_total"].append(np.full(groups.n, a.sum()))
+        frames["b_good"].append((m[:, ~a] == 1).sum(axis=1))
+        frames["b_total"].append(np.full(groups.n, (~a).sum()))
+        frames["veto"].append(veto_m[:, cols].any(axis=1))
+        frames["unmet"].append(np.array(["、".join(c[row != 1]) for row in m], dtype=object))
+        frames["missing"].append(np.array(["、".join(c[np.isnan(row)]) for row in m], dtype=object))
+    f = {k: np.concatenate(v) if v else np.zeros(0) for k, v in frames.items()}
+    order = np.lexsort((np.arange(len(f["g"])), f["g"]))  # county, year, then track in TRACK_ORDER
+    f = {k: v[order] for k, v in f.items()}
+    a_met, a_total, b_good, b_total = (f[k].astype("int64") for k in ("a_met", "a_total", "b_good", "b_total"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b_share = np.where(b_total > 0, b_good / np.where(b_total > 0, b_total, 1), 1.0)
+    veto = f["veto"].astype(bool)
+    g = f["g"].astype("int64")
+    return pd.DataFrame({
+        "county": pd.array(groups.county[g], dtype=STR), "track": pd.array(f["track"], dtype=STR), "year": groups.year[g],
+        "a_met": a_met, "a_total": a_total, "b_good": b_good, "b_total": b_total,
+        "ready": (a_met == a_total) & (b_share >= share_needed - TOL) & ~veto, "veto": veto,
+        "unmet": pd.array(f["unmet"], dtype=STR), "missing": pd.array(f["missing"], dtype=STR),
+    })[READINESS_COLUMNS]
