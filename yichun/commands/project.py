@@ -1,0 +1,108 @@
+"""`yichun project`: enrolment projection and readiness outlook to 2030 (按期达标预测).
+
+Writes (CSV, UTF-8 with BOM) into --out:
+  enrolment_projection.csv  county, level, year, variant, kind, cohort_births, ratio, enrolment
+  indicator_projection.csv  county, year, variant, kind, track, code, level, value, cv, limit, met
+  readiness_projection.csv  county, track, year, variant, kind, a_met, a_total, b_good, b_total, ready, unmet
+  status.csv                county, track, scheduled_year, base_year, status, scheduled_result,
+                            first_pass_central/low/high, binding, margin, unmet
+and prints the status table in Chinese.
+"""
+
+from __future__ import annotations
+
+NAME = "project"
+HELP = "预测在校生和各项指标至2030年，判断各县(市、区)能否按计划年度通过评估"
+ORDER = 40
+
+
+def register(parser) -> None:
+    parser.add_argument("--county", action="append", metavar="县(市、区)", help="只预测该县(市、区)；可重复给出")
+    parser.add_argument("--scenario", metavar="情景.yaml", help="在预测年度实施的情景文件（见 yichun/data/scenarios/）")
+    parser.add_argument("--to-year", type=int, default=2030, metavar="年度", help="预测截止的统计年度（默认 2030）")
+    parser.add_argument("--raw", metavar="目录", help="工作簿所在目录（默认 data/raw）")
+    parser.add_argument("--out", metavar="目录", help="输出目录（默认 reports/projection）")
+    parser.add_argument("--profile", default="national", metavar="标准配置", help="标准配置名或 YAML 路径（默认 national）")
+    parser.add_argument("--params", metavar="参数.yaml", help="覆盖预测参数（yichun/data/projection.yaml）的 YAML 文件")
+    parser.add_argument("--growth", action="store_true", help="延续近年资源增长（默认只计存量和建设计划）")
+
+
+def _write_csv(frame, path) -> None:
+    """CSV in UTF-8 with BOM, booleans as true/false, written atomically (temp file, then os.replace)."""
+    import os
+    import tempfile
+
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        if str(out[col].dtype) in ("bool", "boolean"):
+            out[col] = pd.array([("true" if v else "false") if not pd.isna(v) else "" for v in out[col]], dtype="str")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    try:
+        out.to_csv(tmp, index=False, encoding="utf-8-sig")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from yichun import paths
+    from yichun.counties import normalize_county
+    from yichun.errors import YichunError
+    from yichun.intake import load
+    from yichun.projection.outlook import outlook
+    from yichun.projection.params import parameters
+
+    params = parameters(args.params) if args.params else parameters()
+    scenario = None
+    if args.scenario:
+        from yichun.scenarios import Scenario
+
+        scenario = Scenario.from_yaml(args.scenario)
+    counties = [normalize_county(c) for c in args.county] if args.county else None
+    inputs = load(Path(args.raw) if args.raw else None)
+    if counties:
+        missing = [c for c in counties if c not in inputs.counties()]
+        if missing:
+            raise YichunError(f"数据中没有 {'、'.join(missing)}；已有：{'、'.join(inputs.counties())}")
+    years = inputs.years()
+    if not years:
+        raise YichunError("没有可用于预测的数据：请先导入工作簿（yichun ingest）")
+    if args.to_year <= max(years):
+        raise YichunError(f"--to-year {args.to_year} 应晚于数据的最后年度 {max(years)}")
+    result = outlook(inputs, args.to_year, growth=args.growth, profile=args.profile, params=params, counties=counties,
+                     scenario=scenario)
+    out = Path(args.out) if args.out else paths.reports_dir() / "projection"
+    out.mkdir(parents=True, exist_ok=True)
+    _write_csv(result.enrolment, out / "enrolment_projection.csv")
+    _write_csv(result.indicators, out / "indicator_projection.csv")
+    _write_csv(result.readiness, out / "readiness_projection.csv")
+    _write_csv(result.status, out / "status.csv")
+
+    title = "按期达标预测" + (f"（情景：{scenario.name}）" if scenario else "")
+    print(f"{title}：数据截至 {max(years)} 年，预测至 {args.to_year} 年；中/低/高方案见 yichun/data/projection.yaml")
+    table = result.table().drop(columns=["计划年度未达标项"])
+    with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40,
+                           "display.unicode.east_asian_width", True):
+        for track, group in table.groupby("评估类别", sort=False):
+            print(f"\n【{track}】")
+            print(group.drop(columns=["评估类别"]).to_string(index=False))
+    counts = result.status["status"].value_counts()
+    print("\n" + "，".join(f"{k} {v} 个" for k, v in counts.items()))
+    if len(result.problems):
+        print(f"\n预测提示 {len(result.problems)} 条：")
+        for _, p in result.problems.head(20).iterrows():
+            print(f"  [{p['severity']}] {p['message']}")
+    print(f"已写入 {out}：status.csv、enrolment_projection.csv、indicator_projection.csv、readiness_projection.csv")
+    return 0

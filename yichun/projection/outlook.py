@@ -1,0 +1,410 @@
+"""Readiness outlook (按期达标预测): will each county pass in the year it is scheduled for?
+
+`outlook(inputs, to_year=2030)` projects every county under the three variants
+(yichun.projection.projected), judges every projected year with the SAME engine as the
+actual data (`yichun.assessment.assess`) and returns an `Outlook` whose `status` frame has,
+per county and track:
+
+* scheduled_year — from yichun.schedule (track names mapped in yichun.projection.tracks);
+* status —
+  已到期: the scheduled year lies within the data; `scheduled_result` gives the verdict on
+          that year's actual data (通过 / 未通过 / 无数据);
+  按期可达: passes in the scheduled year in every variant, and the binding indicator is
+          more than `thin_margin` (projection.yaml) above its standard;
+  有风险: passes in the central variant but fails in another, or passes with a thin margin;
+  难以按期: fails in the scheduled year in the central variant;
+* first_pass_central / _low / _high — the first year from the base year (the last actual
+  year, judged on actual data) to `to_year` in which the county passes (empty: not by then);
+* lapse_central — the first later year in which it fails again in the central variant (e.g.
+  junior enrolment still rising while the stock stays the same; empty: it keeps passing);
+* binding — the unmet items in the scheduled year (central), or, when it passes, the A-class
+  item with the thinnest margin, e.g. "R5（余量 3.2%）".
+
+Margin of an A-class item (relative distance to its standard; negative = not met; used
+only to rank and to flag thin passes, verdicts are the assessment's):
+R1–R7: over the counted school parts, the smallest of (value ÷ standard − 1) where the
+part meets the standard, or (value ÷ standard) ÷ remainder_ratio − 1 where it is the one
+item allowed below it; 差异系数: 1 − CV ÷ limit; other numeric items with a single
+threshold: value ÷ standard − 1 (≥) or standard ÷ value − 1 (≤). Items whose standard is
+100% (nothing to spare by definition), yes/no items and items with several conditions have
+no margin. County figures that are not projected (ratings, G-items read from 县级指标) are
+carried forward from the last actual year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from yichun.catalogue import catalogue
+from yichun.errors import YichunError
+from yichun.projection import cohort
+from yichun.projection.params import VARIANTS, parameters
+from yichun.projection.projected import allocation_shares, project_inputs
+from yichun.projection.tracks import ASSESS_TRACKS, TO_ASSESS
+from yichun.schedule import schedule
+from yichun.tables import Inputs
+
+STATUS_DUE, STATUS_ON_TRACK, STATUS_AT_RISK, STATUS_LATE, STATUS_BEYOND = "已到期", "按期可达", "有风险", "难以按期", "超出预测期"
+STATUS_ORDER = (STATUS_LATE, STATUS_AT_RISK, STATUS_ON_TRACK, STATUS_DUE, STATUS_BEYOND)
+STATUS_COLUMNS = ["county", "track", "scheduled_year", "base_year", "status", "scheduled_result", "first_pass_central",
+                  "first_pass_low", "first_pass_high", "lapse_central", "binding", "margin", "unmet"]
+LABELS = {
+    "county": "县(市、区)", "track": "评估类别", "scheduled_year": "计划评估年度", "base_year": "数据截至", "status": "状态",
+    "scheduled_result": "计划年度实际结果", "first_pass_central": "首次达标(中)", "first_pass_low": "首次达标(低)",
+    "first_pass_high": "首次达标(高)", "lapse_central": "达标后再次不达标(中)", "binding": "制约指标", "margin": "最小余量", "unmet": "计划年度未达标项",
+}
+
+
+@dataclass
+class Outlook:
+    """Everything the outlook computed; `status` is the table analysts read first."""
+
+    status: pd.DataFrame
+    enrolment: pd.DataFrame  # cohort.project_enrolment: county, level, year, variant, kind, …, enrolment
+    readiness: pd.DataFrame  # county, track, year, variant, kind, a_met, a_total, b_good, b_total, ready, unmet
+    margins: pd.DataFrame  # county, year, variant, kind, track, code, level, label, margin, met
+    indicators: pd.DataFrame  # county, year, variant, kind, track, code, level, value, standard, met
+    actual: object = None  # Assessment of the observed years
+    projected: dict = field(default_factory=dict)  # variant → Assessment of the projected years
+    inputs: dict = field(default_factory=dict)  # variant → projected Inputs
+    problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # projection warnings (fallbacks, plans)
+
+    def table(self) -> pd.DataFrame:
+        """The status table with Chinese column labels (for display and the CLI)."""
+        return status_table(self.status)
+
+    def city_enrolment(self, variant: str = "central", years=None) -> pd.DataFrame:
+        """Level × year totals over all counties (observed, then the variant's projection)."""
+        e = self.enrolment[self.enrolment["variant"] == variant]
+        if years is not None:
+            e = e[e["year"].isin(list(years))]
+        table = e.pivot_table(index="level", columns="year", values="enrolment", aggfunc="sum")
+        order = [lv for lv in ("小学", "初中", "幼儿园", "3—5岁人口") if lv in table.index]
+        return table.reindex(order)
+
+    def counts(self) -> pd.Series:
+        """How many county-tracks have each status (in the order 难以按期, 有风险, 按期可达, 已到期)."""
+        c = self.status["status"].value_counts()
+        return c.reindex([s for s in STATUS_ORDER if s in c.index])
+
+    def fan(self, county: str, *, level: str | None = None, code: str | None = None, ratio: bool = False) -> pd.DataFrame:
+        """year | variant (actual/low/central/high) | value, for yichun.charts.projection_fan.
+
+        level only (小学, 初中, 幼儿园, 3—5岁人口): enrolment. code (P1, PQ3, … or R1–R7 with
+        level 小学/初中): the county value as assessed. ratio=True: the item's weakest value as a
+        fraction of its standard (1 + margin, see `margins`), e.g. the weakest school's R3.
+        """
+        if code is None:
+            e = self.enrolment[(self.enrolment["county"] == county) & (self.enrolment["level"] == level)]
+            frame = e.rename(columns={"enrolment": "value"})
+        elif ratio:
+            m = self.margins[(self.margins["county"] == county) & (self.margins["code"] == code)]
+            if level:
+                m = m[m["level"] == level]
+            frame = m.sort_values("margin").drop_duplicates(["year", "variant"]).assign(value=lambda d: 1.0 + d["margin"])
+        else:
+            i = self.indicators[(self.indicators["county"] == county) & (self.indicators["code"] == code)]
+            frame = i[i["level"] == (level or "")]
+        actual = frame[frame["kind"] == cohort.ACTUAL].drop_duplicates("year").assign(variant="actual")
+        projected = frame[frame["kind"] == cohort.PROJECTED]
+        return pd.concat([actual, projected], ignore_index=True)[["year", "variant", "value"]].sort_values(["variant", "year"])
+
+
+def status_table(status: pd.DataFrame) -> pd.DataFrame:
+    out = status.copy()
+    out["margin"] = out["margin"].map(lambda m: "" if pd.isna(m) else f"{m * 100:.1f}%")
+    for c in ("first_pass_central", "first_pass_low", "first_pass_high", "lapse_central"):
+        out[c] = out[c].map(lambda y: "—" if pd.isna(y) else str(int(y)))
+    return out[STATUS_COLUMNS].rename(columns=LABELS)
+
+
+# ------------------------------------------------------------------------------ margins
+
+def margins(assessment, cat) -> pd.DataFrame:
+    """Relative margin of every A-class item per county-year (see the module docstring)."""
+    frames = []
+    rule = cat.rules["school_rule"]
+    parts = assessment.school_parts
+    parts = parts[parts["counted"].astype(bool)]
+    if not parts.empty:
+        codes = list(rule["indicators"])
+        r = parts[[f"{c}_ratio" for c in codes]].to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            m = np.where(r >= 1.0, r - 1.0, r / float(rule["remainder_ratio"]) - 1.0)
+        mf = pd.DataFrame(m, columns=codes, index=parts.index)
+        mf["county"], mf["year"] = parts["county"].to_numpy(), parts["year"].to_numpy()
+        worst = mf.groupby(["county", "year"])[codes].idxmin()
+        rows = []
+        for code in codes:
+            idx = worst[code].dropna()
+            if idx.empty:
+                continue
+            at = idx.to_numpy()
+            level = parts.loc[at, "level"].to_numpy()
+            rows.append(pd.DataFrame({
+                "county": idx.index.get_level_values("county"), "year": idx.index.get_level_values("year"), "level": level,
+                "code": code, "margin": mf.loc[at, code].to_numpy(float),
+                "label": [f"{code} {lv}·{name}" for lv, name in zip(level, parts.loc[at, "school_name"])]}))
+        if rows:
+            frames.append(pd.concat(rows, ignore_index=True).assign(track="义务教育"))
+    cv = assessment.cv
+    if not cv.empty:
+        c = cv.dropna(subset=["cv"]).copy()
+        c["margin"] = 1.0 - c["cv"] / c["limit"]
+        c = c.sort_values("margin").drop_duplicates(["county", "year"])
+        code = cat.rules["balance_rule"].get("code", "CV")
+        frames.append(pd.DataFrame({"county": c["county"], "year": c["year"], "level": c["level"], "code": code,
+                                    "margin": c["margin"], "label": code + " " + c["level"] + c["indicator"],
+                                    "track": "义务教育"}))
+    items = assessment.items
+    generic = []
+    for ind in cat:
+        if ind.klass != "A" or ind.code in rule["indicators"] or ind.conditions or ind.comparator not in (">=", "<=", ">", "<"):
+            continue
+        if set(ind.thresholds) != {"all"}:
+            continue
+        t = float(ind.thresholds["all"])
+        if ind.unit.strip() == "%" and t >= 1.0:
+            continue
+        generic.append((ind.code, ind.comparator, t))
+    if generic and not items.empty:
+        spec = pd.DataFrame(generic, columns=["code", "comparator", "threshold"])
+        g = items[["county", "year", "track", "code", "value"]].merge(spec, on="code")
+        v, t = g["value"].to_numpy(float), g["threshold"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ge = g["comparator"].isin([">=", ">"]).to_numpy()
+            g["margin"] = np.where(ge, v / np.where(t != 0, t, np.nan) - 1.0, t / np.where(v > 0, v, np.nan) - 1.0)
+        g = g.dropna(subset=["margin"])
+        frames.append(g.assign(level="", label=g["code"])[["county", "year", "level", "code", "margin", "label", "track"]])
+    if not frames:
+        return pd.DataFrame(columns=["county", "year", "track", "code", "level", "label", "margin"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["county", "year", "track", "code", "level", "label", "margin"]]
+
+
+def indicator_values(assessment) -> pd.DataFrame:
+    """County values of the main indicators: R1–R7 (county value X̄ and 差异系数 per level), P1–P3 and the items."""
+    parts = []
+    cv = assessment.cv
+    if not cv.empty:
+        parts.append(pd.DataFrame({"county": cv["county"], "year": cv["year"], "track": "义务教育", "code": cv["indicator"],
+                                   "level": cv["level"], "value": cv["county_value"], "cv": cv["cv"], "limit": cv["limit"],
+                                   "met": cv["met"].astype("boolean")}))
+    items = assessment.items
+    if not items.empty:
+        it = items[~items["code"].isin(cv["indicator"].unique() if not cv.empty else [])]
+        parts.append(pd.DataFrame({"county": it["county"], "year": it["year"], "track": it["track"], "code": it["code"],
+                                   "level": "", "value": it["value"], "cv": np.nan, "limit": np.nan,
+                                   "met": it["met"].astype("boolean")}))
+    if not parts:
+        return pd.DataFrame(columns=["county", "year", "track", "code", "level", "value", "cv", "limit", "met"])
+    return pd.concat(parts, ignore_index=True)
+
+
+# ------------------------------------------------------------------------------ outlook
+
+def _tag(frame: pd.DataFrame, variant: str, kind: str) -> pd.DataFrame:
+    return frame.assign(variant=variant, kind=kind)
+
+
+@dataclass
+class Prepared:
+    """The parts of an outlook that do not depend on a scenario's structural actions (cached for sliders)."""
+
+    inputs: Inputs
+    params: dict
+    catalogue: object
+    base: pd.Series
+    variants: tuple
+    to_year: int
+    enrolment: pd.DataFrame
+    actual: object
+    projected: dict  # variant → projected Inputs (future years)
+    factors: tuple = ((), ())  # the (births, migration) factors the projection was made with
+    problems: pd.DataFrame = field(default_factory=pd.DataFrame)
+    actual_margins: pd.DataFrame | None = None
+    actual_values: pd.DataFrame | None = None
+    baseline: dict = field(default_factory=dict)  # variant → Assessment of the projection without actions
+    schedule: pd.DataFrame | None = None
+    _counted: dict = field(default_factory=dict, repr=False)
+
+    def counted(self, variant: str) -> dict:
+        """(county, year) → school parts (school_id, level, counted) of the baseline projection."""
+        if variant not in self._counted:
+            a = self.baseline.get(variant)
+            parts = a.school_parts[["county", "year", "school_id", "level", "counted"]] if a is not None else None
+            self._counted[variant] = {} if parts is None else {(c, int(y)): g for (c, y), g in parts.groupby(["county", "year"])}
+        return self._counted[variant]
+
+    @property
+    def future_years(self) -> list[int]:
+        return list(range(int(self.base.min()) + 1, self.to_year + 1)) if len(self.base) else []
+
+
+def prepare(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool = False, *, profile="national",
+            params: dict | None = None, counties=None, scenario=None) -> Prepared:
+    """Assess the actual years and project every variant (births and migration of `scenario` included)."""
+    from yichun.assessment import assess
+
+    params = params or parameters()
+    cat = catalogue(profile)
+    if counties is not None:
+        inputs = inputs.select(counties=[counties] if isinstance(counties, str) else list(counties))
+    base = cohort.base_years(inputs)
+    birth_f, ratio_f = [], []
+    if scenario is not None:
+        from yichun.scenarios.actions import projection_factors
+
+        birth_f, ratio_f = projection_factors(scenario)
+    variants = tuple(variants)
+    warned: list = []
+    enrol = cohort.project_enrolment(inputs, to_year, variants, params, ratio_f, birth_f, warned)
+    actual = assess(inputs, years=None, profile=cat)
+    projected = {}
+    if len(base) and int(base.min()) < to_year:
+        shares = allocation_shares(inputs, to_year, params)
+        for v in variants:
+            projected[v] = project_inputs(inputs, to_year, v, growth, params=params, enrolment=enrol, shares=shares)
+    baseline = {v: assess(p, years=sorted(p.years()), profile=cat) for v, p in projected.items()}
+    problems = [pd.DataFrame([w.as_dict() for w in warned])] if warned else []
+    problems += [p.problems for p in projected.values() if p.problems is not None and len(p.problems)]
+    problems = pd.concat(problems, ignore_index=True).drop_duplicates(["kind", "message"]) if problems else pd.DataFrame()
+    return Prepared(inputs, params, cat, base, variants, to_year, enrol, actual, projected,
+                    (tuple(map(repr, birth_f)), tuple(map(repr, ratio_f))), problems.reset_index(drop=True),
+                    margins(actual, cat), indicator_values(actual), baseline, schedule())
+
+
+def run(prep: Prepared, scenario=None, years=None, keep_inputs: bool = False) -> Outlook:
+    """Apply `scenario`'s structural actions to the prepared projections, assess and classify.
+
+    `years` limits the projected years assessed (e.g. only the scheduled years, for a fast
+    slider); first-pass years are then looked for among those years only.
+    """
+    from yichun.assessment import assess
+
+    cat, variants = prep.catalogue, prep.variants
+    if scenario is not None:
+        from yichun.scenarios.actions import STRUCTURAL, apply_scenario, projection_factors
+
+        birth_f, ratio_f = projection_factors(scenario)
+        if (tuple(map(repr, birth_f)), tuple(map(repr, ratio_f))) != prep.factors:
+            raise YichunError("情景含出生人口或人口迁移措施：请用 prepare(..., scenario=情景) 重新预测后再运行")
+    future = prep.future_years if years is None else [y for y in sorted(set(years)) if y in prep.future_years]
+    actual_margins, actual_values = prep.actual_margins, prep.actual_values
+    readiness = [_tag(prep.actual.readiness, v, cohort.ACTUAL) for v in variants]
+    marg = [_tag(actual_margins, v, cohort.ACTUAL) for v in variants]
+    ind = [_tag(actual_values, v, cohort.ACTUAL) for v in variants]
+    assessed, kept = {}, {}
+    for v in variants:
+        if not future or v not in prep.projected:
+            continue
+        proj = prep.projected[v]
+        if years is not None:
+            proj = proj.select(years=future)
+        if scenario is not None and any(act.kind in STRUCTURAL for act in scenario.actions):
+            proj = apply_scenario(scenario, proj, params=prep.params, profile=cat, kinds=STRUCTURAL, cache=prep.counted(v))
+            a = assess(proj, years=future, profile=cat)
+        elif years is None and v in prep.baseline:
+            a = prep.baseline[v]
+        else:
+            a = assess(proj, years=future, profile=cat)
+        assessed[v] = a
+        if keep_inputs:
+            kept[v] = proj
+        readiness.append(_tag(a.readiness, v, cohort.PROJECTED))
+        marg.append(_tag(margins(a, cat), v, cohort.PROJECTED))
+        ind.append(_tag(indicator_values(a), v, cohort.PROJECTED))
+    readiness = pd.concat(readiness, ignore_index=True)
+    marg = pd.concat(marg, ignore_index=True)
+    ind = pd.concat(ind, ignore_index=True)
+    status = classify(readiness, marg, prep.base, prep.params, variants, prep.to_year, prep.schedule)
+    return Outlook(status, prep.enrolment, readiness, marg, ind, prep.actual, assessed, kept, prep.problems)
+
+
+def outlook(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool = False, *, profile="national",
+            params: dict | None = None, counties=None, scenario=None, keep_inputs: bool = False) -> Outlook:
+    """Project, assess and classify every county and track (see the module docstring).
+
+    `scenario` (yichun.scenarios.Scenario) puts a what-if in force in the projected years.
+    """
+    prep = prepare(inputs, to_year, variants, growth, profile=profile, params=params, counties=counties, scenario=scenario)
+    return run(prep, scenario, keep_inputs=keep_inputs)
+
+
+def readiness_outlook(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool = False, **kwargs) -> pd.DataFrame:
+    """The status frame of `outlook` (county, track, scheduled_year, status, first_pass_*, binding, …)."""
+    return outlook(inputs, to_year, variants, growth, **kwargs).status
+
+
+def classify(readiness: pd.DataFrame, marg: pd.DataFrame, base: pd.Series, params: dict, variants, to_year: int,
+             sched: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One status row per county and track from the per-year readiness and margins of every variant."""
+    sched = schedule() if sched is None else sched
+    sched = sched.assign(plan_track=sched["track"], track=sched["track"].map(TO_ASSESS))
+    sched = sched[sched["county"].isin(base.index)]
+    ready = readiness.set_index(["county", "track", "variant", "year"])["ready"].astype(bool)
+    unmet = readiness.set_index(["county", "track", "variant", "year"])["unmet"]
+    min_margin = marg.groupby(["county", "track", "variant", "year"])["margin"].min()
+    thinnest = marg.sort_values("margin").drop_duplicates(["county", "track", "variant", "year"]).set_index(
+        ["county", "track", "variant", "year"])
+    thin = float(params["thin_margin"])
+    rows = []
+    for _, s in sched.iterrows():
+        county, track, year = s["county"], s["track"], int(s["year"])
+        b = int(base[county])
+        row = {"county": county, "track": track, "scheduled_year": year, "base_year": b, "scheduled_result": "",
+               "binding": "", "margin": np.nan, "unmet": ""}
+        for v in VARIANTS:
+            first = pd.NA
+            if v in variants:
+                for y in range(b, to_year + 1):
+                    if ready.get((county, track, v, y), False):
+                        first = y
+                        break
+            row[f"first_pass_{v}"] = first
+            if v == "central":
+                lapse = pd.NA
+                if first is not pd.NA:
+                    for y in range(first + 1, to_year + 1):
+                        if (county, track, v, y) in ready.index and not ready[(county, track, v, y)]:
+                            lapse = y
+                            break
+                row["lapse_central"] = lapse
+        central = variants[0] if "central" not in variants else "central"
+        key = (county, track, central, year)
+        if year <= b:
+            row["status"] = STATUS_DUE
+            if key in ready.index:
+                row["scheduled_result"] = "通过" if ready[key] else "未通过"
+            else:
+                row["scheduled_result"] = "无数据"
+        elif year > to_year:
+            row["status"] = STATUS_BEYOND
+        else:
+            passes = {v: bool(ready.get((county, track, v, year), False)) for v in variants}
+            m = min((min_margin.get((county, track, v, year), np.nan) for v in variants if passes[v]), default=np.nan)
+            row["margin"] = m
+            if not passes[central]:
+                row["status"] = STATUS_LATE
+            elif all(passes.values()) and not (m < thin):
+                row["status"] = STATUS_ON_TRACK
+            else:
+                row["status"] = STATUS_AT_RISK
+        if key in unmet.index:
+            row["unmet"] = unmet[key]
+            if not ready[key]:
+                row["binding"] = unmet[key]
+            elif key in thinnest.index:
+                t = thinnest.loc[key]
+                row["binding"] = f"{t['label']}（余量 {t['margin'] * 100:.1f}%）"
+                if pd.isna(row["margin"]):
+                    row["margin"] = t["margin"]
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+    for c in ("first_pass_central", "first_pass_low", "first_pass_high", "lapse_central"):
+        out[c] = out[c].astype("Int64")
+    order = {t: i for i, t in enumerate(ASSESS_TRACKS)}
+    return out.sort_values(["track", "scheduled_year", "county"], key=lambda c: c.map(order) if c.name == "track" else c).reset_index(drop=True)

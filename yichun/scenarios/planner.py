@@ -1,0 +1,334 @@
+"""Planner (达标方案测算): the cheapest set of additions that makes a county pass by its year.
+
+`plan_cheapest(inputs, county, track)` takes the county's inputs in the target year — its
+scheduled year (yichun.schedule), or the first projected year when the scheduled year has
+already passed — projected under the chosen variant, and repeats until the county passes
+or nothing more can be added:
+
+1. assess the target year (`yichun.assessment.assess`) and read its `gaps` frame (the rows
+   the county must close, `required`);
+2. turn them into additions (scenario actions at named schools/kindergartens):
+   * a school part failing the school rule (每所学校至少6项达标、余项不低于85%): every
+     below-standard indicator is raised to its standard except the one(s) the rule lets stay
+     below it (7 − min_met), which are raised only to remainder_ratio (85%) of the standard —
+     the one whose partial top-up saves the most money. This is the cheapest physical fix of
+     that part at the unit costs (costs are linear in the quantities);
+   * 差异系数 above its limit: the assessment's own water-filling additions;
+   * G3 rooms, PQ1 areas (per kindergarten), PQ3 teachers (county minimum, to the
+     kindergartens with the most children per teacher), P1 places (a new public
+     kindergarten built to standard, taking newly enrolled children), P3 / P2 (converting
+     the largest private kindergartens to 公办 / 普惠性民办), PG4 (the non-inclusive estate
+     kindergartens converted to 普惠性民办);
+3. apply them to the target-year inputs and go back to 1.
+
+It optimises the priced cost (yichun/data/unit_costs.yaml) school part by school part; it does
+not search across parts (moving students or teachers between schools, merging schools may be
+cheaper) and it prices teachers for one year. What additions cannot fix — B-class ratings,
+county policy figures read from 县级指标, school size (G4), class size (G5), certification
+(G12, PQ4), township centre designation (PG3), oversized kindergarten classes (PQ2) and missing
+data — is listed in `policy` as 需政策措施. Finally the plan, as a `Scenario`, is applied to
+fresh inputs and re-assessed: `passes` says whether the county then passes in the target year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from yichun.catalogue import catalogue
+from yichun.counties import normalize_county
+from yichun.errors import YichunError
+from yichun.projection import cohort
+from yichun.projection.params import parameters
+from yichun.projection.projected import project_inputs
+from yichun.projection.tracks import assess_track, schedule_track
+from yichun.scenarios.actions import apply_actions, new_kindergarten
+from yichun.scenarios.model import Action, Scenario
+from yichun.schedule import scheduled_year
+from yichun.tables import Inputs
+
+POLICY = "需政策措施"
+LEFT = "新增资源后仍未达标（多为缺数据），需逐校核实"
+LINE_COLUMNS = ["kind", "target_id", "target_name", "level", "indicator", "field", "quantity", "unit", "cost_wan", "basis"]
+POLICY_COLUMNS = ["code", "name", "klass", "measure", "quantity", "unit", "detail"]
+SUFFIX = {"小学": "primary", "初中": "junior"}
+KG_FIELD = {"kindergarten_outdoor_m2": "outdoor_m2", "kindergarten_activity_m2": "activity_m2", "kindergarten_teacher": "teachers"}
+
+
+@dataclass
+class Plan:
+    county: str
+    track: str
+    year: int
+    variant: str
+    scenario: Scenario  # the additions, effective from `year`
+    lines: pd.DataFrame  # one row per addition, priced
+    policy: pd.DataFrame  # what additions cannot fix (需政策措施)
+    cost_wan: float  # priced total (万元)
+    passes: bool  # re-assessed with the plan applied to fresh inputs
+    rounds: int
+    before: pd.Series  # readiness row without the plan
+    after: pd.Series  # readiness row with the plan
+
+    def summary(self) -> str:
+        verdict = "可通过" if self.passes else "仍不能通过"
+        text = (f"{self.county}{self.track}（{self.year}年，{self.variant}）：新增措施 {len(self.lines)} 项，"
+                f"测算费用 {self.cost_wan:,.1f} 万元；实施后{verdict}评估")
+        if len(self.policy):
+            text += f"；另需政策措施 {len(self.policy)} 项：{'、'.join(self.policy['code'])}"
+        return text
+
+
+def _r_fields(cat) -> dict[str, tuple[str, bool]]:
+    from yichun.assessment.compulsory import r_specs
+
+    return {code: (spec.resource, spec.per_level) for code, spec in r_specs(cat).items()}
+
+
+def _field(code: str, level: str, rf) -> str:
+    resource, per_level = rf[code]
+    return f"{resource}_{SUFFIX[level]}" if per_level else resource
+
+
+def _round_unit(q: float, unit: str) -> float:
+    from yichun.assessment.gaps import round_up
+
+    return float(round_up(np.array([q]), unit)[0])
+
+
+def _school_fixes(g: pd.DataFrame, cat, rf) -> list[dict]:
+    """Per failing part: full fixes but the allowed partial ones (max saving), as school additions."""
+    rule = cat.rules["school_rule"]
+    allowed = len(rule["indicators"]) - int(rule["min_met"])
+    rr = float(rule["remainder_ratio"])
+    out = []
+    for (sid, level), part in g.groupby(["school_id", "level"], sort=False):
+        part = part.copy()
+        v, s, q = part["value"].to_numpy(float), part["standard"].to_numpy(float), part["shortfall"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.clip((rr * s - v) / (s - v), 0.0, 1.0)
+        q_part = np.array([_round_unit(x * f, u) for x, f, u in zip(q, frac, part["unit"])])
+        cost = part["cost_wan"].to_numpy(float)
+        cost_part = np.where(q > 0, cost * q_part / np.where(q > 0, q, 1), 0.0)
+        qty = q.copy()
+        if allowed > 0:
+            saving = np.nan_to_num(cost - cost_part, nan=0.0)
+            for i in np.argsort(-saving, kind="stable")[:allowed]:
+                qty[i] = q_part[i]
+        for (_, r), n in zip(part.iterrows(), qty):
+            if n > 0:
+                out.append({"kind": "school", "target_id": sid, "target_name": r["school_name"], "level": level,
+                            "indicator": r["indicator"], "field": _field(r["indicator"], level, rf), "quantity": float(n),
+                            "unit": r["unit"], "cost_key": r["cost_key"], "basis": "学校达标" if n == r["shortfall"] else
+                            f"学校达标（允许项补到标准的{rr * 100:.0f}%）"})
+    # a shared facility of a combined school: the larger of its parts' additions serves both
+    merged: dict[tuple, dict] = {}
+    for line in out:
+        key = (line["target_id"], line["field"])
+        if key not in merged or line["quantity"] > merged[key]["quantity"]:
+            merged[key] = line
+    return list(merged.values())
+
+
+def _kg_conversions(kgs: pd.DataFrame, need: float, pools: list[str], to: str) -> list[str]:
+    """The fewest kindergartens (largest first, from the pools in order) covering `need` children."""
+    chosen, got = [], 0.0
+    for pool in pools:
+        cand = kgs[kgs["kg_type"] == pool].sort_values(["children", "kg_id"], ascending=[False, True])
+        for _, r in cand.iterrows():
+            if got >= need:
+                return chosen
+            chosen.append(r["kg_id"])
+            got += float(r["children"] or 0.0)
+    return chosen
+
+
+def _fixes(a, work: Inputs, county: str, year: int, track: str, cat, rf) -> list[dict]:
+    """Additions for the county-year's required gaps."""
+    g = a.gaps[(a.gaps["county"] == county) & (a.gaps["year"] == year) & (a.gaps["track"] == track) & a.gaps["required"]]
+    lines: list[dict] = []
+    school_rule = g[g["basis"] == "学校达标"]
+    if len(school_rule):
+        lines += _school_fixes(school_rule, cat, rf)
+    for _, r in g[g["basis"] == "差异系数"].iterrows():
+        lines.append({"kind": "school", "target_id": r["school_id"], "target_name": r["school_name"], "level": r["level"],
+                      "indicator": "CV", "field": _field(r["indicator"], r["level"], rf), "quantity": float(r["shortfall"]),
+                      "unit": r["unit"], "cost_key": r["cost_key"], "basis": "差异系数"})
+    checks = a.school_checks
+    for _, r in g[g["indicator"] == "G3"].iterrows():
+        kind = "music" if r["cost_key"] == "music_room" else "art"
+        c = checks[(checks["county"] == county) & (checks["year"] == year) & (checks["school_id"] == r["school_id"])].iloc[0]
+        short = float(c[f"{kind}_short"])
+        if short > 0:
+            lines.append({"kind": "school", "target_id": r["school_id"], "target_name": r["school_name"], "level": "全校",
+                          "indicator": "G3", "field": f"{kind}_rooms", "quantity": short, "unit": r["unit"],
+                          "cost_key": r["cost_key"], "basis": "政府保障程度"})
+        if bool(c[f"{kind}_undersized"]):
+            m2 = float(cat["G3"].thresholds[f"{kind}_room_m2"]) - float(c[f"{kind}_room_min_m2"])
+            lines.append({"kind": "school", "target_id": r["school_id"], "target_name": r["school_name"], "level": "全校",
+                          "indicator": "G3", "field": f"{kind}_room_min_m2", "quantity": m2, "unit": "㎡",
+                          "cost_key": r["cost_key"], "cost_units": 1.0, "basis": "改扩建面积不足的专用教室"})
+    for _, r in g[g["indicator"] == "PQ1"].iterrows():
+        lines.append({"kind": "kindergarten", "target_id": r["school_id"], "target_name": r["school_name"], "level": "幼儿园",
+                      "indicator": "PQ1", "field": KG_FIELD[r["cost_key"]], "quantity": float(r["shortfall"]),
+                      "unit": r["unit"], "cost_key": r["cost_key"], "basis": "保教质量保障情况"})
+    county_rows = g[g["school_id"] == ""]
+    kgs = work.kindergartens[(work.kindergartens["county"] == county) & (work.kindergartens["year"] == year)]
+    failing = set(county_rows["indicator"])
+    for _, r in county_rows.iterrows():
+        code, n = r["indicator"], float(r["shortfall"])
+        if code == "PQ3":
+            lines.append({"kind": "kindergarten_county", "target_id": "", "target_name": "全县", "level": "幼儿园",
+                          "indicator": "PQ3", "field": "teachers", "quantity": n, "unit": r["unit"],
+                          "cost_key": r["cost_key"], "basis": "全县按1:15配足所需最少新增数"})
+        elif code == "P1":
+            lines.append({"kind": "open_kindergarten", "target_id": "", "target_name": "新建公办幼儿园", "level": "幼儿园",
+                          "indicator": "P1", "field": "children", "quantity": n, "unit": "人", "cost_key": "",
+                          "basis": "新增公办园学位(新入园幼儿)"})
+        elif code == "P3":
+            pools = ["非普惠性民办", "普惠性民办"] if "P2" in failing else ["普惠性民办", "非普惠性民办"]
+            for kid in _kg_conversions(kgs, n, pools, "公办"):
+                lines.append(_conversion(kgs, kid, "公办", "P3"))
+        elif code == "P2" and "P3" not in failing:
+            for kid in _kg_conversions(kgs, n, ["非普惠性民办"], "普惠性民办"):
+                lines.append(_conversion(kgs, kid, "普惠性民办", "P2"))
+        elif code == "PG4":
+            bad = kgs[kgs["estate_kindergarten"].fillna(False).astype(bool) & (kgs["kg_type"] == "非普惠性民办")]
+            for kid in bad["kg_id"]:
+                lines.append(_conversion(kgs, kid, "普惠性民办", "PG4"))
+    return lines
+
+
+def _conversion(kgs: pd.DataFrame, kid: str, to: str, code: str) -> dict:
+    name = kgs.loc[kgs["kg_id"] == kid, "kg_name"].iloc[0]
+    return {"kind": "convert", "target_id": kid, "target_name": name, "level": "幼儿园", "indicator": code, "field": "kg_type",
+            "quantity": 1.0, "unit": "所", "cost_key": "", "to": to, "basis": f"转为{to}"}
+
+
+def _action(line: dict, county: str, year: int, index: int) -> Action:
+    base = {"county": county, "year": year}
+    if line["kind"] == "school":
+        return Action("add_resource", {**base, "item": line["field"], "quantity": line["quantity"], "schools": [line["target_id"]]}, index)
+    if line["kind"] == "kindergarten":
+        return Action("add_resource", {**base, "item": line["field"], "quantity": line["quantity"],
+                                       "kindergartens": [line["target_id"]]}, index)
+    if line["kind"] == "kindergarten_county":
+        return Action("add_resource", {**base, "item": line["field"], "quantity": line["quantity"], "kindergartens": None}, index)
+    if line["kind"] == "open_kindergarten":
+        return Action("open_kindergarten", {**base, "children": line["quantity"], "kg_type": "公办",
+                                            "kg_id": f"规划新建园{index + 1}", "kg_name": f"规划新建公办幼儿园{index + 1}"}, index)
+    return Action("convert_kindergartens", {**base, "to": line["to"], "kindergartens": [line["target_id"]]}, index)
+
+
+def _clean(action: Action) -> Action:
+    return replace(action, params={k: v for k, v in action.params.items() if v is not None})
+
+
+def _target_inputs(inputs: Inputs, county: str, year: int, base: int, variant: str, params: dict) -> Inputs:
+    if year <= base:
+        return inputs.select(years=[year], counties=[county])
+    return project_inputs(inputs.select(counties=[county]), year, variant, params=params).select(years=[year])
+
+
+def _policy(a, county: str, year: int, track: str, cat) -> pd.DataFrame:
+    """Items still unmet after the plan: those additions cannot fix (需政策措施), and any physical
+    item the plan could not close (usually missing data), with the assessment's detail text."""
+    physical = {"P1", "P2", "P3", "PQ1", "PQ3", "PG4", "G3", "CV", *cat.rules["school_rule"]["indicators"]}
+    items = a.items[(a.items["county"] == county) & (a.items["year"] == year) & (a.items["track"] == track)]
+    met = items["met"].to_numpy(dtype=float, na_value=np.nan)
+    bad = items[met != 1]
+    g = a.gaps[(a.gaps["county"] == county) & (a.gaps["year"] == year) & (a.gaps["track"] == track)]
+    qty = g.groupby("indicator").agg(quantity=("shortfall", "sum"), unit=("unit", "first"))
+    rows = []
+    for _, r in bad.iterrows():
+        q = qty.loc[r["code"]] if r["code"] in qty.index else None
+        rows.append({"code": r["code"], "name": cat[r["code"]].name if r["code"] in cat.indicators else r["code"], "klass": r["klass"],
+                     "measure": POLICY if r["code"] not in physical else LEFT, "quantity": float(q["quantity"]) if q is not None else np.nan,
+                     "unit": q["unit"] if q is not None else "", "detail": r["detail"]})
+    return pd.DataFrame(rows, columns=POLICY_COLUMNS)
+
+
+def _price(lines: list[dict], costs: dict, cat) -> list[float]:
+    out = []
+    for line in lines:
+        if line["kind"] == "open_kindergarten":
+            row = new_kindergarten({"children": line["quantity"]}, cat)
+            total = 0.0
+            for field, key in (("activity_m2", "kindergarten_activity_m2"), ("outdoor_m2", "kindergarten_outdoor_m2"),
+                               ("teachers", "kindergarten_teacher")):
+                total += row[field] * float(costs[key]["price_yuan"] or 0) / 10000
+            out.append(total)
+            continue
+        key = line.get("cost_key")
+        price = costs.get(key, {}).get("price_yuan") if key else None
+        n = line.get("cost_units", line["quantity"])
+        out.append(np.nan if price is None else n * float(price) / 10000)
+    return out
+
+
+def plan_cheapest(inputs: Inputs, county: str, track: str = "义务教育", year: int | None = None, variant: str = "central", *,
+                  profile="national", params: dict | None = None, max_rounds: int = 6) -> Plan:
+    """The cheapest additions (by unit costs) that make `county` pass `track` in `year` (see module docstring)."""
+    from yichun.assessment import assess
+    from yichun.assessment.gaps import unit_costs
+
+    params = params or parameters()
+    cat = catalogue(profile)
+    costs = unit_costs()
+    county, track = normalize_county(county), assess_track(track)
+    sel = inputs.select(counties=[county])
+    base = cohort.base_years(sel)
+    if county not in base.index:
+        raise YichunError(f"数据中没有{county}")
+    base = int(base[county])
+    if year is None:
+        year = max(scheduled_year(county, schedule_track(track)), base + 1)
+    rf = _r_fields(cat)
+    work = _target_inputs(inputs, county, year, base, variant, params)
+    first = assess(work, years=[year], profile=cat)
+    ready_row = lambda a: a.readiness[(a.readiness["track"] == track)].iloc[0]  # noqa: E731
+    before = ready_row(first)
+    lines: list[dict] = []
+    actions: list[Action] = []
+    a, rounds = first, 0
+    while not bool(ready_row(a)["ready"]) and rounds < max_rounds:
+        new = _fixes(a, work, county, year, track, cat, rf)
+        if not new:
+            break
+        rounds += 1
+        batch = [_clean(_action(line, county, year, len(actions) + i)) for i, line in enumerate(new)]
+        work = apply_actions(work, batch, params=params, profile=cat)
+        actions += batch
+        lines += new
+        a = assess(work, years=[year], profile=cat)
+    policy = _policy(a, county, year, track, cat)
+    scenario = Scenario(f"{county}{track}达标方案（{year}年）", tuple(actions),
+                        f"按单价测算的最低新增方案：{year}年投入使用", county, year, variant)
+    # proof: the plan applied to fresh inputs of the target year, re-assessed
+    check = apply_actions(_target_inputs(inputs, county, year, base, variant, params), scenario.actions, params=params, profile=cat)
+    after_a = assess(check, years=[year], profile=cat)
+    after = ready_row(after_a)
+    cost = _price(lines, costs, cat)
+    frame = pd.DataFrame(lines)
+    if frame.empty:
+        frame = pd.DataFrame(columns=LINE_COLUMNS)
+    frame["cost_wan"] = cost if lines else []
+    frame = frame[LINE_COLUMNS]
+    # several rounds may add to the same school and field: one line each
+    frame = frame.groupby(["kind", "target_id", "target_name", "level", "indicator", "field", "unit", "basis"], sort=False,
+                          as_index=False)[["quantity", "cost_wan"]].sum(min_count=1)[LINE_COLUMNS] if len(frame) else frame
+    return Plan(county, track, year, variant, scenario, frame.reset_index(drop=True), policy,
+                float(np.nansum(frame["cost_wan"].to_numpy(float))) if len(frame) else 0.0,
+                bool(after["ready"]), rounds, before, after)
+
+
+def plan_lines_table(plan: Plan) -> pd.DataFrame:
+    """The plan's lines with Chinese column labels."""
+    labels = {"target_id": "标识码", "target_name": "学校/幼儿园", "level": "学段", "indicator": "指标", "field": "项目",
+              "quantity": "数量", "unit": "单位", "cost_wan": "费用(万元)", "basis": "依据"}
+    out = plan.lines.drop(columns=["kind"]).rename(columns=labels)
+    out["费用(万元)"] = out["费用(万元)"].round(1)
+    return out
+
