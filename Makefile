@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system briefing test lint pytest nbval lab ingest assess project bench strip clean
+.PHONY: help setup system briefing test lint pytest lab ingest project bench strip clean
 
 help: ## 列出所有目标
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ lab: setup ## 在 notebooks/ 打开 JupyterLab
 
 ingest: setup ## 读取 data/raw 下全部工作簿，写入 data/processed
 	$(BIN)/yichun ingest
+
+project: setup ## 按期达标预测，结果写入 reports/projection
+	$(BIN)/yichun project
 
 bench: setup ## 运行性能基准脚本（打印数字，不是测试）
 	$(BIN)/python benchmarks/bench.py
