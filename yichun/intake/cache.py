@@ -1,0 +1,91 @@
+"""The per-file cache of `yichun ingest`: one parquet bundle per workbook version.
+
+A bundle holds everything `read_workbook` produced for one file (parsed tables, the same
+rows as typed, the header map and the file's own problems): a parquet table with one row
+per part, each part an Arrow IPC stream, so a warm run reads one small file per workbook
+instead of parsing it. The key covers the file's content, its path below the raw folder, the fingerprint of the
+intake rules, data dictionary, catalogue and intake code, and CACHE_VERSION: change any of
+them and the file is read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from yichun.errors import Problem
+from yichun.intake.frames import PROBLEM_DTYPES, to_arrow
+from yichun.intake.reader import FileResult
+from yichun.intake.rules import rules
+
+CACHE_VERSION = "1"
+META_KEY = b"yichun"
+
+
+def cache_key(relpath: str, sha256: str) -> str:
+    text = f"{CACHE_VERSION}|{rules().fingerprint}|{relpath}|{sha256}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+HEADER_SCHEMA = {"table": "str", "sheet": "str", "field": "str", "seen": "str", "present": "boolean"}
+
+
+def _parts(result: FileResult) -> dict:
+    parts = dict(result.arrow)
+    parts["headers"] = to_arrow({k: [h[k] for h in result.headers] for k in HEADER_SCHEMA}, HEADER_SCHEMA, len(result.headers))
+    rows = [p.as_dict() for p in result.problems]
+    parts["problems"] = to_arrow({k: [r[k] for r in rows] for k in PROBLEM_DTYPES}, PROBLEM_DTYPES, len(rows))
+    return parts
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def pack(result: FileResult) -> pa.Table:
+    """One row per part (table, raw table, headers, problems), each an Arrow IPC stream."""
+    parts = _parts(result)
+    table = pa.table({"part": pa.array(list(parts), pa.string()), "ipc": pa.array([_ipc(t) for t in parts.values()], pa.binary())})
+    meta = {"file": result.file, "sha256": result.sha256, "status": result.status, "county": result.county, "year": result.year}
+    return table.replace_schema_metadata({META_KEY: json.dumps(meta, ensure_ascii=False).encode("utf-8")})
+
+
+def unpack(table: pa.Table) -> FileResult:
+    meta = json.loads(table.schema.metadata[META_KEY])
+    result = FileResult(file=meta["file"], sha256=meta["sha256"], status=meta["status"], county=meta["county"], year=meta["year"])
+    for name, blob in zip(table.column("part").to_pylist(), table.column("ipc").to_pylist()):
+        part = pa.ipc.open_stream(blob).read_all()
+        if name == "headers":
+            result.headers = part.to_pylist()
+        elif name == "problems":
+            result.problems = [Problem(**row) for row in part.to_pylist()]
+        else:
+            result.arrow[name] = part
+    return result
+
+
+def load_cached(cache_dir: Path, relpath: str, sha256: str) -> FileResult | None:
+    path = cache_dir / f"{cache_key(relpath, sha256)}.parquet"
+    if not path.exists():
+        return None
+    try:
+        return unpack(pq.read_table(path))
+    except Exception:  # noqa: BLE001 — a damaged cache entry is simply re-read from the workbook
+        return None
+
+
+def save_cached(cache_dir: Path, result: FileResult) -> Path:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / f"{cache_key(result.file, result.sha256)}.parquet"
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    pq.write_table(pack(result), tmp)
+    os.replace(tmp, path)
+    return path

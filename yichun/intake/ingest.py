@@ -1,0 +1,392 @@
+"""Reading a folder of county workbooks into tidy tables: walk, cache, cross-file checks, write.
+
+`read_folder(raw_dir)` reads every workbook below a folder in memory and returns
+(Inputs, problems). `ingest(raw_dir, out_dir)` does the same with a per-file cache
+(out/.cache) and a manifest (out/manifest.json: each file's sha256 and cache entry), and
+writes the tables as parquet atomically, only when there is no 错误: a failed run leaves
+the previous outputs untouched. When no workbook changed since the last successful run,
+nothing is re-read: the written tables are returned as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from yichun import paths
+from yichun.errors import ERROR, WARNING, InputError, Problem
+from yichun.intake import validate as VAL
+from yichun.intake.cache import CACHE_VERSION, cache_key, load_cached, save_cached
+from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, raw_dtypes, to_pandas
+from yichun.intake.reader import FileResult, read_workbook
+from yichun.intake.rules import rules
+from yichun.intake.values import cell_text
+from yichun.tables import TABLES, Inputs
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm")
+MANIFEST = "manifest.json"
+CACHE_DIR = ".cache"
+_YEAR_DIR = re.compile(r"^(20\d{2})(年|年度)?$")
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
+
+
+@dataclass
+class IngestResult:
+    """What one run read, found and wrote."""
+
+    inputs: Inputs
+    problems: pd.DataFrame
+    raw_dir: Path
+    out_dir: Path | None = None
+    files: list[str] = field(default_factory=list)  # every workbook found (relative paths)
+    files_read: list[str] = field(default_factory=list)  # parsed in this run
+    files_cached: list[str] = field(default_factory=list)  # taken from the cache or the previous outputs
+    files_skipped: list[tuple[str, str]] = field(default_factory=list)  # refused: (file, reason)
+    ok: bool = True
+    written: bool = False
+    unchanged: bool = False  # nothing changed since the last successful run
+    seconds: float = 0.0
+
+    @property
+    def n_errors(self) -> int:
+        return int((self.problems["severity"] == ERROR).sum()) if not self.problems.empty else 0
+
+    @property
+    def n_warnings(self) -> int:
+        return int((self.problems["severity"] == WARNING).sum()) if not self.problems.empty else 0
+
+    def report(self, examples: int = 3) -> str:
+        from yichun.intake.report import render
+
+        return render(self, examples)
+
+    def __str__(self) -> str:
+        return self.report()
+
+
+# ----------------------------------------------------------------------------- folder walk
+
+
+def discover(raw_dir: Path) -> list[tuple[Path, str]]:
+    """Workbook files below a folder as (path, path relative to it), sorted; lock files skipped."""
+    out = []
+    for p in raw_dir.rglob("*"):
+        if p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(("~$", ".")) or not p.is_file():
+            continue
+        rel = p.relative_to(raw_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        out.append((p, rel.as_posix()))
+    return sorted(out, key=lambda t: t[1])
+
+
+def folder_year(relpath: str) -> int | None:
+    """The year of the nearest enclosing folder named like 2025 (or 2025年), if any."""
+    for part in reversed(relpath.split("/")[:-1]):
+        m = _YEAR_DIR.match(part)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Run:
+    results: list[FileResult]
+    read: list[str]
+    cached: list[str]
+
+
+def _read_files(found: list[tuple[Path, str, str]], cache_dir: Path | None, write_cache: bool, progress: bool | None) -> _Run:
+    results: dict[str, FileResult] = {}
+    read, cached, todo = [], [], []
+    for path, rel, sha in found:
+        hit = load_cached(cache_dir, rel, sha) if cache_dir is not None and cache_dir.is_dir() else None
+        if hit is not None:
+            results[rel] = hit
+            cached.append(rel)
+        else:
+            todo.append((path, rel, sha))
+    bar = None
+    if todo and (progress or (progress is None and len(todo) > 20)):
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc="读取工作簿", unit="个", file=sys.stderr, leave=False)
+    for path, rel, sha in todo:
+        try:
+            res = read_workbook(path, rel, sha, folder_year(rel))
+        except Exception as exc:  # noqa: BLE001 — one odd file must not stop the others
+            res = FileResult(file=rel, sha256=sha, status="refused")
+            res.problems.append(Problem(ERROR, "工作簿无法读取", f"读取时发生意外错误（{type(exc).__name__}: {exc}），请检查文件或联系维护人员。", rel))
+        results[rel] = res
+        read.append(rel)
+        if write_cache and cache_dir is not None:
+            save_cached(cache_dir, res)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return _Run([results[rel] for _, rel, _ in found], read, cached)
+
+
+def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
+    """One table (or its as-typed twin "raw.<table>") over all files, converted once from Arrow."""
+    import pyarrow as pa
+
+    table = part[4:] if part.startswith("raw.") else part
+    pieces = [r.arrow[part] for r in results if part in r.arrow and r.arrow[part].num_rows]
+    if not pieces:
+        return empty(table) if table == part else pd.DataFrame({c: pd.Series(dtype=d) for c, d in raw_dtypes(table).items()})
+    return to_pandas(pa.concat_tables(pieces, promote_options="permissive"))
+
+
+def assemble(results: list[FileResult]) -> tuple[Inputs, pd.DataFrame]:
+    """Cross-file checks over parsed files; returns the clean Inputs and every problem."""
+    problems: list[Problem] = [p for r in results for p in r.problems]
+    # several workbooks for one county-year: none of them can be trusted over the other
+    by_key: dict[tuple, list[FileResult]] = {}
+    for r in results:
+        if r.status == "read" and r.county and r.year is not None:
+            by_key.setdefault((r.county, r.year), []).append(r)
+    excluded: dict[str, str] = {}
+    for (county, year), group in by_key.items():
+        if len(group) > 1:
+            names = "、".join(g.file for g in group)
+            for g in group:
+                msg = f"{county} {year} 年有 {len(group)} 个工作簿（{names}），无法判断以哪个为准，均未导入；请只保留一个。"
+                problems.append(Problem(ERROR, "重复工作簿", msg, g.file, county=county, year=year))
+                excluded[g.file] = msg
+    for r in results:
+        if r.status == "read" and (not r.county or r.year is None):
+            excluded.setdefault(r.file, "工作簿的县(市、区)或统计年度无法确定（见「基本信息」的问题），整个工作簿未导入。")
+
+    tables = {t: _gather(results, t) for t in DATA_TABLES}
+    raw = {t: _gather(results, f"raw.{t}") for t in DATA_TABLES}
+    headers = pd.DataFrame([{**h, "file": r.file} for r in results for h in r.headers])
+    loc = VAL.Located(tables, raw, headers)
+    eligible = {t: f[~f["source_file"].isin(list(excluded))] if not f.empty else f for t, f in tables.items()}
+    # one problem per cell: a cell already reported unreadable is not reported again as missing
+    skip = {(p.file, p.sheet, p.row, p.column) for p in problems if p.row is not None and p.severity == ERROR}
+    checks: list[Problem] = []
+    for t in DATA_TABLES:
+        checks += VAL.run_schema(t, eligible[t], loc, skip)
+        checks += VAL.duplicate_keys(t, eligible[t], loc)
+    checks += VAL.headcount_limits(eligible, loc)
+    checks += VAL.school_levels(eligible["schools"], loc)
+    checks += VAL.county_input_kinds(eligible["county_inputs"], loc)
+    checks += VAL.plan_references(eligible["plans"], eligible["schools"], loc)
+    problems += checks
+    clean, quarantine = _split(tables, raw, problems, excluded)
+    # year-on-year jumps only compare rows that made it into the clean tables
+    for t in ("schools", "kindergartens"):
+        problems += VAL.year_on_year(t, clean[t], loc)
+    frame = _sorted_problems(problems)
+    inputs = Inputs(**{t: finalize(t, clean[t]) for t in DATA_TABLES}, problems=frame, quarantine=finalize("quarantine", quarantine))
+    return inputs, frame
+
+
+def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
+    """Rows with an error go to quarantine (with the reasons), the rest are clean."""
+    row_reasons: dict[tuple, list[str]] = {}
+    sheet_reasons: dict[tuple, list[str]] = {}
+    for p in problems:
+        if p.severity != ERROR:
+            continue
+        if p.kind == "缺少必填列":
+            sheet_reasons.setdefault((p.file, p.sheet), []).append(p.message)
+        elif p.row is not None and p.sheet:
+            text = f"{p.column}：{p.message}" if p.column else p.message
+            row_reasons.setdefault((p.file, p.sheet, p.row), []).append(text)
+    row_reasons = {"\0".join(map(str, k)): "；".join(dict.fromkeys(v)) for k, v in row_reasons.items()}
+    sheet_reasons = {"\0".join(k): "；".join(dict.fromkeys(v)) for k, v in sheet_reasons.items()}
+    clean, quarantined = {}, []
+    for t in DATA_TABLES:
+        frame = tables[t]
+        if frame.empty:
+            clean[t] = frame
+            continue
+        sheet_key = frame["source_file"] + "\0" + frame["source_sheet"]
+        parts = [
+            frame["source_file"].map(excluded),
+            (frame["county"].isna() | frame["year"].isna()).map({True: "工作簿的县(市、区)或统计年度无法确定，整个工作簿未导入。", False: None}),
+            (sheet_key + "\0" + frame["source_row"].astype("str")).map(row_reasons),
+            sheet_key.map(sheet_reasons),
+        ]
+        found = pd.concat(parts, axis=1).astype("object")
+        bad = found.notna().any(axis=1).to_numpy()
+        clean[t] = frame[~bad]
+        if bad.any():
+            q = raw[t][bad].copy()
+            for col in q.columns:  # number cells kept no text: restore it from the parsed number
+                if col in frame and frame[col].dtype == "float64" and q[col].isna().any():
+                    q[col] = q[col].fillna(frame.loc[bad, col].map(lambda v: "" if pd.isna(v) else cell_text(v)))
+            q.insert(0, "table", t)
+            rows = found[bad].to_numpy().tolist()
+            q["reason"] = ["；".join(dict.fromkeys(x for x in row if isinstance(x, str) and x)) for row in rows]
+            quarantined.append(q)
+    quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else empty("quarantine")
+    return clean, quarantine
+
+
+def _sorted_problems(problems: list[Problem]) -> pd.DataFrame:
+    frame = problems_frame(problems)
+    if frame.empty:
+        return frame
+    frame["_sev"] = frame["severity"].map(SEVERITY_ORDER).fillna(9)
+    frame["_row"] = frame["row"].fillna(0)
+    frame = frame.sort_values(["file", "_sev", "sheet", "_row"], kind="stable").drop(columns=["_sev", "_row"])
+    return frame.reset_index(drop=True)
+
+
+def _found(raw_dir: Path) -> list[tuple[Path, str, str]]:
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise InputError(f"找不到原始数据文件夹 {raw_dir}。请用 --raw 指定存放各县工作簿(.xlsx)的文件夹。")
+    return [(p, rel, sha256_file(p)) for p, rel in discover(raw_dir)]
+
+
+def read_folder(raw_dir: Path | str | None = None, *, progress: bool | None = False) -> tuple[Inputs, pd.DataFrame]:
+    """Every workbook below `raw_dir`, read in memory (the processed cache is used read-only)."""
+    raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
+    found = _found(raw_dir)
+    cache_dir = paths.processed_dir() / CACHE_DIR
+    run = _read_files(found, cache_dir, write_cache=False, progress=progress)
+    return assemble(run.results)
+
+
+# ----------------------------------------------------------------------------- ingest with outputs
+
+
+def _manifest_files(found) -> dict[str, str]:
+    return {rel: sha for _, rel, sha in found}
+
+
+def _read_manifest(out_dir: Path) -> dict | None:
+    try:
+        with open(out_dir / MANIFEST, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
+
+
+def _up_to_date(manifest: dict | None, found, out_dir: Path) -> bool:
+    if not manifest or manifest.get("cache_version") != CACHE_VERSION or manifest.get("rules") != rules().fingerprint:
+        return False
+    if {k: v["sha256"] for k, v in manifest.get("files", {}).items()} != _manifest_files(found):
+        return False
+    return all((out_dir / f"{t}.parquet").exists() for t in TABLES)
+
+
+def read_outputs(out_dir: Path) -> Inputs:
+    """The tables written by the last successful ingest."""
+    frames = {}
+    for t in TABLES:
+        frames[t] = pd.read_parquet(out_dir / f"{t}.parquet")
+    return Inputs(**frames)
+
+
+def _write_outputs(out_dir: Path, inputs: Inputs, manifest: dict) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    temps = []
+    try:
+        for t in TABLES:
+            tmp = out_dir / f".{t}.parquet.tmp{os.getpid()}"
+            getattr(inputs, t).to_parquet(tmp, index=False)
+            temps.append((tmp, out_dir / f"{t}.parquet"))
+        tmp = out_dir / f".{MANIFEST}.tmp{os.getpid()}"
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        temps.append((tmp, out_dir / MANIFEST))
+    except BaseException:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in temps:  # the manifest goes last: it vouches for the tables
+        os.replace(tmp, final)
+
+
+def _manifest(raw_dir: Path, run: _Run, inputs: Inputs) -> dict:
+    files = {}
+    for r in run.results:
+        sev = [p.severity for p in r.problems]
+        files[r.file] = {
+            "sha256": r.sha256, "status": r.status, "county": r.county, "year": r.year,
+            "cache": f"{CACHE_DIR}/{cache_key(r.file, r.sha256)}.parquet",
+            "errors": sev.count(ERROR), "warnings": sev.count(WARNING),
+        }
+    return {
+        "format": 1, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "raw_dir": str(raw_dir),
+        "created": dt.datetime.now().isoformat(timespec="seconds"), "ok": True, "files": files,
+        "tables": {t: {"file": f"{t}.parquet", "rows": len(getattr(inputs, t))} for t in TABLES},
+    }
+
+
+def _prune_cache(out_dir: Path, manifest: dict) -> None:
+    keep = {Path(v["cache"]).name for v in manifest["files"].values()}
+    cache_dir = out_dir / CACHE_DIR
+    if cache_dir.is_dir():
+        for p in cache_dir.glob("*.parquet"):
+            if p.name not in keep:
+                p.unlink(missing_ok=True)
+
+
+def ingest(raw_dir: Path | str | None = None, out_dir: Path | str | None = None, *, progress: bool | None = None) -> IngestResult:
+    """Read every workbook below `raw_dir` and, when there is no 错误, write the tables to `out_dir`."""
+    start = time.perf_counter()
+    raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
+    out_dir = Path(out_dir) if out_dir else paths.processed_dir()
+    found = _found(raw_dir)
+    if not found:
+        raise InputError(f"文件夹 {raw_dir} 及其子文件夹中没有找到任何工作簿(.xlsx)。")
+    files = [rel for _, rel, _ in found]
+    manifest = _read_manifest(out_dir)
+    if _up_to_date(manifest, found, out_dir):
+        inputs = read_outputs(out_dir)
+        return IngestResult(inputs, inputs.problems, raw_dir, out_dir, files, [], files, [], ok=True, written=False,
+                            unchanged=True, seconds=time.perf_counter() - start)
+    run = _read_files(found, out_dir / CACHE_DIR, write_cache=True, progress=progress)
+    inputs, problems = assemble(run.results)
+    skipped = [(r.file, r.problems[0].message if r.problems else "") for r in run.results if r.status == "refused"]
+    ok = not (problems["severity"] == ERROR).any()
+    result = IngestResult(inputs, problems, raw_dir, out_dir, files, run.read, run.cached, skipped, ok=ok)
+    if ok:
+        m = _manifest(raw_dir, run, inputs)
+        _write_outputs(out_dir, inputs, m)
+        _prune_cache(out_dir, m)
+        result.written = True
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def load(raw_dir: Path | str | None = None, *, use_processed: bool = True) -> Inputs:
+    """Tidy tables for notebooks: the processed parquet when it matches the raw files, else read in memory.
+
+    Reading in memory never writes anything; problems and quarantined rows are in
+    `inputs.problems` and `inputs.quarantine`.
+    """
+    raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
+    out_dir = paths.processed_dir()
+    found = _found(raw_dir)
+    if use_processed and _up_to_date(_read_manifest(out_dir), found, out_dir):
+        return read_outputs(out_dir)
+    run = _read_files(found, out_dir / CACHE_DIR, write_cache=False, progress=False)
+    inputs, _ = assemble(run.results)
+    return inputs

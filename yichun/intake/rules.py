@@ -1,0 +1,101 @@
+"""Intake rules and limits (yichun/data/intake_rules.yaml) and the text normalisation they rely on.
+
+Everything the reader tolerates or refuses that is a judgement rather than a law of Excel
+lives in the YAML file: size limits for hostile files, the year-on-year factor, unit words,
+money units, enum aliases. The data dictionary (yichun.dictionary) supplies headers,
+synonyms, missing markers, total markers and note prefixes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from yichun._yaml import package_yaml
+from yichun.dictionary import dictionary
+from yichun.paths import package_data
+
+_SPACE = re.compile(r"\s+")
+
+
+def nfkc(text: str) -> str:
+    """Full-width → half-width (NFKC) and every kind of whitespace removed."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int
+    max_uncompressed_bytes: int
+    max_ratio: float
+    ratio_min_member_bytes: int
+    max_members: int
+    max_rows: int
+    max_cols: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    limits: Limits
+    jump_factor: float
+    jump_min_value: float
+    total_tolerance: float
+    subtotal_markers: frozenset[str]
+    total_markers: frozenset[str]
+    note_prefixes: tuple[str, ...]
+    header_scan_rows: int
+    ignored_headers: frozenset[str]
+    unit_words: frozenset[str]
+    money_units: dict[str, float]
+    missing_markers: frozenset[str]
+    true_values: frozenset[str]
+    false_values: frozenset[str]
+    ratings: tuple[str, ...]
+    enum_aliases: dict[str, dict[str, str]]
+    empty_when_zero: dict[str, str]
+    fingerprint: str  # changes whenever the rules, dictionary, catalogue or intake code change (cache key)
+
+
+@cache
+def rules() -> Rules:
+    raw = package_yaml("intake_rules.yaml")
+    d = dictionary()
+    lim = raw["limits"]
+    mb = 1024 * 1024
+    # the per-file cache is only valid for the same rules, dictionary and reader code
+    digest = hashlib.sha256()
+    for path in (package_data("intake_rules.yaml"), package_data("dictionary.yaml"), package_data("catalogue.yaml"),
+                 *sorted(Path(__file__).parent.glob("*.py"))):
+        digest.update(path.read_bytes())
+    return Rules(
+        limits=Limits(
+            max_file_bytes=int(lim["max_file_mb"] * mb),
+            max_uncompressed_bytes=int(lim["max_uncompressed_mb"] * mb),
+            max_ratio=float(lim["max_ratio"]),
+            ratio_min_member_bytes=int(lim["ratio_min_member_mb"] * mb),
+            max_members=int(lim["max_members"]),
+            max_rows=int(lim["max_rows"]),
+            max_cols=int(lim["max_cols"]),
+        ),
+        jump_factor=float(raw["year_on_year"]["factor"]),
+        jump_min_value=float(raw["year_on_year"]["min_value"]),
+        total_tolerance=float(raw["total_tolerance"]),
+        subtotal_markers=frozenset(nfkc(m) for m in raw.get("subtotal_markers", [])),
+        total_markers=frozenset(nfkc(m) for m in d.get("total_markers", [])),
+        note_prefixes=tuple(nfkc(p) for p in d.get("note_prefixes", [])),
+        header_scan_rows=int(raw.get("header_scan_rows", 30)),
+        ignored_headers=frozenset(nfkc(h) for h in raw.get("ignored_headers", [])),
+        unit_words=frozenset(nfkc(str(u)) for u in raw.get("unit_words", [])),
+        money_units={nfkc(k): float(v) for k, v in raw.get("money_units", {}).items()},
+        missing_markers=frozenset(nfkc(str(m)) for m in d.get("missing_markers", [])),
+        true_values=frozenset(nfkc(str(v)) for v in d["bool_values"][True]),
+        false_values=frozenset(nfkc(str(v)) for v in d["bool_values"][False]),
+        ratings=tuple(d.get("ratings", ["优", "良", "中", "差"])),
+        enum_aliases={f: {nfkc(k): v for k, v in m.items()} for f, m in (raw.get("enum_aliases") or {}).items()},
+        empty_when_zero=dict(raw.get("empty_when_zero") or {}),
+        fingerprint=digest.hexdigest()[:16],
+    )
