@@ -126,19 +126,15 @@ def _read_files(found: list[tuple[Path, str, str]], cache_dir: Path | None, writ
             cached.append(rel)
         else:
             todo.append((path, rel, sha))
+    workers = _workers(len(todo))  # decided before tqdm starts its monitor thread
     bar = None
     if todo and (progress or (progress is None and len(todo) > 20)):
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), desc="读取工作簿", unit="个", file=sys.stderr, leave=False)
-    for path, rel, sha in todo:
-        try:
-            res = read_workbook(path, rel, sha, folder_year(rel))
-        except Exception as exc:  # noqa: BLE001 — one odd file must not stop the others
-            res = FileResult(file=rel, sha256=sha, status="refused")
-            res.problems.append(Problem(ERROR, "工作簿无法读取", f"读取时发生意外错误（{type(exc).__name__}: {exc}），请检查文件或联系维护人员。", rel))
-        results[rel] = res
-        read.append(rel)
+    for res in _parse_all(todo, workers):
+        results[res.file] = res
+        read.append(res.file)
         if write_cache and cache_dir is not None:
             save_cached(cache_dir, res)
         if bar is not None:
@@ -146,6 +142,46 @@ def _read_files(found: list[tuple[Path, str, str]], cache_dir: Path | None, writ
     if bar is not None:
         bar.close()
     return _Run([results[rel] for _, rel, _ in found], read, cached)
+
+
+def _parse_one(item: tuple[Path, str, str]) -> FileResult:
+    path, rel, sha = item
+    try:
+        return read_workbook(path, rel, sha, folder_year(rel))
+    except Exception as exc:  # noqa: BLE001 — one odd file must not stop the others
+        res = FileResult(file=rel, sha256=sha, status="refused")
+        res.problems.append(Problem(ERROR, "工作簿无法读取", f"读取时发生意外错误（{type(exc).__name__}: {exc}），请检查文件或联系维护人员。", rel))
+        return res
+
+
+def _workers(n_files: int) -> int:
+    """Worker processes for parsing: YICHUN_WORKERS, else one per core once a batch is large
+    enough to repay the pool's start; 1 (in-process) whenever this process runs other threads."""
+    import threading
+
+    if threading.active_count() > 1:
+        return 1
+    env = os.environ.get("YICHUN_WORKERS")
+    if env:
+        return max(1, int(env))
+    return min(os.cpu_count() or 1, 8) if n_files >= int(rules()["parallel_min_files"]) else 1
+
+
+def _parse_all(todo: list[tuple[Path, str, str]], n: int):
+    """Parse workbooks, in `n` forked worker processes when n > 1; yields results in input order.
+
+    Fork is used only when this process has a single thread (the CLI, a plain script): forking
+    a process with live threads (a Jupyter kernel) can deadlock, and spawn/forkserver would
+    re-run an unguarded user script. Otherwise the files are parsed in this process.
+    """
+    if n <= 1:
+        yield from map(_parse_one, todo)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork")) as pool:
+        yield from pool.map(_parse_one, todo, chunksize=max(1, len(todo) // (n * 8)))
 
 
 def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
