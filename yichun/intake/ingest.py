@@ -164,7 +164,7 @@ def _workers(n_files: int) -> int:
     env = os.environ.get("YICHUN_WORKERS")
     if env:
         return max(1, int(env))
-    return min(os.cpu_count() or 1, 8) if n_files >= int(rules()["parallel_min_files"]) else 1
+    return min(os.cpu_count() or 1, 8) if n_files >= rules().parallel_min_files else 1
 
 
 def _parse_all(todo: list[tuple[Path, str, str]], n: int):

@@ -57,6 +57,7 @@ class Rules:
     ratings: tuple[str, ...]
     enum_aliases: dict[str, dict[str, str]]
     empty_when_zero: dict[str, str]
+    parallel_min_files: int  # parse in worker processes from this many files on
     fingerprint: str  # changes whenever the rules, dictionary, catalogue or intake code change (cache key)
 
 
@@ -97,5 +98,6 @@ def rules() -> Rules:
         ratings=tuple(d.get("ratings", ["优", "良", "中", "差"])),
         enum_aliases={f: {nfkc(k): v for k, v in m.items()} for f, m in (raw.get("enum_aliases") or {}).items()},
         empty_when_zero=dict(raw.get("empty_when_zero") or {}),
+        parallel_min_files=int(raw.get("parallel_min_files", 40)),
         fingerprint=digest.hexdigest()[:16],
     )
