@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -248,15 +249,17 @@ def test_schools_keep_their_identity_across_years():
 
 def test_deliberate_shortfalls_are_where_the_readme_says():
     from yichun.catalogue import catalogue
+    from yichun.projection import parameters
 
     cat = catalogue()
-    truth = simulate(counties=["宜丰县", "奉新县", "袁州区", "高安市", "靖安县"])
+    thin = parameters()["thin_margin"]
+    truth = simulate(counties=["宜丰县", "奉新县", "袁州区", "高安市", "靖安县", "铜鼓县", "上高县"])
 
     def year(county, y=2025):
         return truth[county].years[y]
 
-    def gross_enrolment(county):
-        yd = year(county)
+    def gross_enrolment(county, y=2025):
+        yd = year(county, y)
         pop = next(i["value"] for i in yd.county_inputs if i["code"] == "POP_3_5")
         return yd.kindergartens["children"].sum() / pop
 
@@ -267,16 +270,76 @@ def test_deliberate_shortfalls_are_where_the_readme_says():
     def compulsory(s):
         return s["students_primary"] + s["students_junior"]
 
-    assert gross_enrolment("宜丰县") < cat["P1"].threshold() <= gross_enrolment("靖安县")
+    def ratings(county, y=2025):
+        return {i["code"]: i["value"] for i in year(county, y).county_inputs if i["kind"] == "rating"}
+
+    # 宜丰县: 毛入园率 below 85 % until 2022, then just above it (less than the thin margin)
+    p1 = cat["P1"].threshold()
+    assert gross_enrolment("宜丰县", 2021) < p1 <= gross_enrolment("宜丰县") < p1 * (1 + thin)
+    assert p1 * (1 + thin) <= gross_enrolment("靖安县")
     assert public_share("奉新县") < cat["P3"].threshold() <= public_share("靖安县")
     single = cat["G4"].thresholds["single"]
     big = {c: int((compulsory(year(c).schools) > single).sum()) for c in ("袁州区", "高安市", "靖安县")}
     assert big["袁州区"] == 3 and big["高安市"] == 2 and big["靖安县"] == 0
-    over = {c: int((year(c).schools["max_class_primary"] > cat["G5"].threshold("小学")).sum()) for c in ("高安市", "靖安县")}
-    assert over["高安市"] > 5 and over["靖安县"] == 0
-    ratings = {i["code"]: i["value"] for i in year("高安市").county_inputs if i["kind"] == "rating"}
-    assert ratings["G1"] == "中" and ratings["Q7"] == "中"
-    assert {i["value"] for i in year("靖安县").county_inputs if i["kind"] == "rating"} <= {"优", "良"}
+
+    def oversized(county, y=2025):
+        return int((year(county, y).schools["max_class_primary"] > cat["G5"].threshold("小学")).sum())
+
+    assert oversized("高安市") > 5 and oversized("靖安县") == 0
+    assert oversized("袁州区", 2024) > 0 and oversized("袁州区") == 0  # relieved in 2025
+    assert ratings("高安市")["G1"] == "中" and ratings("高安市")["Q7"] == "中"
+    assert ratings("宜丰县", 2024)["Q5"] == "中" and ratings("宜丰县")["Q5"] in ("优", "良")
+    assert set(ratings("靖安县").values()) <= {"优", "良"}
+    # preschool teachers: 宜丰县 above 15 children per teacher; certificates fixed in 上高县, not yet in 奉新县
+    k = {c: year(c).kindergartens for c in ("宜丰县", "上高县", "奉新县", "铜鼓县")}
+    assert k["宜丰县"]["children"].sum() / k["宜丰县"]["teachers"].sum() > cat["PQ3"].threshold()
+    assert (k["上高县"]["teachers_certified"] == k["上高县"]["teachers"]).all()
+    assert (k["奉新县"]["teachers_certified"] < k["奉新县"]["teachers"]).any()
+    # 铜鼓县: 班额达标率 just above 85 %
+    rate = 1 - k["铜鼓县"]["oversized_classes"].sum() / k["铜鼓县"]["classes"].sum()
+    assert cat["PQ2"].threshold() <= rate < cat["PQ2"].threshold() * (1 + thin)
+
+
+@pytest.fixture(scope="module")
+def committed_inputs():
+    from yichun.intake import load
+
+    return load(RAW)
+
+
+def test_plans_name_school_fields_and_years_2026_to_2029(committed_inputs):
+    plans, schools = committed_inputs.plans, committed_inputs.schools
+    assert set(plans["county"]) == {"袁州区", "奉新县", "宜丰县", "丰城市", "高安市"}
+    assert set(plans["year"]) == {2024, 2025}
+    assert plans["plan_year"].between(2026, 2029).all()
+    fields = {f.field for f in sheets()["schools"].fields if f.type in ("int", "float")}
+    assert set(plans["item"]) <= fields and {"teachers_backbone_primary", "teaching_area_m2", "music_rooms"} <= set(plans["item"])
+    assert (plans["quantity"] > 0).all()
+    latest = plans[plans["year"] == 2025]
+    known = set(zip(schools.loc[schools["year"] == 2025, "county"], schools.loc[schools["year"] == 2025, "school_id"]))
+    assert set(zip(latest["county"], latest["school_id"])) <= known
+    # 奉新县 closes its gaps in 2026 (a few later improvements follow)
+    fengxin = latest[latest["county"] == "奉新县"]
+    assert (fengxin["plan_year"] == 2026).mean() > 0.8
+
+
+def test_projected_outlook_shows_the_full_range_of_statuses(committed_inputs):
+    from yichun.projection import readiness_outlook
+
+    status = readiness_outlook(committed_inputs)
+    due = status[status["scheduled_year"] <= status["base_year"]]
+    ahead = status[status["scheduled_year"] > status["base_year"]]
+    assert len(due) == 11 and len(ahead) == 9
+    assert (due["scheduled_result"] == "通过").all()  # every county passed in its scheduled year
+    assert {"按期可达", "有风险", "难以按期"} <= set(ahead["status"])
+    by = ahead.set_index(["county", "track"])["status"]
+    late = [by[("丰城市", "义务教育")], by[("高安市", "义务教育")], by[("奉新县", "学前教育")]]
+    assert late.count("难以按期") >= 2  # real gaps remain
+    # most counties that passed keep passing to 2030 while junior enrolment rises; 铜鼓县 slips
+    passed = due[due["track"] == "义务教育"].set_index("county")["lapse_central"]
+    assert passed.isna().sum() >= 3 and pd.notna(passed["铜鼓县"])
+    yuanzhou = ahead[(ahead["county"] == "袁州区") & (ahead["track"] == "义务教育")].iloc[0]
+    assert "CV" in yuanzhou["unmet"].split("、")  # the R6 差异系数 stays a problem
 
 
 def test_cli_writes_the_requested_counties_and_years(tmp_path, capsys):

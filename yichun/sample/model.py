@@ -8,12 +8,20 @@ then dresses them up as messy county workbooks. Design:
   enrolment follows births (小学 = births 6–11 years earlier, 初中 12–14, 幼儿园 3–5) times
   a migration factor, and is shared out over schools by persistent size weights that
   drift from villages to towns;
+- enrolment is simulated five years beyond the last statistical year (the future the
+  counties plan for; never written to a workbook);
 - each school keeps its id, type and a persistent latent ratio (value ÷ standard) per
   resource indicator; a county invests as its scheduled assessment year approaches
   (compliance `q` rises from 0 four years before to 1 in that year): a shortfall is fixed
   when the school's persistent draw falls below `q`, unless the county profile keeps
-  that gap open (scenario.Gap). Facilities are stocks (never shrink; equipment grows),
-  teachers follow enrolment;
+  that gap open (scenario.Gap). A fixed resource sits a few per cent above its standard,
+  sized for the peak enrolment of the coming years (`Profile.horizon`), so that a county
+  that has passed keeps passing while junior enrolment still rises. Facilities are stocks
+  (never shrink; equipment grows), teachers follow that sizing enrolment;
+- policy items no building can fix (class sizes G5, certificates G12/PQ4, 班额 PQ2, county
+  figures) are settled two years before the scheduled year (preschool three);
+- counties with a `Profile.plan` attach a 建设计划 to their last workbooks, sized for the
+  enrolment of the plan years;
 - every threshold aimed at comes from the standards catalogue.
 
 Randomness: numpy Generators seeded from (seed, replica, county code, purpose[, year]),
@@ -42,6 +50,11 @@ TARGET_SCHOOLS = 1500  # city-wide schools and 教学点
 TARGET_KINDERGARTENS = 1200
 RANDOM_PASS = 0.8  # a county far from its year misses a county figure with probability 1 − this
 SPARE_FLOOR = 0.86  # a spare indicator stays above the school rule's 85 % remainder
+FUTURE_YEARS = 5  # enrolment is simulated this many years beyond the last statistical year
+SIZE_CAP = 0.92  # ordinary schools stay below this share of the G4 size limit (room for rising cohorts)
+POLICY_LEAD = {"comp": 2, "pre": 3}  # policy items are settled this many years before the scheduled year
+PQ3_SHORT = 2.0  # children per teacher added where a county's PQ3 gap is open
+ROOM_RESERVE = 1.05  # music and art rooms are planned for 5% more classes than the sizing enrolment gives
 
 # Latent ratio (value ÷ standard) by indicator and area before any investment; 教学点 apart.
 MU = {
@@ -55,7 +68,7 @@ MU = {
 }
 SIGMA = {"R1": 0.12, "R2": 0.25, "R3": 0.22, "R4": 0.18, "R5": 0.22, "R6": 0.22, "R7": 0.18}
 # Yearly drift of enrolment share by area (children move to town and city schools).
-AREA_TREND = {"城区": 0.03, "镇区": 0.0, "乡村": -0.045}
+AREA_TREND = {"城区": 0.02, "镇区": 0.0, "乡村": -0.03}
 
 
 @dataclass
@@ -131,7 +144,7 @@ def _int_alloc(total: int, weights: np.ndarray, caps: np.ndarray | None = None) 
 
 
 def _count(ratio: float, need: float, floor: float = 0.0) -> int:
-    """An integer count whose ratio to `need` is ≥ 1 exactly when `ratio` ≥ 1.
+    """An integer count whose ratio to `need` is ≥ 1 exactly when `ratio` ≥ 1 (and then ≥ `ratio`).
 
     A short count below `floor` × need is raised to the full need (a spare indicator must
     stay within the 85 % allowance, which small counts cannot always do).
@@ -139,9 +152,9 @@ def _count(ratio: float, need: float, floor: float = 0.0) -> int:
     if need <= 0:
         return 0
     full = math.ceil(need - 1e-9)
-    n = int(math.floor(ratio * need + 0.5))
     if ratio >= 1:
-        return max(n, full)
+        return max(math.ceil(ratio * need - 1e-9), full)
+    n = int(math.floor(ratio * need + 0.5))
     n = max(0, min(n, full - 1))
     return full if floor and n < floor * need else n
 
@@ -248,7 +261,7 @@ def build_schools(county: County, profile: sc.Profile, rng: np.random.Generator)
     frame["special"] = frame["school_type"] == "特殊教育学校"
     frame["public"] = (frame["ownership"] == "公办") & ~frame["special"]
     # persistent per-school draws
-    frame["drift"] = rng.normal(0, 0.025, n)
+    frame["drift"] = rng.normal(0, 0.012, n)
     frame["close_year"] = np.where((frame["school_type"] == "教学点") & (rng.random(n) < 0.14),
                                    rng.integers(2020, 2031, n), 9999)
     frame["size_factor"] = rng.uniform(0.9, 1.05, n)
@@ -269,19 +282,19 @@ def build_schools(county: County, profile: sc.Profile, rng: np.random.Generator)
         else:
             frame[f"lat_{code}"] = np.exp(mu + SIGMA[code] * rng.standard_normal(n)) * factor
         frame[f"u_{code}"] = rng.random(n)
-        frame[f"margin_{code}"] = rng.uniform(0.01, 0.15, n)
+        frame[f"margin_{code}"] = rng.uniform(*profile.margins, n)
     frame.loc[~frame["public"], "lat_R2_p"] *= 0.5
     frame.loc[~frame["public"], "lat_R2_j"] *= 0.5
     frame.loc[frame["special"], [c for c in frame.columns if c.startswith("lat_")]] = 2.0
     # at most one indicator may stay short (≥ 88 % of its standard) once a county is compliant
     frame["spare"] = rng.integers(0, 7, n)
     frame["spare_on"] = rng.random(n) < 0.25
-    frame["spare_ratio"] = rng.uniform(0.88, 0.99, n)
+    frame["spare_ratio"] = rng.uniform(0.88, 0.95, n)
     for code in ("G3", "G5", "G12"):
         frame[f"u_{code}"] = rng.random(n)
     frame["room_ratio"] = rng.uniform(0.3, 1.3, n)
-    frame["music_m2"] = np.clip(rng.normal(92, 14, n), 45, 140).round()
-    frame["art_m2"] = np.clip(rng.normal(88, 14, n), 45, 140).round()
+    frame["music_m2"] = np.clip(rng.normal(104, 12, n), 45, 140).round()
+    frame["art_m2"] = np.clip(rng.normal(98, 12, n), 45, 140).round()
     frame["equip_growth"] = rng.uniform(0.0, 0.05, n)
     frame["extra_rooms"] = rng.random(n) < 0.3
     # big schools: the largest city schools of a county whose profile keeps G4 open
@@ -325,9 +338,7 @@ def build_kindergartens(county: County, profile: sc.Profile, rng: np.random.Gene
             kind, convert = "非普惠性民办", ("普惠性民办", gaps["PG4"].until)
         add(kind, "城区", f"{cn}{namer.estate()}幼儿园", _lognormal(rng, 220, 0.3, 100, 380), estate=True, convert=convert)
     # township central kindergartens: one per township, except a deficit kept open by PG3
-    deficit = 0
-    if "PG3" in gaps:
-        deficit = 2 if gaps["PG3"].until >= 2028 else 1
+    deficit = max(1, int(gaps["PG3"].factor)) if "PG3" in gaps else 0
     for k, town in enumerate(towns):
         open_year = sc.FIRST_YEAR
         if k >= len(towns) - deficit:
@@ -372,6 +383,7 @@ def build_kindergartens(county: County, profile: sc.Profile, rng: np.random.Gene
     frame["uncert"] = rng.uniform(0.0, 0.25, n)
     frame["nurse_ratio"] = rng.uniform(0.6, 1.0, n)
     frame["building_factor"] = rng.uniform(1.6, 2.0, n)
+    frame["over_thin"] = rng.uniform(0.09, 0.16, n)  # where a profile keeps PQ2 just above its standard
     return frame
 
 
@@ -399,6 +411,8 @@ class CountySimulator:
         self.stock: dict[str, np.ndarray] = {}
         self.kg_stock: dict[str, np.ndarray] = {}
         self.closed = np.full(len(self.schools), 9999)
+        self.enrol: dict[int, dict[str, np.ndarray]] = {}  # year → active, p, j, s (simulated beyond the data)
+        self.enrol_last = sc.LAST_YEAR
         self._std = {code: {lv: self.cat[code].threshold(lv) for lv in LEVELS} for code in R_CODES}
         self._splits = self.cat.rules["combined_splits"]
 
@@ -413,6 +427,14 @@ class CountySimulator:
     def q_pre(self, year: int) -> float:
         return ramp(year, self.t_pre, lead=3)
 
+    def q_policy_comp(self, year: int) -> float:
+        """Compliance of the compulsory policy items (G5, G12, county figures) in `year`."""
+        return ramp(year, self.t_comp - POLICY_LEAD["comp"])
+
+    def q_policy_pre(self, year: int) -> float:
+        """Compliance of the preschool policy items (PQ2, PQ4, county figures) in `year`."""
+        return ramp(year, self.t_pre - POLICY_LEAD["pre"], lead=3)
+
     def migration(self, year: int) -> float:
         return self.profile.migration + self.profile.migration_trend * (year - sc.FIRST_YEAR)
 
@@ -420,7 +442,8 @@ class CountySimulator:
         return float(sum(self.births[year - a] for a in range(first_age, last_age + 1)))
 
     # ---- schools
-    def _school_year(self, year: int, rng: np.random.Generator) -> pd.DataFrame:
+    def _enrolment(self, year: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """Students per school in `year` (closing 教学点 that fall below 6 pupils)."""
         f = self.schools
         n = len(f)
         t = year - sc.FIRST_YEAR
@@ -432,7 +455,7 @@ class CountySimulator:
         area = f["area"].to_numpy()
         trend = np.exp(np.array([AREA_TREND[a] for a in area]) * t + f["drift"].to_numpy() * t)
         trend = np.where(f["school_type"].to_numpy() == "教学点", trend * math.exp(-0.02 * t), trend)
-        ramp_new = np.clip(0.45 + 0.3 * (year - f["open_year"].to_numpy()), 0, 1)
+        ramp_new = np.clip(0.6 + 0.4 * (year - f["open_year"].to_numpy()), 0, 1)  # a new school fills in two years
         combined = f["school_type"].isin(["九年一贯制学校", "十二年一贯制学校"]).to_numpy()
         g4 = self.cat["G4"].thresholds
         big = f["big"].to_numpy() & self.gap_open("G4", year)
@@ -442,7 +465,7 @@ class CountySimulator:
                 base = f[base_col].to_numpy()
                 elig = active & (base > 0) & ~special
                 w = np.where(elig, base * trend * ramp_new * np.where(big, 1.9, 1.0), 0)
-                limit = np.where(combined, g4["combined"], g4["single"]) * 0.97
+                limit = np.where(combined, g4["combined"], g4["single"]) * SIZE_CAP
                 both = (f["base_p"].to_numpy() > 0) & (f["base_j"].to_numpy() > 0)
                 share = np.where(both, base / np.maximum(f["base_p"].to_numpy() + f["base_j"].to_numpy(), 1), 1.0)
                 caps = np.where(big, np.inf, limit * share)
@@ -455,16 +478,32 @@ class CountySimulator:
             self.closed[tiny] = year
             active &= ~tiny
         s_senior = np.where(active, np.round(f["base_s"].to_numpy() * (1 + 0.01 * t) * rng.uniform(0.97, 1.03, n)), 0)
-        s_p, s_j = students["p"], students["j"]
+        return {"active": active, "p": np.where(active, students["p"], 0), "j": np.where(active, students["j"], 0),
+                "s": s_senior}
+
+    def _design(self, year: int) -> tuple[np.ndarray, np.ndarray]:
+        """Peak 小学 and 初中 students per school over `year` and the profile's horizon."""
+        years = range(year, min(year + self.profile.horizon, self.enrol_last) + 1)
+        return (np.max([self.enrol[y]["p"] for y in years], axis=0), np.max([self.enrol[y]["j"] for y in years], axis=0))
+
+    def _school_year(self, year: int, rng: np.random.Generator) -> pd.DataFrame:
+        f = self.schools
+        e = self.enrol[year]
+        active, s_p, s_j, s_senior = e["active"], e["p"], e["j"], e["s"]
         out = f.loc[active, ["school_id", "school_name", "school_type", "ownership", "area", "boarding"]].copy()
         idx = np.flatnonzero(active)
         out["students_primary"] = s_p[idx]
         out["students_junior"] = s_j[idx]
         out["students_senior"] = s_senior[idx]
         q = self.q_comp(year)
+        # resources are sized for the coming peak as far as the county invests (q)
+        peak_p, peak_j = self._design(year)
+        size_p = s_p + q * (peak_p - s_p)
+        size_j = s_j + q * (peak_j - s_j)
         rows = []
         for i in idx:
-            rows.append(self._school_resources(i, year, q, int(s_p[i]), int(s_j[i]), int(s_senior[i]), rng))
+            rows.append(self._school_resources(i, year, q, int(s_p[i]), int(s_j[i]), int(s_senior[i]),
+                                               float(size_p[i]), float(size_j[i]), rng))
         res = pd.DataFrame(rows, index=out.index)
         out = pd.concat([out, res], axis=1)
         # a few genuinely unknown optional answers (missing, never zero)
@@ -483,20 +522,25 @@ class CountySimulator:
     def _ratio(self, i: int, code: str, lat: float, year: int, q: float, k: int) -> tuple[float, float]:
         """The ratio aimed at this year, and the floor a short count must keep (0: none)."""
         S = self.S
-        if lat >= 1 or not self._fixed(i, code, year, q):
+        if not self._fixed(i, code, year, q):
             return lat, 0.0
-        if S["spare_on"][i] and S["spare"][i] == k and q >= 1:
+        buffer = 1 + S[f"margin_{code}"][i]
+        if lat >= buffer:
+            return lat, 0.0
+        if lat < 1 and S["spare_on"][i] and S["spare"][i] == k and q >= 1:
             return max(lat, S["spare_ratio"][i]), SPARE_FLOOR
-        return max(lat, 1 + S[f"margin_{code}"][i]), 0.0
+        return buffer, 0.0
 
-    def _school_resources(self, i, year, q, n_p, n_j, n_s, rng) -> dict:
+    def _school_resources(self, i, year, q, n_p, n_j, n_s, size_p, size_j, rng) -> dict:
+        """One school's classes, teachers, facilities and rooms; resources sized for size_p / size_j students."""
         S = self.S
         kind, area = S["school_type"][i], S["area"][i]
         t = year - sc.FIRST_YEAR
+        qp = self.q_policy_comp(year)
         r: dict = {}
         cls: dict = {}
         # classes and class sizes
-        g5_ok = self._fixed(i, "G5", year, q) or (not S["public"][i])
+        g5_ok = self._fixed(i, "G5", year, qp) or (not S["public"][i])
         for lv, n, lim_key in (("primary", n_p, "小学"), ("junior", n_j, "初中")):
             if n <= 0:
                 r[f"classes_{lv}"] = 0
@@ -520,14 +564,14 @@ class CountySimulator:
         # teachers per level
         total_teachers = 0
         for k, code in enumerate(("R1", "R2", "R3")):
-            for lv, n, std_lv in (("p", n_p, "小学"), ("j", n_j, "初中")):
+            for lv, n, size, std_lv in (("p", n_p, size_p, "小学"), ("j", n_j, size_j, "初中")):
                 name = f"{TEACHER_FIELDS[code]}_{SUFFIX[std_lv]}"
                 if n <= 0:
                     r[name] = 0
                     continue
                 lat = S[f"lat_{code}_{lv}"][i] * math.exp(rng.normal(0, 0.03)) * (1.01 ** t)
                 ratio, floor = self._ratio(i, code, lat, year, q, k)
-                r[name] = _count(ratio, self._std[code][std_lv] * n / 100, floor)
+                r[name] = _count(ratio, self._std[code][std_lv] * size / 100, floor)
         for lv, n, per_class in (("primary", n_p, 1.25), ("junior", n_j, 2.6)):
             if n <= 0:
                 continue
@@ -544,15 +588,15 @@ class CountySimulator:
         total_teachers += math.ceil(n_s / 12.5) if n_s > 0 else 0
         r["teachers_total"] = total_teachers
         uncert = 0
-        if (not self._fixed(i, "G12", year, q) and (not S["public"][i] or self.gap_open("G12", year))
+        if (not self._fixed(i, "G12", year, qp) and (not S["public"][i] or self.gap_open("G12", year))
                 and S["u_G12"][i] < (0.5 if not S["public"][i] else 0.3)):
             uncert = min(total_teachers, int(1 + S["u_G12"][i] * 8))
         r["teachers_certified"] = total_teachers - uncert
         # facilities: whole-school stocks sized for the binding level (combined-school splits)
         weights = self._splits.get(kind, {})
-        wsum = n_p * weights.get("小学", 1.0) + n_j * weights.get("初中", 1.0) + n_s * weights.get("高中", 1.0)
+        wsum = size_p * weights.get("小学", 1.0) + size_j * weights.get("初中", 1.0) + n_s * weights.get("高中", 1.0)
         if kind in ("完全中学",):
-            wsum = n_j * weights.get("初中", 1.0) + n_s * weights.get("高中", 1.2)
+            wsum = size_j * weights.get("初中", 1.0) + n_s * weights.get("高中", 1.2)
         for k, code in enumerate(("R4", "R5", "R6", "R7"), start=3):
             per = max(self._std[code][lv] / weights.get(lv, 1.0) for lv, n in (("小学", n_p), ("初中", n_j)) if n > 0) \
                 if (n_p + n_j) > 0 else self._std[code]["小学"]
@@ -574,23 +618,25 @@ class CountySimulator:
                 value = desired if prev is None else max(prev, desired)
             else:
                 desired = ratio * need
-                value = float(round(desired / 10) * 10) if prev is None else max(prev, float(round(desired / 10) * 10))
-                if ratio >= 1:
-                    value = max(value, math.ceil(need / 10) * 10)
+                # whole 10 ㎡; a met standard is never rounded away
+                step = float(math.ceil(desired / 10 - 1e-9) * 10) if ratio >= 1 else float(round(desired / 10) * 10)
+                value = step if prev is None else max(prev, step)
             self.stock.setdefault(key, {})[i] = value
             r[key] = value
-        # music and art rooms (G3)
-        classes_total = cls.get("primary", 0) + cls.get("junior", 0)
-        need_rooms = max(1, math.ceil(classes_total / 12 * self.cat["G3"].thresholds["rooms_per_12_classes"]))
-        g3_ok = self._fixed(i, "G3", year, q) or kind == "特殊教育学校"
+        # music and art rooms (G3), for the classes of the sizing enrolment
         thr = self.cat["G3"].thresholds
+        classes_total = sum(math.ceil(round(size * cls[lv] / n, 9)) for lv, n, size in (("primary", n_p, size_p), ("junior", n_j, size_j))
+                            if lv in cls and n > 0)
+        need_rooms = max(1, math.ceil(classes_total * ROOM_RESERVE / thr["classes_per_group"]) * thr["rooms_per_12_classes"])
+        g3_ok = self._fixed(i, "G3", year, q) or kind == "特殊教育学校"
         for room, key_area, thr_area in (("music_rooms", "music_m2", thr["music_room_m2"]), ("art_rooms", "art_m2", thr["art_room_m2"])):
             prev = self.stock.get(room, {}).get(i, 0)
             if g3_ok:
                 rooms = max(prev, need_rooms + int(S["extra_rooms"][i]))
                 m2 = max(S[key_area][i], thr_area + round(S["margin_R4"][i] * 100))
             else:
-                rooms = max(prev, int(need_rooms * S["room_ratio"][i]))
+                # short of rooms, or rooms too small; a school (not a 教学点) has at least one of each
+                rooms = max(prev, int(need_rooms * S["room_ratio"][i]), int(kind != "教学点"))
                 m2 = S[key_area][i]
             self.stock.setdefault(room, {})[i] = rooms
             r[room] = rooms
@@ -627,12 +673,12 @@ class CountySimulator:
             w = np.where(sel, f["base"].to_numpy() * trend, 0)
             children += np.where(sel, _int_alloc(int(round(amount)), w), 0)
         active &= children > 0
-        q = self.q_pre(year)
+        q, qp = self.q_pre(year), self.q_policy_pre(year)
         out = f.loc[active, ["kg_id", "kg_name", "area", "township_center", "estate_kindergarten"]].copy()
         out.insert(2, "kg_type", kg_type[active])
         rows = []
         for i in np.flatnonzero(active):
-            rows.append(self._kg_resources(i, year, q, int(children[i]), rng))
+            rows.append(self._kg_resources(i, year, q, qp, int(children[i]), rng))
         out = pd.concat([out, pd.DataFrame(rows, index=out.index)], axis=1)
         out["nurses"] = out["nurses"].astype(float).where(rng.random(len(out)) >= 0.02)
         return out.reset_index(drop=True), pop35
@@ -640,19 +686,26 @@ class CountySimulator:
     def _kg_fixed(self, i: int, code: str, year: int, q: float) -> bool:
         return self.K[f"u_{code}"][i] < q and not self.gap_open(code, year)
 
-    def _kg_resources(self, i, year, q, children, rng) -> dict:
+    def _kg_resources(self, i, year, q, qp, children, rng) -> dict:
+        """One kindergarten's classes, teachers and rooms; q: resource compliance, qp: policy compliance."""
         S = self.K
         cat = self.cat
         thr = cat["PQ1"].thresholds
         r: dict = {"children": children}
         classes = max(1, math.ceil(children / S["class_size"][i]))
         r["classes"] = classes
-        over = S["over_ok"][i] if self._kg_fixed(i, "PQ2", year, q) else S["over_bad"][i]
-        r["oversized_classes"] = int(round(classes * over))
+        if self._kg_fixed(i, "PQ2", year, qp) and "PQ2" in self.profile.thin:
+            # unbiased rounding, so that the county rate lands just above the standard
+            r["oversized_classes"] = int(math.floor(classes * S["over_thin"][i] + S["u_PQ2"][i]))
+        else:
+            over = S["over_ok"][i] if self._kg_fixed(i, "PQ2", year, qp) else S["over_bad"][i]
+            r["oversized_classes"] = int(round(classes * over))
         ratio = S["ratio_ok"][i] if self._kg_fixed(i, "PQ3", year, q) else S["ratio_bad"][i]
+        if self.gap_open("PQ3", year):
+            ratio += PQ3_SHORT
         teachers = max(1, math.ceil(children / ratio))
         r["teachers"] = teachers
-        uncert = 0 if self._kg_fixed(i, "PQ4", year, q) or S["kg_type0"][i] == "公办" else int(round(teachers * S["uncert"][i]))
+        uncert = 0 if self._kg_fixed(i, "PQ4", year, qp) or S["kg_type0"][i] == "公办" else int(round(teachers * S["uncert"][i]))
         r["teachers_certified"] = teachers - uncert
         nurses = max(1, int(round(classes * S["nurse_ratio"][i])))
         r["nurses"] = nurses
@@ -685,7 +738,7 @@ class CountySimulator:
         for pos, row in enumerate(cat.county_input_codes()):
             code = row["code"]
             item = {"code": code, "name": row["name"], "unit": row["unit"], "note": "", "kind": "number"}
-            track_q = self.q_comp(year) if row["track"] == "义务教育" else self.q_pre(year)
+            track_q = self.q_policy_comp(year) if row["track"] == "义务教育" else self.q_policy_pre(year)
             if code == "POP_3_5":
                 item["value"] = pop35
                 item["note"] = "据公安户籍与卫健部门数据推算"
@@ -701,14 +754,15 @@ class CountySimulator:
             else:
                 cond, steady = conditions[code]
                 fail = self.gap_open(code, year) or (not steady and u[pos] > track_q + RANDOM_PASS)
-                item.update(self._value(cond, fail, rng))
+                item.update(self._value(cond, fail, rng, self.profile.headroom))
                 if code.startswith("SATISFACTION"):
                     item["note"] = f"问卷调查，有效样本{int(rng.integers(800, 3000)):,}份"
             out.append(item)
         return out
 
     @staticmethod
-    def _value(cond, fail: bool, rng: np.random.Generator) -> dict:
+    def _value(cond, fail: bool, rng: np.random.Generator, headroom: float = 0.01) -> dict:
+        """A county figure that meets `cond` (by at least `headroom`, relative) or, if `fail`, misses it."""
         cmp_, thr, unit = cond.comparator, cond.threshold, cond.unit
         if cmp_ in ("yes", "no"):
             yes = (cmp_ == "yes") != fail
@@ -718,80 +772,157 @@ class CountySimulator:
                 if thr >= 1:
                     v = 1.0 if not fail else rng.uniform(0.93, 0.995)
                 else:
-                    v = rng.uniform(thr + 0.01, min(thr + 0.15, 0.995)) if not fail else thr * rng.uniform(0.8, 0.98)
+                    lo = max(thr + 0.01, min(thr * (1 + headroom), 0.998))
+                    hi = max(min(thr + 0.15, 0.995), min(lo + 0.002, 1.0))
+                    v = rng.uniform(lo, hi) if not fail else thr * rng.uniform(0.8, 0.98)
             else:
-                v = thr * rng.uniform(0.6, 0.97) if not fail else thr * rng.uniform(1.03, 1.3)
+                v = thr * rng.uniform(0.6, min(0.97, 1 / (1 + headroom))) if not fail else thr * rng.uniform(1.03, 1.3)
             return {"value": round(float(v), 4), "kind": "percent"}
         if unit == "级":
             return {"value": int(rng.integers(3, 5)) if not fail else 2, "kind": "number"}
         if cmp_ in (">=", ">"):
-            v = thr * rng.uniform(1.005, 1.25) if not fail else thr * rng.uniform(0.8, 0.98)
+            v = thr * rng.uniform(1 + max(0.005, headroom), 1.25) if not fail else thr * rng.uniform(0.8, 0.98)
         else:
-            v = thr * rng.uniform(0.4, 0.95) if not fail else thr * rng.uniform(1.03, 1.35)
+            v = thr * rng.uniform(0.4, min(0.95, 1 / (1 + headroom))) if not fail else thr * rng.uniform(1.03, 1.35)
         digits = 0 if thr >= 100 else 3 if thr < 1 else 2
         v = round(float(v), digits)
         return {"value": int(v) if digits == 0 else v, "kind": "number"}
 
     # ---- plans
+    @staticmethod
+    def _plan_prices() -> dict[str, float]:
+        """万元 per unit of each school field a plan builds (unit_costs.yaml via projection.yaml's action_costs).
+
+        Teachers are staffing, not investment (no price); enlarging the smallest music or art
+        room is priced as teaching floor area.
+        """
+        from yichun.assessment.gaps import unit_costs
+        from yichun.projection.params import parameters
+
+        costs = unit_costs()
+        prices = {}
+        for fld, key in parameters()["action_costs"].items():
+            if "." in fld or fld.startswith("teachers_") or key not in costs or not costs[key].get("price_yuan"):
+                continue
+            prices[fld] = float(costs[key]["price_yuan"]) / 10000
+        for fld in ("music_room_min_m2", "art_room_min_m2"):
+            prices[fld] = prices["teaching_area_m2"]
+        return prices
+
+    def _plan_needs(self, row, i: int, years: list[int]) -> list[tuple[str, str, float, float]]:
+        """(code, field, have, need) of one school for its peak enrolment over `years` (the standard, not the buffer)."""
+        t_p = max(self.enrol[y]["p"][i] for y in years)
+        t_j = max(self.enrol[y]["j"][i] for y in years)
+        n_p, n_j, n_s = row.students_primary, row.students_junior, row.students_senior
+        out = []
+        if t_p + t_j <= 0:
+            return out
+        for code in R_CODES:
+            if code in TEACHER_FIELDS:
+                for lv, n, t in (("小学", n_p, t_p), ("初中", n_j, t_j)):
+                    if n > 0 and t > 0:
+                        fld = f"{TEACHER_FIELDS[code]}_{SUFFIX[lv]}"
+                        out.append((code, fld, getattr(row, fld), self._std[code][lv] * t / 100))
+                continue
+            fld = FACILITY_FIELDS[code]
+            w = self._splits.get(row.school_type, {})
+            wsum = t_p * w.get("小学", 1.0) + t_j * w.get("初中", 1.0) + n_s * w.get("高中", 1.0)
+            per = max(self._std[code][x] / w.get(x, 1.0) for x, m in (("小学", t_p), ("初中", t_j)) if m > 0)
+            out.append((code, fld, getattr(row, fld), wsum * per / (10000 if code == "R6" else 100 if code == "R7" else 1)))
+        # music and art rooms (G3) for the classes of that enrolment, at today's average class size
+        thr = self.cat["G3"].thresholds
+        classes = sum(math.ceil(round(t * c / n, 9)) for n, t, c in ((n_p, t_p, row.classes_primary), (n_j, t_j, row.classes_junior))
+                      if n > 0 and c > 0)
+        need = math.ceil(classes / thr["classes_per_group"]) * thr["rooms_per_12_classes"]
+        for rooms, area, limit in (("music_rooms", "music_room_min_m2", thr["music_room_m2"]),
+                                   ("art_rooms", "art_room_min_m2", thr["art_room_m2"])):
+            have = getattr(row, rooms)
+            out.append(("G3", rooms, have, float(need)))
+            if have > 0:  # the smallest room is enlarged (a school without rooms reports no area to add to)
+                out.append(("G3", area, getattr(row, area), float(limit)))
+        return out
+
     def _plans(self, year: int, schools: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+        """The 建设计划 of the `year` workbook (scenario.Plan): items that bring counted schools above the standards.
+
+        Each item is sized for the school's peak enrolment from the plan's `by` year to the
+        county's scheduled year, to (1 + margin) × the standard (rooms: to the number needed,
+        room areas: a few ㎡ above it); `cover` of the short items are planned, in a plan year
+        up to `by`, then `extra` later improvements.
+        """
         from yichun.dictionary import sheet
 
+        columns = ["school_id", "plan_year", "item", "quantity", "investment_wan"]
+        spec = self.profile.plan
+        if spec is None:
+            return pd.DataFrame(columns=columns)
         headers = {f.field: f.header for f in sheet("schools").fields}
+        prices = self._plan_prices()
+        rules = self.cat.rules["counted_schools"]
+        first = sc.FIRST_PLAN_YEAR
+        by = max(spec.by, first)
+        years = [y for y in range(by, max(by, self.t_comp) + 1) if y in self.enrol] or [max(self.enrol)]
+        pos = {sid: k for k, sid in enumerate(self.S["school_id"])}
+        s = schools[(schools["ownership"] == "公办") & ~schools["school_type"].isin(rules["exclude_types"])]
+        s = s[(s["students_primary"] + s["students_junior"] >= rules["teaching_point_min_students"])
+              | (s["school_type"] != rules["teaching_point_type"])]
         rows = []
-        last = min(2029, max(2026, self.t_comp))
-        s = schools[(schools["ownership"] == "公办") & (schools["school_type"] != "特殊教育学校")]
-        s = s[(s["students_primary"] + s["students_junior"] >= 50) | (s["school_type"] != "教学点")]
-        costs = {"teaching_area_m2": 0.28, "sports_area_m2": 0.035, "equipment_value_wan": 1.0, "multimedia_rooms": 9.0}
+
+        def add(school_id, fld, qty, plan_year):
+            price = prices.get(fld)
+            inv = round(qty * price * rng.uniform(0.9, 1.2), 1) if price else np.nan
+            rows.append({"school_id": school_id, "plan_year": plan_year, "item": headers[fld], "quantity": qty,
+                         "investment_wan": inv})
+
         for row in s.itertuples():
-            n_p, n_j = row.students_primary, row.students_junior
-            for code in R_CODES:
-                for lv, n in (("小学", n_p), ("初中", n_j)):
-                    if n <= 0:
-                        continue
-                    if code in TEACHER_FIELDS:
-                        fld = f"{TEACHER_FIELDS[code]}_{SUFFIX[lv]}"
-                        have = getattr(row, fld)
-                        need = self._std[code][lv] * n / 100
-                    else:
-                        if lv == "初中" and n_p > 0:
-                            continue  # facilities are planned once per school
-                        fld = FACILITY_FIELDS[code]
-                        w = self._splits.get(row.school_type, {})
-                        wsum = n_p * w.get("小学", 1.0) + n_j * w.get("初中", 1.0) + row.students_senior * w.get("高中", 1.0)
-                        per = max(self._std[code][x] / w.get(x, 1.0) for x, m in (("小学", n_p), ("初中", n_j)) if m > 0)
-                        need = wsum * per / (10000 if code == "R6" else 100 if code == "R7" else 1)
-                        have = getattr(row, fld)
+            for code, fld, have, need in self._plan_needs(row, pos[row.school_id], years):
+                if code == "G3":  # rooms and room areas: only where short of the standard
                     if have >= need:
                         continue
-                    gap = need - have
-                    qty = gap * rng.uniform(0.9, 1.3)
-                    if code in TEACHER_FIELDS or code == "R7":
-                        qty = float(math.ceil(qty))
-                    elif code == "R6":
-                        qty = round(qty, 2)
-                    else:
-                        qty = float(math.ceil(qty / 10) * 10)
-                    inv = round(qty * costs[fld], 1) if fld in costs else np.nan
-                    rows.append({"school_id": row.school_id, "plan_year": int(rng.integers(2026, last + 1)),
-                                 "item": headers[fld], "quantity": qty, "investment_wan": inv})
-        frame = pd.DataFrame(rows, columns=["school_id", "plan_year", "item", "quantity", "investment_wan"])
-        if len(frame) > 40:
-            frame = frame.iloc[np.sort(rng.choice(len(frame), 40, replace=False))]
+                    target = need + (rng.uniform(2, 10) if fld.endswith("_m2") else 0)
+                else:
+                    target = need * (1 + rng.uniform(*spec.margin))
+                if have >= target or rng.random() >= spec.cover:
+                    continue
+                gap = target - have
+                if fld == "equipment_value_wan":
+                    qty = math.ceil(gap * 100) / 100
+                elif fld in ("teaching_area_m2", "sports_area_m2"):
+                    qty = float(math.ceil(gap / 10) * 10)
+                else:
+                    qty = float(math.ceil(gap))
+                add(row.school_id, fld, qty, by if by == first else int(rng.integers(first, by + 1)))
+        later = list(range(by + 1, 2030))
+        if later and len(s):
+            extras = {"equipment_value_wan": (5, 40), "multimedia_rooms": (1, 4), "teaching_area_m2": (20, 80)}
+            for _ in range(spec.extra):
+                sid = s["school_id"].iloc[int(rng.integers(0, len(s)))]
+                fld = list(extras)[int(rng.integers(0, len(extras)))]
+                lo, hi = extras[fld]
+                qty = float(rng.integers(lo, hi)) * (10 if fld == "teaching_area_m2" else 1)
+                add(sid, fld, qty, int(rng.choice(later)))
+        frame = pd.DataFrame(rows, columns=columns)
         return frame.sort_values(["plan_year", "school_id"], kind="stable").reset_index(drop=True)
 
     # ---- driver
     def run(self, last_year: int) -> CountyData:
         self.births = simulate_births(self.county, self.profile, self.seed, self.replica, last_year)
         data = CountyData(self.county, self.profile, self.births)
+        # enrolment first, beyond the last year: the future the counties size their schools for
+        self.enrol_last = max(last_year + FUTURE_YEARS, self.t_comp)
+        rngs = {}
+        for year in range(sc.FIRST_YEAR, self.enrol_last + 1):
+            rngs[year] = rng_for(self.seed, self.replica, self.county, 3, year)
+            self.enrol[year] = self._enrolment(year, rngs[year])
         for year in range(sc.FIRST_YEAR, last_year + 1):
-            rng = rng_for(self.seed, self.replica, self.county, 3, year)
+            rng = rngs[year]
             schools = self._school_year(year, rng)
             kgs, pop35 = self._kg_year(year, rng)
             inputs = self._county_inputs(year, pop35, rng)
             prelim = self.births[year] * rng.uniform(0.96, 0.995)
             population = [(y, self.births[y]) for y in range(sc.BIRTHS_SHOWN_FROM, year)] + [(year, int(round(prelim)))]
             plans = pd.DataFrame()
-            if self.county.name in sc.PLAN_COUNTIES and year >= sc.LAST_YEAR - 1 and year < 2026:
+            if self.county.name in sc.PLAN_COUNTIES and sc.LAST_YEAR - sc.PLAN_WORKBOOKS < year <= sc.LAST_YEAR:
                 plans = self._plans(year, schools, rng_for(self.seed, self.replica, self.county, 4, year))
             data.years[year] = YearData(schools, kgs, inputs, population, plans)
         return data

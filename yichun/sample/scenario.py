@@ -2,9 +2,14 @@
 
 These are parameters of the *synthetic* data only (not standards: every threshold the
 generator aims at is read from the standards catalogue). Each county's compliance
-improves towards the year it is scheduled for assessment (yichun.schedule); the
-`gaps` below keep chosen shortfalls open until the given year, so that the sample has
-counties that pass, counties on track and counties with real gaps.
+improves towards the year it is scheduled for assessment (yichun.schedule): school
+resources over the four years before it (compliant schools then keep a buffer above the
+standards, sized for the enrolment of the coming years), policy items that no building
+plan can fix (class sizes, teachers' certificates, county figures) two years ahead
+(preschool: three). The `gaps` below keep chosen shortfalls open until the given year,
+`thin` keeps chosen items just above their standard, and `plan` says how much of its
+remaining shortfall a county's 建设计划 closes — so that the sample has counties that
+pass, counties on track, counties at risk and counties with real gaps.
 """
 
 from __future__ import annotations
@@ -43,6 +48,22 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """A county's 建设计划 (in its last two workbooks): which school shortfalls it closes, and how well.
+
+    The plan sizes each item for the school's enrolment from `by` to the county's scheduled
+    year, to (1 + margin) × the standard; `cover` is the share of the short items it
+    includes (1.0: all, also those within `margin` above the standard). `extra` adds that
+    many later improvement items (plan years after `by`).
+    """
+
+    by: int
+    cover: float = 1.0
+    margin: tuple[float, float] = (0.06, 0.15)
+    extra: int = 0
+
+
+@dataclass(frozen=True)
 class Profile:
     school_density: float  # schools per 10,000 people, relative (mountain counties have more 教学点)
     townships: int  # 乡镇数 (县级指标 TOWNSHIPS)
@@ -60,6 +81,11 @@ class Profile:
     big_schools: int = 0  # urban schools allowed above the size limit (G4)
     gaps: tuple[Gap, ...] = field(default_factory=tuple)
     ratings: dict = field(default_factory=dict)  # code -> (rating, until) when below 良
+    horizon: int = 5  # a compliant county sizes schools for the peak enrolment of this many coming years
+    margins: tuple[float, float] = (0.03, 0.15)  # buffer above the standard of a fixed school resource
+    headroom: float = 0.01  # least relative margin of a met county figure (县级指标)
+    thin: tuple[str, ...] = ()  # items kept just above their standard (PQ2)
+    plan: Plan | None = None  # the 建设计划 of the last workbooks (PLAN_COUNTIES)
 
 
 PROFILES: dict[str, Profile] = {
@@ -68,8 +94,9 @@ PROFILES: dict[str, Profile] = {
         gaps=(
             Gap("R6", 2027, ("城区",), 3.2, "城区学校教学仪器设备值远高于乡村，小学、初中 R6 差异系数超限"),
             Gap("G4", 2027, ("城区",), note="3 所城区学校规模超过 2000 人"),
-            Gap("G5", 2027, ("城区",), note="城区学校大班额：小学超过 45 人、初中超过 50 人"),
+            Gap("G5", 2025, ("城区",), note="城区学校大班额：小学超过 45 人、初中超过 50 人（2021、2023 年新建学校后于 2025 年消除）"),
         ),
+        plan=Plan(2027, cover=0.7, margin=(0.02, 0.12)),
     ),
     "奉新县": Profile(
         1.15, 16, 0.95, -0.004, 1.02, 0.88, 0.004, 0.38, 0.014, 0.79, 0.012,
@@ -79,27 +106,33 @@ PROFILES: dict[str, Profile] = {
             Gap("PG3", 2027, note="缺 1 所乡镇公办中心园"),
         ),
         ratings={"PG2": ("中", 2023)},
+        headroom=0.06,
+        plan=Plan(2026, cover=1.0, margin=(0.11, 0.2), extra=8),
     ),
     "万载县": Profile(1.1, 17, 0.96, -0.003, 1.04, 0.92, 0.003, 0.55, 0.01, 0.86, 0.01, yuan_equipment=True),
-    "上高县": Profile(1.0, 14, 0.98, -0.002, 1.0, 0.93, 0.002, 0.58, 0.008, 0.88, 0.008),
+    "上高县": Profile(1.0, 14, 0.98, -0.002, 1.0, 0.93, 0.002, 0.58, 0.008, 0.88, 0.008, headroom=0.06),
     "宜丰县": Profile(
-        1.25, 15, 0.95, -0.004, 0.98, 0.79, 0.008, 0.50, 0.008, 0.82, 0.01,
+        1.25, 15, 0.95, -0.004, 0.98, 0.79, 0.015, 0.50, 0.008, 0.82, 0.01,
         gaps=(
             Gap("R3", 2027, ("镇区", "乡村"), 0.75, "镇区、乡村学校体育艺术专任教师不足"),
             Gap("G3", 2027, ("镇区", "乡村"), note="音乐、美术专用教室不足或面积不达标"),
-            Gap("P1", 2028, note="学前三年毛入园率低于 85%"),
-            Gap("PG3", 2028, note="缺乡镇公办中心园"),
+            Gap("P1", 2023, note="学前三年毛入园率低于 85%"),
+            Gap("PG3", 2025, factor=2, note="缺 2 所乡镇公办中心园（2024、2025 年各建成 1 所）"),
+            Gap("PQ3", 2028, note="幼儿园专任教师不足，生师比高于 15:1"),
         ),
-        ratings={"Q5": ("中", 2026)},
+        ratings={"Q5": ("中", 2025)},
+        plan=Plan(2027, cover=1.0, margin=(0.03, 0.05)),
     ),
     "靖安县": Profile(1.45, 11, 0.97, -0.002, 0.97, 0.94, 0.002, 0.60, 0.008, 0.88, 0.008),
-    "铜鼓县": Profile(1.55, 9, 0.94, -0.004, 1.0, 0.90, 0.004, 0.56, 0.01, 0.84, 0.01, ratings={"PQ5": ("中", 2021)}),
+    "铜鼓县": Profile(1.55, 9, 0.94, -0.004, 1.0, 0.90, 0.004, 0.56, 0.01, 0.84, 0.01, ratings={"PQ5": ("中", 2021)},
+                   horizon=1, margins=(0.0, 0.04), thin=("PQ2",)),
     "丰城市": Profile(
         0.95, 32, 0.96, -0.003, 1.05, 0.93, 0.002, 0.55, 0.01, 0.86, 0.01, class_size=45, big_schools=1,
         gaps=(
             Gap("R2", 2028, ("乡村",), 0.7, "乡村学校县级及以上骨干教师不足"),
             Gap("R5", 2028, ("乡村",), 0.55, "乡村学校生均体育运动场馆面积不足"),
         ),
+        plan=Plan(2028, cover=0.4, margin=(0.02, 0.12)),
     ),
     "樟树市": Profile(0.9, 19, 1.0, 0.0, 0.98, 0.93, 0.002, 0.56, 0.01, 0.87, 0.01, class_size=44),
     "高安市": Profile(
@@ -115,6 +148,7 @@ PROFILES: dict[str, Profile] = {
             Gap("Q1", 2025, note="初中三年巩固率低于 95%"),
         ),
         ratings={"G1": ("中", 2028), "Q7": ("中", 2027)},
+        plan=Plan(2029, cover=0.3, margin=(0.02, 0.12)),
     ),
 }
 
@@ -139,5 +173,7 @@ MISNAMED_FILE = ("万载县", 2024, "万载县2023年报表(改).xlsx")
 NUMERIC_ID_FILE = ("靖安县", 2022)
 # One file whose kindergarten sheet kept Excel's default name (found by its header row).
 DEFAULT_SHEET_NAME_FILE = ("铜鼓县", 2021, "Sheet3")
-# Counties that attach a 建设计划 sheet to their latest workbooks.
-PLAN_COUNTIES = ("袁州区", "奉新县", "宜丰县", "丰城市", "高安市")
+# Counties that attach a 建设计划 sheet to their latest workbooks (those whose profile has a `plan`).
+PLAN_COUNTIES = tuple(name for name, p in PROFILES.items() if p.plan is not None)
+PLAN_WORKBOOKS = 2  # the last this many workbooks (up to LAST_YEAR) carry the plan
+FIRST_PLAN_YEAR = LAST_YEAR + 1
