@@ -53,7 +53,7 @@ def test_statuses_end_to_end():
     inputs = inputs_of(
         ("宜丰县", county("宜丰县")),  # 义务教育 2027, 学前教育 2028: everything well above standard
         ("奉新县", county("奉新县", Q5="中")),  # B-class rating below 良 is carried forward: 义务教育 fails
-        ("袁州区", county("袁州区", G15=0.87)),  # 2.4% above its standard 0.85: a thin margin
+        ("袁州区", county("袁州区", G15=0.855)),  # 85.5% vs 85%: 3.3% of the way to 100%, a thin margin
         ("靖安县", county("靖安县")),  # 义务教育 2021 (in the data), 学前教育 2025
         ("上高县", county("上高县")),  # 义务教育 2020 (before the data)
     )
@@ -67,7 +67,7 @@ def test_statuses_end_to_end():
     assert late["status"] == "难以按期" and late["binding"] == "Q5" and pd.isna(late["first_pass_central"])
     risky = st.loc[("袁州区", "义务教育")]
     assert risky["status"] == "有风险"
-    assert risky["binding"] == "G15（余量 2.4%）" and risky["margin"] == pytest.approx(0.87 / 0.85 - 1)
+    assert risky["binding"] == "G15（余量 3.3%）" and risky["margin"] == pytest.approx((0.855 - 0.85) / (1 - 0.85))
     assert st.loc[("靖安县", "义务教育"), "status"] == "已到期"
     assert st.loc[("靖安县", "义务教育"), "scheduled_result"] == "通过"
     assert st.loc[("靖安县", "学前教育"), "status"] == "按期可达"  # 2025: projected
@@ -121,3 +121,14 @@ def test_backtest_scores_enrolment_by_hand():
     r4 = bt.indicators[(bt.indicators["code"] == "R4") & (bt.indicators["level"] == "小学")].set_index("year")
     assert np.sign(r4.loc[2022, "error"]) == 1  # fewer pupils projected → higher area per pupil
     assert set(bt.readiness.columns) >= {"projected_ready", "actual_ready", "agree"}
+
+
+def test_percentage_margin_is_the_share_of_the_way_to_100():
+    # 初中三年巩固率 96% against 95%: a fifth of the way to 100% — comfortable, not thin;
+    # a relative margin (96 ÷ 95 − 1 = 1.1%) would call every county below 99.75% thin.
+    inputs = inputs_of(("宜丰县", county("宜丰县", Q1=0.96)), ("奉新县", county("奉新县", Q1=0.952)))
+    st = outlook(inputs).status.set_index(["county", "track"])
+    assert st.loc[("宜丰县", "义务教育"), "status"] == "按期可达"
+    risky = st.loc[("奉新县", "义务教育")]
+    assert risky["status"] == "有风险"
+    assert risky["margin"] == pytest.approx((0.952 - 0.95) / 0.05)

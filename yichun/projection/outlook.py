@@ -25,9 +25,10 @@ only to rank and to flag thin passes, verdicts are the assessment's):
 R1–R7: over the counted school parts, the smallest of (value ÷ standard − 1) where the
 part meets the standard, or (value ÷ standard) ÷ remainder_ratio − 1 where it is the one
 item allowed below it; 差异系数: 1 − CV ÷ limit; other numeric items with a single
-threshold: value ÷ standard − 1 (≥) or standard ÷ value − 1 (≤). Items whose standard is
-100% (nothing to spare by definition), yes/no items and items with several conditions have
-no margin. County figures that are not projected (ratings, G-items read from 县级指标) are
+threshold: value ÷ standard − 1 (≥) or standard ÷ value − 1 (≤), except percentages with a
+standard below 100% (≥): (value − standard) ÷ (100% − standard), the share of the way from the
+standard to 100%. Items whose standard is 100% (nothing to spare by definition), yes/no items
+and items with several conditions have no margin. County figures that are not projected (ratings, G-items read from 县级指标) are
 carried forward from the last actual year.
 """
 
@@ -169,14 +170,18 @@ def margins(assessment, cat) -> pd.DataFrame:
         t = float(ind.thresholds["all"])
         if ind.unit.strip() == "%" and t >= 1.0:
             continue
-        generic.append((ind.code, ind.comparator, t))
+        generic.append((ind.code, ind.comparator, t, ind.unit.strip() == "%"))
     if generic and not items.empty:
-        spec = pd.DataFrame(generic, columns=["code", "comparator", "threshold"])
+        spec = pd.DataFrame(generic, columns=["code", "comparator", "threshold", "percent"])
         g = items[["county", "year", "track", "code", "value"]].merge(spec, on="code")
         v, t = g["value"].to_numpy(float), g["threshold"].to_numpy(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             ge = g["comparator"].isin([">=", ">"]).to_numpy()
-            g["margin"] = np.where(ge, v / np.where(t != 0, t, np.nan) - 1.0, t / np.where(v > 0, v, np.nan) - 1.0)
+            relative = np.where(ge, v / np.where(t != 0, t, np.nan) - 1.0, t / np.where(v > 0, v, np.nan) - 1.0)
+            # a percentage rises at most to 100%: its margin is the share of the way from the
+            # standard to 100% (95.5% against 95% → 10%), else a 95% standard is always "thin"
+            headroom = (v - t) / (1.0 - t)
+            g["margin"] = np.where(ge & g["percent"].to_numpy(bool), headroom, relative)
         g = g.dropna(subset=["margin"])
         frames.append(g.assign(level="", label=g["code"])[["county", "year", "level", "code", "margin", "label", "track"]])
     if not frames:
