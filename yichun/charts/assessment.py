@@ -316,12 +316,18 @@ def _school_bars(data: pd.DataFrame, indicator: str, unit: str, axis_title: str)
                 name=f"{names[cls]}（{len(sub)}所）",
                 customdata=sub["students"].astype("float64"),
                 hovertemplate="%{y}<br>" + f"{indicator}：" + "%{x:,.2f}" + f"{unit}<br>学生 " + "%{customdata:,.0f} 人<extra></extra>",
+                # the value at the end of each bar: a zero-length bar still shows its 0
+                text=[fmt.value(v) for v in sub["value"]], textposition="outside", cliponaxis=False,
+                textfont={"size": 10, "color": theme.MUTED_COLOR},
             )
         )
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1], title_text="", showgrid=False,
                      tickfont={"size": 11})
     fig.update_xaxes(rangemode="tozero", title_text=axis_title, tickformat=",")
-    fig.update_layout(barmode="overlay", bargap=0.25, height=max(480, 250 + 17 * len(labels)), legend={"y": 1.05}, margin={"t": 135})
+    height = max(480, 250 + 17 * len(labels))
+    # legend placed in pixels below the title and subtitle (a paper-relative y drifts onto the subtitle in tall charts)
+    fig.update_layout(barmode="overlay", bargap=0.25, height=height, margin={"t": 135},
+                      legend={"yref": "container", "y": 1 - 88 / height, "yanchor": "top"})
     return fig
 
 

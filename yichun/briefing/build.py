@@ -1,0 +1,414 @@
+"""Build the leading-group briefings: notebook 06 run per scope, HTML, chart images and 问题清单.
+
+`build_briefing(out_dir=None, county=None, year=None, raw_dir=None)`:
+
+1. computes the `BriefingData` once and pickles it into a hidden work folder;
+2. runs notebooks/06_领导小组简报.ipynb with papermill for the city and each county (all
+   counties, or the one given) in a small thread pool, each run loading the pickle, and
+   converts each executed notebook to self-contained HTML (no code, no prompts, plotly.js
+   inline, no CDN scripts);
+3. meanwhile exports every chart of every briefing as PNG and SVG in one batched
+   `yichun.charts.export` call (one browser start), and writes each county's 问题清单
+   workbook (yichun.problem_list);
+4. returns a `BriefingResult` listing what was written (`summary()` in Chinese).
+
+Every file is written atomically. Without chromium the images are skipped with one warning
+and everything else is still produced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import queue
+import re
+import shutil
+import tempfile
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yichun import paths
+from yichun.errors import YichunError
+
+NOTEBOOK = "06_领导小组简报.ipynb"
+WORKERS = 2
+KERNEL_NAME = "python3"
+REMOVE_TAG = "remove_cell"  # cells kept out of the exported HTML (e.g. the nbval key-figure cell)
+# <script src="https://…"> tags (MathJax from plotly's notebook renderer): the HTML must open offline
+CDN_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
+
+# nbconvert template: the JupyterLab page without require.js, MathJax and mermaid (all from CDNs)
+# and with a print-friendly style for the briefing's tables.
+TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style type="text/css">
+body.jp-Notebook { max-width: 1100px; margin: 0 auto; padding: 24px 32px 48px;
+  font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
+.jp-RenderedHTMLCommon { font-size: 15px; line-height: 1.7; }
+.jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2 { border-bottom: 2px solid #44546A; padding-bottom: 6px; }
+.jp-RenderedHTMLCommon table.yichun-table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; table-layout: auto; }
+.jp-RenderedHTMLCommon table.yichun-table th { background: #D9E1F2; text-align: center; white-space: nowrap; padding: 4px 8px; }
+.jp-RenderedHTMLCommon table.yichun-table td { padding: 4px 8px; text-align: left; vertical-align: top; border-top: 1px solid #D0D0D0; }
+.jp-RenderedHTMLCommon table.yichun-table td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.jp-RenderedHTMLCommon table.yichun-table tbody tr:nth-child(odd) { background: #F7F7F7; }
+.jp-RenderedHTMLCommon table.yichun-table td.short { white-space: nowrap; }
+.jp-RenderedHTMLCommon p.legend { font-size: 12px; color: #555; margin-top: 0; }
+.jp-OutputArea-output { overflow-x: auto; }
+@media print { body.jp-Notebook { max-width: none; padding: 0; } }
+</style>
+{%- endblock extra_css -%}
+"""
+
+
+@dataclass
+class BriefingResult:
+    """What `build_briefing` wrote, where, and how long each step took."""
+
+    out_dir: Path
+    year: int
+    html: dict = field(default_factory=dict)  # "全市" / county → HTML path
+    charts: list = field(default_factory=list)  # PNG and SVG paths
+    excel: dict = field(default_factory=dict)  # county → 问题清单 path
+    warnings: list = field(default_factory=list)  # Chinese messages (at most one for the images)
+    timings: dict = field(default_factory=dict)  # step → seconds
+
+    def summary(self) -> str:
+        """A short Chinese list of the files produced (paths relative to the output folder)."""
+        out = self.out_dir
+        lines = [f"简报已生成（{self.year} 年数据）：{out}"]
+        for who, p in self.html.items():
+            lines.append(f"  · {who}简报：{p.relative_to(out)}")
+        if self.excel:
+            lines.append(f"  · 问题清单 {len(self.excel)} 份：" + "、".join(str(p.relative_to(out)) for p in self.excel.values()))
+        if self.charts:
+            n_png = sum(p.suffix == ".png" for p in self.charts)
+            n_svg = sum(p.suffix == ".svg" for p in self.charts)
+            lines.append(f"  · 图表 PNG {n_png} 张、SVG {n_svg} 张：{self.charts[0].parent.relative_to(out)}/")
+        else:
+            lines.append("  · 图表图片：未导出" + ("（见上方警告）" if self.warnings else ""))
+        if self.timings:
+            lines.append("  用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in self.timings.items()))
+        return "\n".join(lines)
+
+
+def notebook_path() -> Path:
+    """notebooks/06_领导小组简报.ipynb of the project; with YICHUN_ROOT elsewhere, the checkout's copy."""
+    path = paths.notebooks_dir() / NOTEBOOK
+    return path if path.exists() else paths.PACKAGE_DIR.parent / "notebooks" / NOTEBOOK
+
+
+def default_out_dir() -> Path:
+    """reports/<YYYY-MM-DD>/"""
+    return paths.reports_dir() / _dt.date.today().isoformat()
+
+
+def build_briefing(out_dir=None, county: str | None = None, year: int | None = None, raw_dir=None, *,
+                   profile: str = "national", workers: int = WORKERS, formats=("png", "svg"), data=None) -> BriefingResult:
+    """The city briefing plus every county's (or only `county`'s), with charts and 问题清单; see the module docstring."""
+    from yichun.briefing import content
+    from yichun.briefing.data import compute, save
+    from yichun.counties import normalize_county
+
+    start_all = time.perf_counter()
+    timings: dict[str, float] = {}
+    nb_in = notebook_path()
+    if not nb_in.exists():
+        raise YichunError(f"找不到简报笔记本 {nb_in}（应在项目的 notebooks 文件夹中）")
+    if county is not None:
+        county = normalize_county(county)  # an unknown name fails before any work
+    start = time.perf_counter()
+    if data is None:
+        data = compute(year=year, raw_dir=raw_dir, profile=profile)
+    timings["数据"] = time.perf_counter() - start
+    if county is not None:
+        if county not in data.counties:
+            raise YichunError(f"{data.year} 年的数据中没有{county}（有：{'、'.join(data.counties)}）")
+        counties = [county]
+    else:
+        counties = data.counties
+    out = Path(out_dir) if out_dir else default_out_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    result = BriefingResult(out_dir=out, year=data.year)
+    work = Path(tempfile.mkdtemp(prefix=".brief-", dir=out))
+    try:
+        data_file = save(data, work / "briefing.pkl")
+        scopes: list[str | None] = [None, *counties]
+        start_nb = time.perf_counter()
+        runner = _NotebookRunner(nb_in, scopes, data_file, data.year, out, work, workers)
+        runner.start()
+        try:
+            # While the kernels run: the workbooks (a thread) and the images (one browser start).
+            excel: dict = {}
+            excel_thread = threading.Thread(target=_timed, args=(excel, _problem_lists, data, counties, out), name="brief-excel")
+            excel_thread.start()
+            start = time.perf_counter()
+            figs = {}
+            for scope in scopes if formats else ():
+                figs.update(content.city_figures(data) if scope is None else content.county_figures(data, scope))
+            result.charts, message = _export(figs, out / "charts", formats)
+            if message:
+                result.warnings.append(message)
+            timings["图表导出"] = time.perf_counter() - start
+            excel_thread.join()
+            if "error" in excel:
+                raise excel["error"]
+            result.excel = excel["result"]
+            timings["问题清单"] = excel["seconds"]
+        except BaseException:
+            runner.cancel()  # no new notebooks; the running ones finish and their kernels stop
+            runner.join(raise_errors=False)
+            raise
+        html = runner.join()
+        for scope in scopes:
+            result.html["全市" if scope is None else scope] = html[scope]
+        nb_done = runner.finished
+        timings["笔记本与网页"] = (nb_done or start_nb) - start_nb
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    timings["合计"] = time.perf_counter() - start_all
+    result.timings = timings
+    if result.warnings:
+        from yichun.charts.export import ExportSkippedWarning
+
+        warnings.warn(result.warnings[0], ExportSkippedWarning, stacklevel=2)
+    return result
+
+
+# ----------------------------------------------------------------------------- steps
+
+def _export(figs: dict, out_dir: Path, formats) -> tuple[list[Path], str | None]:
+    """charts.export with its warning caught: (paths written, the one Chinese warning or None)."""
+    from yichun import charts
+    from yichun.charts.export import ExportSkippedWarning
+
+    if not formats:
+        return [], None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ExportSkippedWarning)
+        written = charts.export(figs, out_dir, formats=formats)
+    messages = [str(w.message) for w in caught if issubclass(w.category, ExportSkippedWarning)]
+    return list(written), ("；".join(dict.fromkeys(messages)) if messages else None)
+
+
+def _timed(box: dict, fn, *args) -> None:
+    """Run fn(*args) in a thread: result, error and seconds go into `box`."""
+    start = time.perf_counter()
+    try:
+        box["result"] = fn(*args)
+    except BaseException as exc:  # re-raised in the building thread
+        box["error"] = exc
+    box["seconds"] = time.perf_counter() - start
+
+
+def _problem_lists(data, counties: list[str], out: Path) -> dict:
+    from yichun.briefing.content import problem_list_name
+    from yichun.problem_list import write_problem_list
+
+    written = {}
+    for c in counties:
+        written[c] = Path(write_problem_list(data.assessment, c, data.year, out / problem_list_name(c)))
+    return written
+
+
+class _NotebookRunner:
+    """Notebook 06 for every scope, on `workers` threads that each keep ONE kernel for all their runs.
+
+    Starting a kernel and importing pandas/plotly/yichun costs several seconds; a kernel per
+    worker pays that once. Each run is a fresh papermill execution of the parameterised
+    notebook (its cells set every variable they use), then HTML is written atomically.
+    """
+
+    def __init__(self, nb_in: Path, scopes: list, data_file: Path, year: int, out: Path, work: Path, workers: int):
+        self.nb_in, self.data_file, self.year, self.out, self.work = nb_in, data_file, int(year), out, work
+        self.todo: queue.Queue = queue.Queue()
+        for scope in scopes:
+            self.todo.put(scope)
+        self.n = max(1, min(int(workers), len(scopes)))
+        self.html: dict = {}
+        self.errors: dict = {}
+        self.finished: float | None = None
+        self.threads = [threading.Thread(target=self._work, args=(i,), name=f"brief-{i}", daemon=True) for i in range(self.n)]
+
+    def start(self) -> None:
+        for t in self.threads:
+            t.start()
+
+    def cancel(self) -> None:
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self.todo.get_nowait()
+
+    def join(self, raise_errors: bool = True) -> dict:
+        for t in self.threads:
+            t.join()
+        while not self.todo.empty():  # a worker that could not start leaves its share undone
+            scope = self.todo.get_nowait()
+            self.errors[scope] = YichunError(f"{scope or '全市'}简报未能生成：笔记本内核无法启动（见上方错误）")
+        if self.errors and raise_errors:
+            raise YichunError("\n\n".join(str(e) for e in self.errors.values()))
+        return self.html
+
+    def _work(self, i: int) -> None:
+        log = self.work / f"kernel-{i}.log"
+        try:
+            km = quiet_kernel_manager(log, cwd=self.nb_in.parent)(kernel_name=KERNEL_NAME)
+            exporter = _exporter()
+        except Exception as exc:  # noqa: BLE001
+            self.errors[f"worker-{i}"] = exc
+            return
+        try:
+            while True:
+                try:
+                    scope = self.todo.get_nowait()
+                except queue.Empty:
+                    break
+                try:
+                    self.html[scope] = self._one(scope, km, exporter, log)
+                except Exception as exc:  # noqa: BLE001 — reported together in join()
+                    self.errors[scope] = exc
+                self.finished = time.perf_counter()
+        finally:
+            _shutdown(km)
+
+    def _one(self, county: str | None, km, exporter, log: Path) -> Path:
+        import papermill as pm
+
+        from yichun.briefing.content import briefing_name
+
+        name = briefing_name(county)
+        params = {"county": county, "year": self.year, "data_path": str(self.data_file)}
+        try:
+            nb = pm.execute_notebook(str(self.nb_in), None, parameters=params, kernel_name=KERNEL_NAME, progress_bar=False,
+                                     log_output=False, request_save_on_cell_execute=False, km=km)
+        except Exception as exc:
+            tail = _tail(log)
+            raise YichunError(f"生成{name}时笔记本 {self.nb_in.name} 运行出错（参数 county={county!r}）：\n{_first_lines(str(exc), 12)}"
+                              + (f"\n内核输出：\n{tail}" if tail else "")) from exc
+        finally:
+            km.close_clients()
+        target = self.out / f"{name}.html"
+        _write_atomic(target, notebook_html(nb, title=name, exporter=exporter))
+        return target
+
+
+def _shutdown(km) -> None:
+    """Stop a worker's kernel (in the worker's thread: its event loop owns the kernel's sockets)."""
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):  # a kernel that is already gone needs no stopping
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+
+
+def _exporter():
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"briefing.html.j2": TEMPLATE})],
+                            template_file="briefing.html.j2", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, language_code="zh")
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}, enabled=True), enabled=True)
+    return exporter
+
+
+def notebook_html(path_or_nb, title: str | None = None, exporter=None) -> str:
+    """An executed notebook as one self-contained HTML page: outputs only, no prompts, no CDN scripts."""
+    import nbformat
+
+    nb = path_or_nb if isinstance(path_or_nb, nbformat.NotebookNode) else nbformat.read(str(path_or_nb), as_version=4)
+    nb = nbformat.from_dict(nb)  # a copy: the filtering below must not change the caller's notebook
+    # code cells without output (parameters, setup) would leave empty boxes
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
+    if title:
+        nb.metadata["title"] = title
+    body, _ = (exporter or _exporter()).from_notebook_node(nb)
+    body = CDN_SCRIPT.sub("", body)
+    return _mark_numbers(body)
+
+
+_NUM_CELL = re.compile(r"<td>([−\-]?[\d,]+(?:\.\d+)?%?|—|未估价)</td>")
+_SHORT_CELL = re.compile(r"<td>([^<>]{1,8})</td>")
+
+
+def _mark_numbers(html: str) -> str:
+    """Table cells holding only a number are right-aligned ("num"); short texts do not wrap ("short")."""
+    html = _NUM_CELL.sub(r'<td class="num">\1</td>', html)
+    return _SHORT_CELL.sub(r'<td class="short">\1</td>', html)
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is as readable as any other output
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _first_lines(text: str, n: int) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return "\n".join(lines[-n:])
+
+
+def _tail(path: Path, n: int = 15) -> str:
+    try:
+        lines = [ln for ln in path.read_text(encoding="utf-8", errors="replace").splitlines()
+                 if ln.strip() and "running over TCP" not in ln]
+    except OSError:
+        return ""
+    return "\n".join(lines[-n:])
+
+
+# ----------------------------------------------------------------------------- a quiet kernel
+
+def quiet_kernel_manager(log_path: Path | None = None, cwd: Path | None = None):
+    """An AsyncKernelManager class whose kernel writes its stderr to `log_path` (or nowhere).
+
+    The kernel's stderr carries only noise here ("[IPKernelApp] WARNING | Kernel is running
+    over TCP" and the like); the log is shown when a notebook fails. The kernel starts in
+    `cwd` (the notebooks folder, as for nbval). `close_clients()` stops the clients nbclient
+    opened on a kernel it does not own.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        _opened: list
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            sink = open(log_path, "ab") if log_path else open(os.devnull, "wb")  # noqa: SIM115
+            try:
+                kw["stderr"] = sink
+                if cwd is not None:
+                    kw["cwd"] = str(cwd)
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            finally:
+                sink.close()  # the kernel process holds its own copy
+
+        def client(self, **kwargs):
+            c = super().client(**kwargs)
+            self.__dict__.setdefault("_opened", []).append(c)
+            return c
+
+        def close_clients(self) -> None:
+            for c in self.__dict__.pop("_opened", []):
+                with contextlib.suppress(Exception):
+                    c.stop_channels()
+
+    return QuietKernelManager
