@@ -17,14 +17,13 @@ is written atomically (temporary file in the same folder, then os.replace).
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from yichun import paths
+from yichun.atomic import replacing
 from yichun.errors import YichunError
 
 GREEN, AMBER, RED, HEAD = "C6EFCE", "FFEB9C", "FFC7CE", "D9E1F2"
@@ -67,15 +66,8 @@ def write_problem_list(assessment, county: str, year: int, path: str | Path | No
     _plans(wb.create_sheet("一校一策"), sel, "义务教育", "学校")
     _plans(wb.create_sheet("一园一策"), sel, "学前教育", "幼儿园")
     _costs_sheet(wb.create_sheet("单价依据"), a)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -11,9 +11,9 @@ name and unit, the value left for the county to fill. A filled copy reads back t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from yichun.atomic import replacing
 from yichun.catalogue import catalogue
 from yichun.counties import normalize_county
 from yichun.dictionary import Field, sheets
@@ -126,13 +126,8 @@ def write_template(county: str, year: int, path: Path | str | None = None, profi
     lists.sheet_state = "hidden"
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1)
     wb.active = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
+    with replacing(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

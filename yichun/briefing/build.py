@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yichun import paths
+from yichun.atomic import write_text
 from yichun.errors import YichunError
 
 NOTEBOOK = "06_领导小组简报.ipynb"
@@ -294,7 +295,7 @@ class _NotebookRunner:
         finally:
             km.close_clients()
         target = self.out / f"{name}.html"
-        _write_atomic(target, notebook_html(nb, title=name, exporter=exporter))
+        write_text(target, notebook_html(nb, title=name, exporter=exporter))
         return target
 
 
@@ -342,24 +343,6 @@ def _mark_numbers(html: str) -> str:
     """Table cells holding only a number are right-aligned ("num"); short texts do not wrap ("short")."""
     html = _NUM_CELL.sub(r'<td class="num">\1</td>', html)
     return _SHORT_CELL.sub(r'<td class="short">\1</td>', html)
-
-
-def _write_atomic(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is as readable as any other output
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _first_lines(text: str, n: int) -> str:

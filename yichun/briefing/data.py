@@ -9,14 +9,13 @@ it (`save`) and hands the file to each of the eleven notebook runs, which only `
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from yichun.atomic import write_bytes
 from yichun.errors import YichunError
 
 # Outlook indicator rows kept for the fan charts (P1–P3 and the R-codes' 差异系数 per level).
@@ -117,17 +116,7 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
 
 def save(data: BriefingData, path) -> Path:
     """Pickle the briefing data atomically (for the notebook runs of `yichun brief`)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load(path) -> BriefingData:

@@ -59,35 +59,6 @@ def read_inputs(raw_dir, year: int | None = None):
     return inputs
 
 
-def csv_text(frame) -> str:
-    """A frame as CSV text: booleans true/false, missing values empty, floats at full precision."""
-    import pandas as pd
-
-    out = frame.copy()
-    for c in out.columns:
-        s = out[c]
-        if pd.api.types.is_bool_dtype(s.dtype):
-            out[c] = s.map(lambda v: "" if v is pd.NA else ("true" if v else "false")).astype(object)
-    return out.to_csv(index=False, lineterminator="\n")
-
-
-def write_csv(frame, path) -> None:
-    """Write atomically (temporary file in the same folder, then replace), UTF-8 with BOM."""
-    import os
-    import tempfile
-    from pathlib import Path
-
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".csv", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(csv_text(frame))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def tables(a) -> dict:
     """The frames `yichun assess` writes, contract columns first."""
     parts = a.school_parts
@@ -111,6 +82,7 @@ def run(args) -> int:
 
     from yichun import paths
     from yichun.assessment import assess
+    from yichun.atomic import write_csv
     from yichun.catalogue import catalogue
     from yichun.errors import YichunError
 

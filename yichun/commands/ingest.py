@@ -32,15 +32,13 @@ def run(args) -> int:
 
 
 def _write_problems(problems, path) -> None:
-    import os
+    from yichun.atomic import replacing
 
     labels = {"severity": "级别", "kind": "类别", "message": "说明", "file": "文件", "sheet": "工作表", "row": "行号",
               "column": "列", "value": "值", "county": "县(市、区)", "year": "统计年度"}
     frame = problems.rename(columns=labels)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    if path.suffix.lower() == ".xlsx":
-        frame.to_excel(tmp, index=False, sheet_name="问题清单", engine="openpyxl")
-    else:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        if path.suffix.lower() == ".xlsx":
+            frame.to_excel(tmp, index=False, sheet_name="问题清单", engine="openpyxl")
+        else:
+            frame.to_csv(tmp, index=False, encoding="utf-8-sig")

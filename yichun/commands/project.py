@@ -27,37 +27,13 @@ def register(parser) -> None:
     parser.add_argument("--growth", action="store_true", help="延续近年资源增长（默认只计存量和建设计划）")
 
 
-def _write_csv(frame, path) -> None:
-    """CSV in UTF-8 with BOM, booleans as true/false, written atomically (temp file, then os.replace)."""
-    import os
-    import tempfile
-
-    import pandas as pd
-
-    out = frame.copy()
-    for col in out.columns:
-        if str(out[col].dtype) in ("bool", "boolean"):
-            out[col] = pd.array([("true" if v else "false") if not pd.isna(v) else "" for v in out[col]], dtype="str")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    try:
-        out.to_csv(tmp, index=False, encoding="utf-8-sig")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def run(args) -> int:
     from pathlib import Path
 
     import pandas as pd
 
     from yichun import paths
+    from yichun.atomic import write_csv
     from yichun.counties import normalize_county
     from yichun.errors import YichunError
     from yichun.intake import load
@@ -85,10 +61,10 @@ def run(args) -> int:
                      scenario=scenario)
     out = Path(args.out) if args.out else paths.reports_dir() / "projection"
     out.mkdir(parents=True, exist_ok=True)
-    _write_csv(result.enrolment, out / "enrolment_projection.csv")
-    _write_csv(result.indicators, out / "indicator_projection.csv")
-    _write_csv(result.readiness, out / "readiness_projection.csv")
-    _write_csv(result.status, out / "status.csv")
+    write_csv(result.enrolment, out / "enrolment_projection.csv")
+    write_csv(result.indicators, out / "indicator_projection.csv")
+    write_csv(result.readiness, out / "readiness_projection.csv")
+    write_csv(result.status, out / "status.csv")
 
     title = "按期达标预测" + (f"（情景：{scenario.name}）" if scenario else "")
     print(f"{title}：数据截至 {max(years)} 年，预测至 {args.to_year} 年；中/低/高方案见 yichun/data/projection.yaml")

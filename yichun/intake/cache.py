@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from yichun.atomic import replacing
 from yichun.errors import Problem
 from yichun.intake.frames import PROBLEM_DTYPES, to_arrow
 from yichun.intake.reader import FileResult
@@ -83,9 +83,7 @@ def load_cached(cache_dir: Path, relpath: str, sha256: str) -> FileResult | None
 
 
 def save_cached(cache_dir: Path, result: FileResult) -> Path:
-    cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"{cache_key(result.file, result.sha256)}.parquet"
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    pq.write_table(pack(result), tmp)
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        pq.write_table(pack(result), tmp)
     return path

@@ -13,14 +13,14 @@ its own, for benchmarks at province scale.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+
+from yichun.atomic import write_bytes
 
 DEFAULT_SEED = 20211016  # the date of the city's 实施方案
 DEFAULT_YEARS = (2019, 2025)
@@ -98,18 +98,6 @@ def _marker_key(path: Path) -> str | None:
     return m.group(1) if m else None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def generate(out_dir: str | Path | None = None, *, seed: int = DEFAULT_SEED, counties=None,
              years: Iterable[int] = DEFAULT_YEARS, messy: bool = True, replica: int = 0) -> list[Path]:
     """Write the sample workbooks into out_dir/<year>/ (default data/raw) and return their paths.
@@ -138,7 +126,7 @@ def generate(out_dir: str | Path | None = None, *, seed: int = DEFAULT_SEED, cou
                 for old in path.parent.glob("*.xlsx"):
                     if old.name != name and _marker_key(old) == key:
                         old.unlink()
-            _write_atomic(path, workbook_bytes(data, year, mess, seed, replica))
+            write_bytes(path, workbook_bytes(data, year, mess, seed, replica))
             written.append(path)
     return written
 
