@@ -420,3 +420,12 @@ def test_export_without_browser_warns_once(tmp_path, monkeypatch, browser):
     assert "chromium" in str(ours[0].message) and "跳过 2 张图" in str(ours[0].message)
     leftovers = list((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else []
     assert leftovers == []
+
+
+def test_waterfall_whole_quantities_have_no_decimals():
+    from yichun.charts import bill_waterfall
+
+    bill = pd.DataFrame({"county": "宜丰县", "year": 2025, "category": ["网络多媒体教室", "校舍"],
+                         "quantity": [6.0, 2.5], "unit": ["间", "㎡"], "cost_wan": [48.0, 10.0]})
+    labels = list(bill_waterfall(bill, "宜丰县", 2025).data[0].x)
+    assert ">6间<" in labels[0] and ">2.5㎡<" in labels[1]

@@ -55,7 +55,7 @@ def bill_waterfall(
     # characters per tick-label line so neighbouring labels do not touch (~13 px a character)
     width = max(3, int((theme.WIDTH - 140) / (len(data) + 1) / 13) - 1)
     labels = [
-        f"{_wrap(c, width)}<br><span style='font-size:11px;color:{theme.MUTED_COLOR}'>{fmt.num(q, 0 if abs(q) >= 10 else 1)}{u}</span>"
+        f"{_wrap(c, width)}<br><span style='font-size:11px;color:{theme.MUTED_COLOR}'>{fmt.num(q, 0 if abs(q) >= 10 or float(q).is_integer() else 1)}{u}</span>"
         if has_qty and q == q else _wrap(c, width)
         for c, q, u in zip(data["category"], data["quantity"], data["unit"])
     ]
