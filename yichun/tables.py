@@ -38,6 +38,20 @@ class Inputs:
         frames = [self.schools, self.kindergartens, self.county_inputs]
         return sorted({int(y) for f in frames if "year" in f for y in f["year"].dropna().unique()})
 
+    def resolve_year(self, year: int | None = None, where: str = "数据") -> int:
+        """`year`, or the latest statistical year when None; a year with no data is a user
+        error naming the years that exist."""
+        from yichun.errors import YichunError
+
+        years = self.years()
+        if not years:
+            raise YichunError(f"{where}中没有读到任何县(市、区)的报表。请先运行 yichun ingest 并查看问题清单。")
+        if year is None:
+            return years[-1]
+        if int(year) not in years:
+            raise YichunError(f"{where}中没有 {year} 年度的报表；已有的统计年度：{'、'.join(map(str, years))}。请用 --year 选择其中一年。")
+        return int(year)
+
     def counties(self) -> list[str]:
         frames = [self.schools, self.kindergartens, self.county_inputs]
         return sorted({c for f in frames if "county" in f for c in f["county"].dropna().unique()})

@@ -73,14 +73,8 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
         from yichun.intake import load
 
         inputs = load(raw_dir)
+    year = inputs.resolve_year(year, where=str(raw_dir) if raw_dir else "数据")
     years = inputs.years()
-    if not years:
-        raise YichunError(f"没有可用的数据：{raw_dir or '数据目录'} 中没有读到任何县(市、区)的报表。请先运行 yichun ingest 并检查问题清单。")
-    if year is None:
-        year = years[-1]
-    year = int(year)
-    if year not in years:
-        raise YichunError(f"数据中没有 {year} 年的报表（有：{'、'.join(map(str, years))}）。请用 --year 选择其中一年。")
     timings["读取数据"] = time.perf_counter() - start
 
     # The picture as it stood in `year`: later years are left out of the outlook's base.

@@ -84,17 +84,11 @@ def run(args) -> int:
     from yichun.assessment import assess
     from yichun.atomic import write_csv
     from yichun.catalogue import catalogue
-    from yichun.errors import YichunError
 
     cat = catalogue(args.profile)  # a bad profile fails before any workbook is read
     raw = Path(args.raw) if args.raw else paths.raw_dir()
     inputs = read_inputs(raw, args.year)
-    years = inputs.years()
-    if not years:
-        raise YichunError(f"{raw} 中的工作簿没有可评估的数据")
-    year = args.year if args.year is not None else years[-1]
-    if year not in years:
-        raise YichunError(f"{raw} 中没有 {year} 年度的工作簿；已有的统计年度：{'、'.join(map(str, years))}")
+    year = inputs.resolve_year(args.year, where=str(raw))
     a = assess(inputs, years=year, profile=cat)
     out = Path(args.out) if args.out else paths.reports_dir() / f"assess-{year}"
     out.mkdir(parents=True, exist_ok=True)

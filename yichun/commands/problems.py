@@ -20,7 +20,6 @@ def run(args) -> int:
     from yichun.assessment import assess
     from yichun.catalogue import catalogue
     from yichun.counties import normalize_county
-    from yichun.errors import YichunError
     from yichun.problem_list import write_problem_list
 
     county = normalize_county(args.county)
@@ -34,12 +33,7 @@ def run(args) -> int:
 
         inputs = load()
     inputs = inputs.select(counties=county)
-    years = inputs.years()
-    if not years:
-        raise YichunError(f"没有 {county} 的数据")
-    year = args.year if args.year is not None else years[-1]
-    if year not in years:
-        raise YichunError(f"没有 {county} {year} 年度的数据；该县已有的统计年度：{'、'.join(map(str, years))}")
+    year = inputs.resolve_year(args.year, where=f"{county}的数据")
     a = assess(inputs, years=year, profile=cat)
     path = write_problem_list(a, county, year, args.out)
     r = a.readiness
