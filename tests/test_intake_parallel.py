@@ -12,7 +12,7 @@ ingest_mod = importlib.import_module("yichun.intake.ingest")
 
 def test_parallel_parse_equals_serial():
     files = sorted((paths.raw_dir() / "2025").glob("*.xlsx"))[:4]
-    todo = [(p, f"2025/{p.name}", "sha") for p in files]
+    todo = [(p, f"2025/{p.name}", "sha", None) for p in files]
     serial = list(ingest_mod._parse_all(todo, 1))
     parallel = list(ingest_mod._parse_all(todo, 2))
     assert [r.file for r in parallel] == [f"2025/{p.name}" for p in files]

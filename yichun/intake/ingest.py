@@ -132,11 +132,10 @@ def _read_files(found: list[tuple[Path, str, str]], cache_dir: Path | None, writ
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), desc="读取工作簿", unit="个", file=sys.stderr, leave=False)
-    for res in _parse_all(todo, workers):
+    save_to = cache_dir if write_cache else None
+    for res in _parse_all([(*item, save_to) for item in todo], workers):
         results[res.file] = res
         read.append(res.file)
-        if write_cache and cache_dir is not None:
-            save_cached(cache_dir, res)
         if bar is not None:
             bar.update(1)
     if bar is not None:
@@ -144,14 +143,17 @@ def _read_files(found: list[tuple[Path, str, str]], cache_dir: Path | None, writ
     return _Run([results[rel] for _, rel, _ in found], read, cached)
 
 
-def _parse_one(item: tuple[Path, str, str]) -> FileResult:
-    path, rel, sha = item
+def _parse_one(item: tuple[Path, str, str, Path | None]) -> FileResult:
+    """Parse one workbook and, given a cache folder, store the result there (in the worker)."""
+    path, rel, sha, cache_dir = item
     try:
-        return read_workbook(path, rel, sha, folder_year(rel))
+        res = read_workbook(path, rel, sha, folder_year(rel))
     except Exception as exc:  # noqa: BLE001 — one odd file must not stop the others
         res = FileResult(file=rel, sha256=sha, status="refused")
         res.problems.append(Problem(ERROR, "工作簿无法读取", f"读取时发生意外错误（{type(exc).__name__}: {exc}），请检查文件或联系维护人员。", rel))
-        return res
+    if cache_dir is not None:
+        save_cached(cache_dir, res)
+    return res
 
 
 def _workers(n_files: int) -> int:
@@ -167,7 +169,7 @@ def _workers(n_files: int) -> int:
     return min(os.cpu_count() or 1, 8) if n_files >= rules().parallel_min_files else 1
 
 
-def _parse_all(todo: list[tuple[Path, str, str]], n: int):
+def _parse_all(todo: list[tuple[Path, str, str, Path | None]], n: int):
     """Parse workbooks, in `n` forked worker processes when n > 1; yields results in input order.
 
     Fork is used only when this process has a single thread (the CLI, a plain script): forking
