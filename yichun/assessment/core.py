@@ -236,6 +236,22 @@ def column(frame: pd.DataFrame, name: str, dtype=float) -> pd.Series:
     return pd.Series(pd.NA, index=frame.index, dtype=dtype)
 
 
+def compliance_details(n_total, n_ok, bad, n_bad, missing, n_missing, *, what: str, ok_text: str, bad_label: str, none_text: str) -> list[str]:
+    """Per county-year detail of a school-by-school check: "80 所学校中 76 所符合；不符合：…；缺数据：…"."""
+    detail = []
+    for total, good, b, nb, m, nm in zip(n_total, n_ok, bad, n_bad, missing, n_missing):
+        if total == 0:
+            detail.append(f"{MISSING}：{none_text}")
+            continue
+        text = f"{total:.0f} 所{what}中 {good:.0f} 所{ok_text}"
+        if b:
+            text += f"；{bad_label}：{join_names(b, nb)}"
+        if m:
+            text += f"；{MISSING}：{join_names(m, nm)}"
+        detail.append(text)
+    return detail
+
+
 def join_names(names, total: int | None = None, limit: int = 8) -> str:
     """'甲、乙、丙等12项' style list for a detail text (`total` when `names` is already cut short)."""
     names = [str(n) for n in names]

@@ -25,6 +25,7 @@ from yichun.assessment.core import (
     STR,
     Groups,
     all_met,
+    compliance_details,
     fmt_array,
     fmt_number,
     fmt_standard,
@@ -160,17 +161,8 @@ def _school_check_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> lis
         bad, n_bad = groups.lists(g, ok == 0, lambda idx, code=code: _offender_texts(code, c, names, idx, g3))
         na, n_na = groups.lists(g, np.isnan(ok), names)
         n_ok = groups.count(g, ok == 1)
-        detail = []
-        for total, good, b, m_, nb, nn in zip(n, n_ok, bad, na, n_bad, n_na):
-            if total == 0:
-                detail.append(f"{MISSING}：无计入县域计算的学校")
-                continue
-            text = f"{total:.0f} 所学校中 {good:.0f} 所符合"
-            if b:
-                text += f"；不符合：{join_names(b, nb)}"
-            if m_:
-                text += f"；{MISSING}：{join_names(m_, nn)}"
-            detail.append(text)
+        detail = compliance_details(n, n_ok, bad, n_bad, na, n_na, what="学校", ok_text="符合", bad_label="不符合",
+                                    none_text="无计入县域计算的学校")
         rows.append(item_rows(code, _share(n_ok, n), _verdict(n, groups.count(g, ok == 0), groups.count(g, np.isnan(ok))), detail))
     # G12 持证上岗率 over counted schools (missing figures keep the rate missing)
     g12 = cat["G12"]

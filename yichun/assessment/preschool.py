@@ -15,7 +15,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from yichun.assessment.core import MISSING, STR, Groups, all_met, item_rows, join_names, meets, numeric_columns, to_boolean
+from yichun.assessment.core import (
+    MISSING,
+    STR,
+    Groups,
+    all_met,
+    compliance_details,
+    item_rows,
+    join_names,
+    meets,
+    numeric_columns,
+    to_boolean,
+)
 from yichun.dictionary import sheet
 
 PUBLIC = "公办"  # kg_type values of the data dictionary
@@ -164,17 +175,8 @@ def assess_preschool(kg: pd.DataFrame, g: np.ndarray, wide: dict[str, np.ndarray
     bad, n_bad = groups.lists(g, ok == 0, names)
     na, n_na = groups.lists(g, np.isnan(ok), names)
     label = "和".join(AREA_LABELS.get(k, k) for k in pq1.thresholds)
-    detail = []
-    for total, good, b, m_, nb, nn in zip(n_kg, n_ok, bad, na, n_bad, n_na):
-        if total == 0:
-            detail.append(f"{MISSING}：无幼儿园数据")
-            continue
-        text = f"{total:.0f} 所幼儿园中 {good:.0f} 所{label}均达标"
-        if b:
-            text += f"；未达标：{join_names(b, nb)}"
-        if m_:
-            text += f"；{MISSING}：{join_names(m_, nn)}"
-        detail.append(text)
+    detail = compliance_details(n_kg, n_ok, bad, n_bad, na, n_na, what="幼儿园", ok_text=f"{label}均达标", bad_label="未达标",
+                                none_text="无幼儿园数据")
     items.append(item_rows("PQ1", share, met, detail))
 
     # PQ2 班额达标率 = 1 − Σ超标班额班级数 ÷ Σ班级数
