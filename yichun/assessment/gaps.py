@@ -107,7 +107,8 @@ def round_up(q: np.ndarray, unit: str) -> np.ndarray:
     return np.maximum(np.ceil(q * 100 - 1e-6) / 100, 0.0)
 
 
-def _price(qty, key: str, costs: dict) -> np.ndarray:
+def price_wan(qty, key: str, costs: dict) -> np.ndarray:
+    """Cost in 万元 of `qty` units of unit-cost entry `key` (NaN where the entry is not priced)."""
     price = costs[key].get("price_yuan")
     if price is None:
         return np.full(np.shape(qty), np.nan)
@@ -205,7 +206,7 @@ def _school_rule_gaps(rows: _Rows, sf: SchoolFrames, groups: Groups, cat: Catalo
         billed = ~passed[sel]
         rows.add(len(sel), g=sf.g_parts[sel], track=COMPULSORY, school_id=sid[sel], school_name=name[sel], level=level[sel],
                  indicator=code, item=costs[key]["name"], basis="学校达标", value=p[code][sel], standard=t,
-                 shortfall=qty, unit=unit, cost_wan=_price(qty, key, costs), required=billed.copy(), in_bill=billed.copy(),
+                 shortfall=qty, unit=unit, cost_wan=price_wan(qty, key, costs), required=billed.copy(), in_bill=billed.copy(),
                  cost_key=key, note=note)
         if not spec.per_level:
             shared_rows.append(len(rows.blocks) - 1)
@@ -301,7 +302,7 @@ def _cv_additions(rows: _Rows, sf: SchoolFrames, levels: list[str], groups: Grou
         sel = parts_in[add]
         rows.add(k, g=sf.g_parts[idx][sel], track=COMPULSORY, school_id=sid[sel], school_name=name[sel], level=level[sel],
                  indicator=code, item=costs[key]["name"], basis="差异系数", value=xs[add], standard=np.full(k, floor), shortfall=qty[add],
-                 unit=unit, cost_wan=_price(qty[add], key, costs), required=np.ones(k, bool), in_bill=np.ones(k, bool), cost_key=key,
+                 unit=unit, cost_wan=price_wan(qty[add], key, costs), required=np.ones(k, bool), in_bill=np.ones(k, bool), cost_key=key,
                  note=f"差异系数{fmt_number(b.cv[gi], 3)}（学校达标后）> {fmt_number(limit[gi])}：将生均值低于 {fmt_number(floor, 3)} 的学校补到该水平")
 
 
@@ -348,7 +349,7 @@ def _check_gaps(rows: _Rows, sf: SchoolFrames, groups: Groups, cat: Catalogue, c
         rows.add(len(sel), g=g[sel], track=COMPULSORY, school_id=sid[sel], school_name=name[sel], level="全校", indicator="G3",
                  item=costs[key]["name"], basis="政府保障程度", value=c[f"{kind}_rooms"][sel],
                  standard=c["rooms_needed"][sel], shortfall=qty[sel], unit=costs[key]["unit"],
-                 cost_wan=_price(qty[sel], key, costs), required=np.ones(len(sel), bool), in_bill=np.ones(len(sel), bool),
+                 cost_wan=price_wan(qty[sel], key, costs), required=np.ones(len(sel), bool), in_bill=np.ones(len(sel), bool),
                  cost_key=key, note=note)
     excess = c["size_excess"]
     sel = np.flatnonzero(counted & (excess > 0))
@@ -401,7 +402,7 @@ def _preschool_gaps(rows: _Rows, kg, g, preschool, met: dict, wide, groups: Grou
         rows.add(len(sel), g=g[sel], track=PRESCHOOL, school_id=sid[sel], school_name=name[sel], level="幼儿园", indicator="PQ1",
                  item=costs[key]["name"], basis="保教质量保障情况", value=kg[tkey].to_numpy(float)[sel],
                  standard=np.full(len(sel), float(pq1.thresholds[tkey])), shortfall=qty[sel], unit=costs[key]["unit"],
-                 cost_wan=_price(qty[sel], key, costs), required=f1[sel], in_bill=f1[sel].copy(), cost_key=key, note="")
+                 cost_wan=price_wan(qty[sel], key, costs), required=f1[sel], in_bill=f1[sel].copy(), cost_key=key, note="")
     children, teachers = kg["children"].to_numpy(float), kg["teachers"].to_numpy(float)
     t3 = float(cat["PQ3"].threshold())
     need = round_up(children / t3 - teachers, "人")
@@ -409,7 +410,7 @@ def _preschool_gaps(rows: _Rows, kg, g, preschool, met: dict, wide, groups: Grou
     key = "kindergarten_teacher"
     rows.add(len(sel), g=g[sel], track=PRESCHOOL, school_id=sid[sel], school_name=name[sel], level="幼儿园", indicator="PQ3",
              item=costs[key]["name"], basis="保教质量保障情况", value=kg["children_per_teacher"].to_numpy(float)[sel],
-             standard=np.full(len(sel), t3), shortfall=need[sel], unit=costs[key]["unit"], cost_wan=_price(need[sel], key, costs),
+             standard=np.full(len(sel), t3), shortfall=need[sel], unit=costs[key]["unit"], cost_wan=price_wan(need[sel], key, costs),
              required=(fails("PQ3")[gg] & ok)[sel], in_bill=np.zeros(len(sel), bool), cost_key=key,
              note="本园按1:15配足所需；计入测算的是「全县」行的最少新增数")
     cert = kg["teachers_certified"].to_numpy(float)
@@ -435,7 +436,7 @@ def _preschool_gaps(rows: _Rows, kg, g, preschool, met: dict, wide, groups: Grou
         sel = np.flatnonzero((met.get(code, nan) == 0) & (q > 0))
         rows.add(len(sel), g=sel, track=PRESCHOOL, school_id="", school_name=COUNTY_ROW, level=COUNTY_ROW, indicator=code,
                  item=costs[key]["name"], basis=cat[code].dimension, value=np.asarray(value, float)[sel],
-                 standard=np.asarray(standard, float)[sel], shortfall=q[sel], unit=costs[key]["unit"], cost_wan=_price(q[sel], key, costs),
+                 standard=np.asarray(standard, float)[sel], shortfall=q[sel], unit=costs[key]["unit"], cost_wan=price_wan(q[sel], key, costs),
                  required=np.ones(len(sel), bool), in_bill=np.ones(len(sel), bool), cost_key=key, note=note)
 
     pv = {}

@@ -250,21 +250,18 @@ def _policy(a, county: str, year: int, track: str, cat) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=POLICY_COLUMNS)
 
 
-def _price(lines: list[dict], costs: dict, cat) -> list[float]:
+def _price(lines: list[dict], costs: dict, cat, mapping: dict) -> list[float]:
+    """Cost in 万元 of each plan line, with the assessment's unit costs (NaN where unpriced)."""
+    from yichun.assessment.gaps import price_wan
+
     out = []
     for line in lines:
         if line["kind"] == "open_kindergarten":
             row = new_kindergarten({"children": line["quantity"]}, cat)
-            total = 0.0
-            for field, key in (("activity_m2", "kindergarten_activity_m2"), ("outdoor_m2", "kindergarten_outdoor_m2"),
-                               ("teachers", "kindergarten_teacher")):
-                total += row[field] * float(costs[key]["price_yuan"] or 0) / 10000
-            out.append(total)
+            out.append(sum(float(price_wan(row[f], mapping[f"kindergarten.{f}"], costs)) for f in ("activity_m2", "outdoor_m2", "teachers")))
             continue
         key = line.get("cost_key")
-        price = costs.get(key, {}).get("price_yuan") if key else None
-        n = line.get("cost_units", line["quantity"])
-        out.append(np.nan if price is None else n * float(price) / 10000)
+        out.append(float(price_wan(line.get("cost_units", line["quantity"]), key, costs)) if key in costs else np.nan)
     return out
 
 
@@ -310,7 +307,7 @@ def plan_cheapest(inputs: Inputs, county: str, track: str = "义务教育", year
     check = apply_actions(_target_inputs(inputs, county, year, base, variant, params), scenario.actions, params=params, profile=cat)
     after_a = assess(check, years=[year], profile=cat)
     after = ready_row(after_a)
-    cost = _price(lines, costs, cat)
+    cost = _price(lines, costs, cat, params["action_costs"])
     frame = pd.DataFrame(lines)
     if frame.empty:
         frame = pd.DataFrame(columns=LINE_COLUMNS)

@@ -22,10 +22,12 @@ COLUMNS = ["index", "action", "county", "track", "description", "item", "quantit
 
 
 def _line(costs: dict, key: str | None, qty: float) -> tuple[str, float, float]:
+    from yichun.assessment.gaps import price_wan
+
     if key is None or key not in costs:
         return "", np.nan, np.nan
     price = costs[key].get("price_yuan")
-    return costs[key]["unit"], (np.nan if price is None else float(price)), (np.nan if price is None else qty * float(price) / 10000)
+    return costs[key]["unit"], (np.nan if price is None else float(price)), float(price_wan(qty, key, costs))
 
 
 def price_actions(scenario: Scenario, *, params: dict | None = None, profile="national", unit_cost_source=None) -> pd.DataFrame:
