@@ -102,3 +102,14 @@ def test_unknown_county_year_is_a_user_error(book, tmp_path):
     a, _, _ = book
     with pytest.raises(YichunError, match="2030"):
         write_problem_list(a, "宜丰县", 2030, tmp_path / "x.xlsx")
+
+
+def test_whole_unit_shortfalls_have_no_decimals_and_pages_fit_the_width(book):
+    _, wb, _ = book
+    ws = wb["汇总"]
+    head = find(ws, "缺口")
+    units = {ws.cell(row=r, column=head.column + 1).value: ws.cell(row=r, column=head.column).number_format
+             for r in range(head.row + 1, head.row + 16) if ws.cell(row=r, column=head.column).value is not None}
+    assert units and all(fmt == "#,##0" for unit, fmt in units.items() if unit in ("人", "㎡", "间"))
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1

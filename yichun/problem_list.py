@@ -8,7 +8,7 @@
   the computed ones (R1–R7 per school part, 差异系数, G3/G4/G5 offenders, kindergartens);
 - 一校一策 / 一园一策: one block per school (kindergarten) with its gaps, quantities and cost.
 
-Formatting: Chinese headers, frozen panes, number formats (0.00, 0.0%, #,##0), red/amber/green
+Formatting: Chinese headers, frozen panes, number formats (0.00, 0.0%, #,##0 for whole-unit shortfalls), red/amber/green
 fills on status cells only, column widths fitted to the text (CJK characters count double).
 Text is always written as text: a value starting with = + - @ never becomes a formula. The file
 is written atomically (temporary file in the same folder, then os.replace).
@@ -29,6 +29,13 @@ from yichun.errors import YichunError
 GREEN, AMBER, RED, HEAD = "C6EFCE", "FFEB9C", "FFC7CE", "D9E1F2"
 FORMULA_START = ("=", "+", "-", "@")
 PCT, TWO, INT, MONEY = "0.0%", "0.00", "#,##0", "#,##0.00"
+
+
+def quantity_format(unit: str) -> str:
+    """Shortfalls in whole units (teachers, rooms, ㎡: rounded up by the assessment) show no decimals."""
+    from yichun.assessment.gaps import INTEGER_UNITS
+
+    return INT if unit in INTEGER_UNITS else TWO
 TRACK_PREFIX = {"义务教育": "义务", "学前教育": "学前"}
 MAX_WIDTH = 60
 
@@ -66,6 +73,12 @@ def write_problem_list(assessment, county: str, year: int, path: str | Path | No
     _plans(wb.create_sheet("一校一策"), sel, "义务教育", "学校")
     _plans(wb.create_sheet("一园一策"), sel, "学前教育", "幼儿园")
     _costs_sheet(wb.create_sheet("单价依据"), a)
+    for ws in wb.worksheets:  # printed for meetings: landscape A4, all columns on one page width
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.print_title_rows = None
     with replacing(path) as tmp:
         wb.save(tmp)
     return path
@@ -155,9 +168,11 @@ class Sheet:
         self.row += 1
         cols = list(frame.columns)
         for values in frame.itertuples(index=False):
-            for j, (name, v) in enumerate(zip(cols, values), start=1):
+            row = dict(zip(cols, values))
+            for j, (name, v) in enumerate(row.items(), start=1):
                 fill = status[name](v) if name in status else None
-                self.put(self.row, j, v, formats.get(name), fill, wrap=name in wrap)
+                fmt = formats.get(name)
+                self.put(self.row, j, v, fmt(row) if callable(fmt) else fmt, fill, wrap=name in wrap)
             self.row += 1
         if frame.empty:
             self.put(self.row, 1, "（无）")
@@ -232,13 +247,13 @@ def _summary(ws, a, sel, county, year) -> None:
     top = gaps[gaps["in_bill"] & gaps["cost_wan"].notna()].sort_values("cost_wan", ascending=False).head(15)
     s.table(pd.DataFrame({"学校/幼儿园": top["school_name"], "学段": top["level"], "指标": top["indicator"], "项目": top["item"],
                           "依据": top["basis"], "缺口": top["shortfall"], "单位": top["unit"], "费用(万元)": top["cost_wan"]}),
-            {"缺口": TWO, "费用(万元)": MONEY}, heading="二、费用最大的缺口（前15项）")
+            {"缺口": lambda r: quantity_format(r["单位"]), "费用(万元)": MONEY}, heading="二、费用最大的缺口（前15项）")
     bill = sel["bill"]
     frame = pd.DataFrame({"评估类别": bill["track"], "类别": bill["category"], "数量": bill["quantity"], "单位": bill["unit"],
                           "费用(万元)": bill["cost_wan"], "计价依据": bill["basis"]})
     total = pd.DataFrame({"评估类别": ["合计"], "类别": ["已计价项目合计"], "数量": [None], "单位": [""],
                           "费用(万元)": [a.total_cost(county, year)], "计价依据": ["不计价的项目（学位、班额、持证等）只列数量"]})
-    s.table(pd.concat([frame, total], ignore_index=True), {"数量": TWO, "费用(万元)": MONEY}, wrap=("计价依据",), heading="三、达标费用测算")
+    s.table(pd.concat([frame, total], ignore_index=True), {"数量": lambda r: quantity_format(r["单位"]), "费用(万元)": MONEY}, wrap=("计价依据",), heading="三、达标费用测算")
     s.widths[6] = min(s.widths.get(6, 0), 50)
     s.finish("A2")
 
@@ -356,7 +371,7 @@ def _plans(ws, sel, track, label) -> None:
             pct = r.indicator in ("G12", "PQ4", "P1", "P2", "P3", "PQ2")
             values = [r.indicator, r.basis, r.item, r.level, r.value, r.standard, r.shortfall, r.unit, r.cost_wan,
                       "是" if r.required else "否", "是" if r.in_bill else "否", r.note]
-            fmts = [None, None, None, None, PCT if pct else TWO, PCT if pct else TWO, TWO, None, MONEY, None, None, None]
+            fmts = [None, None, None, None, PCT if pct else TWO, PCT if pct else TWO, quantity_format(r.unit), None, MONEY, None, None, None]
             for j, (v, f) in enumerate(zip(values, fmts), start=1):
                 fill = (RED if v == "是" else AMBER) if j == 10 else None
                 s.put(s.row, j, v, f, fill, wrap=j == 12)
