@@ -25,6 +25,7 @@ KINDERGARTEN = {
     "kg_id": "3609245001", "kg_name": "宜丰县第一幼儿园", "kg_type": "公办", "area": "城区", "township_center": "是",
     "estate_kindergarten": "否", "children": 300, "classes": 10, "oversized_classes": 0, "staff": 40, "teachers": 22,
     "teachers_certified": 22, "nurses": 10, "building_m2": 3000, "activity_m2": 2500, "outdoor_m2": 1500,
+    "township": "新昌镇", "design_year": 2018, "head_certified": "是",
 }
 
 

@@ -20,8 +20,8 @@ def test_completeness_counts_only_expected_cells(tmp_path):
     c = completeness(inputs).set_index("table")
     # a 小学 has 24 numeric/是否 fields, 7 of them for 初中/高中 only: 17 expected each, one blank in school 2
     assert (c.loc["义务教育学校", "expected"], c.loc["义务教育学校", "filled"]) == (34, 33)
-    # a kindergarten: 10 numeric + 2 是否 fields, 保育员数 blank
-    assert (c.loc["幼儿园", "expected"], c.loc["幼儿园", "filled"]) == (12, 11)
+    # a kindergarten: 10 numeric + 3 是否 fields + 规划设计年份 + 所在乡镇(街道), 保育员数 blank
+    assert (c.loc["幼儿园", "expected"], c.loc["幼儿园", "filled"]) == (15, 14)
     n_codes = len(catalogue().county_input_codes())
     assert (c.loc["县级指标", "expected"], c.loc["县级指标", "filled"]) == (n_codes, n_codes - 2)
     assert completeness_table(inputs).loc[("义务教育学校", "宜丰县"), "2025年"] == "97.1%"  # 33 / 34

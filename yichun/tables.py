@@ -13,13 +13,16 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 PROVENANCE = ["source_file", "source_sheet", "source_row", "source_sha256"]
-TABLES = ("schools", "kindergartens", "county_inputs", "population", "plans", "problems", "quarantine")
+TABLES = ("schools", "kindergartens", "county_inputs", "population", "plans", "townships", "problems", "quarantine")
 
 # county_inputs: county, year, code, name, value (float; fractions for percentages,
 # 1.0/0.0 for 是/否), rating (优/良/中/差 or missing), unit, note, raw (text as typed) + provenance
 # population:    county, year (statistical year of the workbook), birth_year, births + provenance
 # plans:         county, year, school_id, plan_year, item (field name), level (小学/初中/""),
 #                quantity, investment_wan + provenance
+# townships:     county, year, township (乡镇/街道 name), township_kind (乡/镇/街道) + provenance; from the
+#                optional 乡镇 sheet: empty for a county-year without it (the list then comes from
+#                kindergartens.township)
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Inputs:
     plans: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
+    townships: pd.DataFrame = field(default_factory=pd.DataFrame)  # last: positional callers pass the others
 
     def years(self) -> list[int]:
         frames = [self.schools, self.kindergartens, self.county_inputs]
@@ -76,6 +80,7 @@ class Inputs:
             county_inputs=pick(self.county_inputs),
             population=pick(self.population, by_year=False),
             plans=pick(self.plans, by_year=False),
+            townships=pick(self.townships),
         )
 
 

@@ -15,7 +15,7 @@ from yichun.dictionary import Field, sheets
 from yichun.errors import Problem
 from yichun.tables import PROVENANCE
 
-DATA_TABLES = ("schools", "kindergartens", "county_inputs", "population", "plans")
+DATA_TABLES = ("schools", "kindergartens", "county_inputs", "population", "plans", "townships")
 PROVENANCE_DTYPES = dict(zip(PROVENANCE, ("str", "str", "Int64", "str"), strict=True))  # file, sheet, row, sha256
 PROBLEM_DTYPES = {
     "severity": "str", "kind": "str", "message": "str", "file": "str", "sheet": "str", "row": "Int64",

@@ -232,6 +232,8 @@ def assemble(results: list[FileResult]) -> tuple[Inputs, pd.DataFrame]:
     checks += VAL.school_levels(eligible["schools"], loc)
     checks += VAL.county_input_kinds(eligible["county_inputs"], loc)
     checks += VAL.plan_references(eligible["plans"], eligible["schools"], loc)
+    checks += VAL.design_years(eligible["kindergartens"], loc)
+    checks += VAL.township_references(eligible["kindergartens"], eligible["townships"], eligible["county_inputs"], loc)
     problems += checks
     clean, quarantine = _split(tables, raw, problems, excluded)
     # year-on-year jumps only compare rows that made it into the clean tables

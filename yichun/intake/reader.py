@@ -400,6 +400,8 @@ def _parse(ctx, spec: Sheet, sheet: str, header: Header, fields: list[Field], bl
                 _warn_numeric_ids(ctx, sheet, col.seen, col.index, block, fdef.field, ids, numeric)
         elif fdef.type == "enum":
             parsed[fdef.field] = V.parse_enum(cells, fdef.field)
+        elif fdef.field == "township":  # compared between the 幼儿园 and 乡镇 sheets
+            parsed[fdef.field] = V.parse_name(cells)
         elif fdef.type in ("text", "date"):
             parsed[fdef.field] = V.parse_text(cells, normalize=fdef.field == "code")
         elif fdef.type == "bool":
@@ -549,7 +551,7 @@ def _report_missing(ctx, spec: Sheet, sheet: str, header: Header, parsed: dict, 
     levels = _type_levels()
     types = parsed.get("school_type")
     for f in spec.fields:
-        if f.required or f.field not in parsed or f.type in ("text", "enum", "date"):
+        if f.required or f.field not in parsed or f.type == "date":
             continue
         col = parsed[f.field]
         missing = np.isnan(col) if isinstance(col, np.ndarray) else np.array([v is None for v in col])

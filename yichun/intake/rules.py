@@ -58,6 +58,7 @@ class Rules:
     enum_aliases: dict[str, dict[str, str]]
     empty_when_zero: dict[str, str]
     parallel_min_files: int  # parse in worker processes from this many files on
+    design_year_min: int  # earliest acceptable 规划设计年份 of a kindergarten
     fingerprint: str  # changes whenever the rules, dictionary, catalogue or intake code change (cache key)
 
 
@@ -99,5 +100,6 @@ def rules() -> Rules:
         enum_aliases={f: {nfkc(k): v for k, v in m.items()} for f, m in (raw.get("enum_aliases") or {}).items()},
         empty_when_zero=dict(raw.get("empty_when_zero") or {}),
         parallel_min_files=int(raw.get("parallel_min_files", 40)),
+        design_year_min=int(raw["design_year_min"]),
         fingerprint=digest.hexdigest()[:16],
     )

@@ -4,7 +4,8 @@
 - `problem_summary(problems)`: one row per severity and kind: count, files, first example.
 - `problems_view(problems)`: the problem records with Chinese column labels.
 - `completeness(inputs)`: share of the expected cells that are filled, per county, year and
-  table. Expected cells: every numeric and 是/否 field of a school or kindergarten, except a
+  table. Expected cells: every numeric, 是/否 and year field of a school or kindergarten, and
+  its optional text fields (a kindergarten's 所在乡镇(街道)), except a
   level the school type does not have (a 小学's 初中 columns) and the fields that are empty
   by nature (intake_rules.yaml `empty_when_zero`: no music room, no smallest music room);
   for 县级指标, every code the standards catalogue asks for (a value or a rating).
@@ -68,7 +69,8 @@ def _expected_filled(table: str, frame: pd.DataFrame) -> tuple[np.ndarray, np.nd
     expected = np.zeros(len(frame))
     filled = np.zeros(len(frame))
     for f in spec.fields:
-        if f.type not in ("int", "float", "bool") or f.field not in frame:
+        # numbers, 是/否, years and optional text an indicator reads (规划设计年份, 所在乡镇)
+        if not (f.type in ("int", "float", "bool", "year") or (f.type == "text" and not f.required)) or f.field not in frame:
             continue
         applies = np.ones(len(frame), dtype=bool)
         if table == "schools" and f.sub in LEVEL_OF:

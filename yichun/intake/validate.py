@@ -11,6 +11,8 @@ the header as seen in the workbook, the value as typed and a Chinese message.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from functools import cache
 
 import numpy as np
@@ -23,7 +25,8 @@ from yichun.errors import ERROR, WARNING, Problem
 from yichun.intake.rules import nfkc, rules
 from yichun.intake.values import cell_text
 
-KEY_KINDS = {"school_id": "重复学校标识码", "kg_id": "重复园所标识码", "code": "重复指标代码", "birth_year": "重复出生年份"}
+KEY_KINDS = {"school_id": "重复学校标识码", "kg_id": "重复园所标识码", "code": "重复指标代码", "birth_year": "重复出生年份", "township": "重复乡镇"}
+OWN_YEAR_RULE = {"design_year"}  # year fields with a rule of their own (design_years), not the generic range
 TYPE_LABEL = {"int": "整数", "float": "数值"}
 
 # (smaller field, larger field, table): the first may never exceed the second
@@ -60,7 +63,7 @@ def schema(table: str) -> pa.DataFrameSchema:
             checks.append(pa.Check(_integer, name="integer"))
         if f.type == "enum":
             checks.append(pa.Check.isin(list(f.values), name="isin"))
-        if f.type == "year":
+        if f.type == "year" and f.field not in OWN_YEAR_RULE:
             checks.append(pa.Check.in_range(1950, 2100, name="year_range"))
         columns[f.field] = pa.Column(None, checks=checks, nullable=not f.required, required=False)
     if table == "county_inputs":
@@ -242,6 +245,69 @@ def plan_references(plans: pd.DataFrame, schools: pd.DataFrame, loc: Located) ->
     for i, county, sid in zip(plans.index, plans["county"].tolist(), plans["school_id"].tolist()):
         if isinstance(sid, str) and (county, sid) not in known:
             out.append(loc.problem(WARNING, "计划学校不存在", f"建设计划中的学校标识码「{sid}」在{county}的义务教育学校表中找不到；请核对标识码。", "plans", i, "school_id"))
+    return out
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def design_years(frame: pd.DataFrame, loc: Located) -> list[Problem]:
+    """规划设计年份: a whole year from rules().design_year_min up to the workbook's 统计年度 (error otherwise)."""
+    if frame is None or frame.empty or "design_year" not in frame:
+        return []
+    low = rules().design_year_min
+    header = sheets()["kindergartens"].field("design_year").header
+    out = []
+    for i, y, year in zip(frame.index, frame["design_year"].tolist(), frame["year"].tolist()):
+        if y is None or y is pd.NA or pd.isna(year) or low <= int(y) <= int(year):
+            continue
+        typed = loc.value("kindergartens", i, "design_year")
+        hint = ""
+        m = _ISO_DATE.match(typed)
+        if m:
+            serial = (dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) - dt.date(1899, 12, 30)).days
+            hint = f"单元格是日期 {m.group(0)}，若本意是年份 {serial}，请把单元格格式改为「常规」后重填四位年份；"
+        message = (
+            f"「{header}」{int(y)} 不在 {low}—{int(year)} 年之间（不能晚于统计年度 {int(year)}）；{hint}"
+            f"应填园舍规划设计的四位年份，如 2018，不清楚请留空（按缺失处理）。"
+        )
+        out.append(loc.problem(ERROR, "规划设计年份无效", message, "kindergartens", i, "design_year"))
+    return out
+
+
+def township_references(kgs: pd.DataFrame, townships: pd.DataFrame, county_inputs: pd.DataFrame, loc: Located) -> list[Problem]:
+    """Where a county-year has a 乡镇 sheet: kindergartens in a township it does not list, and a
+    县级指标 乡镇数 (TOWNSHIPS) that disagrees with its count of 乡 and 镇 (warnings)."""
+    if townships is None or townships.empty:
+        return []
+    listed: dict[tuple, set[str]] = {}
+    towns: dict[tuple, set[str]] = {}
+    for county, year, name, kind in zip(townships["county"], townships["year"], townships["township"], townships["township_kind"]):
+        if isinstance(name, str):
+            listed.setdefault((county, year), set()).add(name)
+            if kind in ("乡", "镇"):
+                towns.setdefault((county, year), set()).add(name)
+    out = []
+    header = sheets()["kindergartens"].field("township").header
+    if kgs is not None and not kgs.empty:
+        for i, county, year, name in zip(kgs.index, kgs["county"], kgs["year"], kgs["township"]):
+            names = listed.get((county, year))
+            if names is None or not isinstance(name, str) or name in names:
+                continue
+            message = (
+                f"「{header}」「{name}」不在{county} {int(year)} 年「乡镇」表列出的 {len(names)} 个乡镇(街道)中；"
+                "请核对名称写法（两表应一致），或在「乡镇」表中补充该乡镇(街道)。"
+            )
+            out.append(loc.problem(WARNING, "乡镇不在乡镇表中", message, "kindergartens", i, "township"))
+    if county_inputs is not None and not county_inputs.empty:
+        rows = county_inputs[county_inputs["code"] == "TOWNSHIPS"]
+        for i, county, year, value in zip(rows.index, rows["county"], rows["year"], rows["value"]):
+            n = len(towns.get((county, year), ()))
+            if (county, year) in listed and value == value and value != n:
+                message = (
+                    f"县级指标 TOWNSHIPS（乡镇数）为 {value:g}，但「乡镇」表列出 {n} 个乡、镇（街道不计）；请核对其中之一。"
+                )
+                out.append(loc.problem(WARNING, "乡镇数不符", message, "county_inputs", i, "value"))
     return out
 
 

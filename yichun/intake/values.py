@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from functools import lru_cache
 
 import numpy as np
@@ -197,6 +198,22 @@ def parse_text(cells: list, normalize: bool = False) -> list:
         else:
             s = cell_text(v)
             out.append(s or None)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def parse_name(cells: list) -> list:
+    """Names compared across sheets (乡镇): NFKC, no spaces, no invisible format characters
+    (zero-width spaces, BOMs, bidi marks, soft hyphens); None when missing."""
+    missing = rules().missing_markers
+    out = []
+    for s in parse_text(cells, normalize=True):
+        s = None if s is None else _visible(s)
+        out.append(None if not s or s in missing else s)
     return out
 
 
