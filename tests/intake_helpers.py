@@ -67,7 +67,8 @@ def table_rows(key: str, records: list[dict], with_units: bool = True) -> list[l
     return [header] + [[r.get(f.field) for f in spec.fields] for r in records]
 
 
-def standard_sheets(county: str = "宜丰县", year: int = 2025, schools=None, kindergartens=None, inputs=None, births=None, plans=None) -> dict:
+def standard_sheets(county: str = "宜丰县", year: int = 2025, schools=None, kindergartens=None, inputs=None, births=None, plans=None,
+                    townships=None) -> dict:
     out = {
         "基本信息": [["项目", "内容"], ["县(市、区)", county], ["统计年度", year], ["填报单位", f"{county}教育体育局"]],
         "义务教育学校": table_rows("schools", schools if schools is not None else [school(1), school(2)]),
@@ -77,6 +78,8 @@ def standard_sheets(county: str = "宜丰县", year: int = 2025, schools=None, k
     }
     if plans is not None:
         out["建设计划"] = table_rows("plans", plans)
+    if townships is not None:  # [(name, kind), ...]
+        out["乡镇"] = table_rows("townships", [{"township": t, "township_kind": k} for t, k in townships])
     return out
 
 
