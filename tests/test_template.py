@@ -20,7 +20,7 @@ def template(tmp_path_factory):
 
 def test_sheets_headers_units_comments_and_layout(template):
     wb = load_workbook(template)
-    assert wb.sheetnames == ["基本信息", "义务教育学校", "幼儿园", "县级指标", "人口", "建设计划", "选项"]
+    assert wb.sheetnames == ["基本信息", "义务教育学校", "幼儿园", "乡镇", "县级指标", "人口", "建设计划", "选项"]
     assert wb["选项"].sheet_state == "hidden"
     ws = wb["义务教育学校"]
     spec = sheets()["schools"]
@@ -66,6 +66,7 @@ def test_filled_template_round_trips_without_problems(template, tmp_path):
                                                                        classes_junior=8, max_class_junior=50, teachers_total=60,
                                                                        teachers_certified=60)]),
         "幼儿园": ("kindergartens", [kindergarten(1), kindergarten(2, kg_type="普惠性民办", township_center="否")]),
+        "乡镇": ("townships", [{"township": "新昌镇", "township_kind": "镇"}, {"township": "城南街道", "township_kind": "街道"}]),
         "人口": ("population", population(2026)),
         "建设计划": ("plans", [{"school_id": "0360924001", "plan_year": 2027, "item": "体育运动场馆面积", "quantity": 1200, "investment_wan": 260}]),
     }
@@ -76,7 +77,7 @@ def test_filled_template_round_trips_without_problems(template, tmp_path):
                 ws.cell(row=r, column=c, value=rec.get(f.field))
     ws = wb["县级指标"]
     for r, entry in enumerate(catalogue().county_input_codes(), start=2):
-        ws.cell(row=r, column=3, value=county_input_value(entry))
+        ws.cell(row=r, column=3, value=1 if entry["code"] == "TOWNSHIPS" else county_input_value(entry))
     raw = tmp_path / "raw" / "2026"
     raw.mkdir(parents=True)
     wb.save(raw / "宜丰县2026年县级指标采集表.xlsx")
@@ -89,11 +90,46 @@ def test_filled_template_round_trips_without_problems(template, tmp_path):
     assert set(s["county"]) == {"宜丰县"} and set(s["year"]) == {2026}
     k = result.inputs.kindergartens.set_index("kg_id")
     assert k.loc["3609245002", "kg_type"] == "普惠性民办" and not k.loc["3609245002", "township_center"]
+    assert k.loc["3609245001", "township"] == "新昌镇" and k.loc["3609245001", "design_year"] == 2018 and k.loc["3609245001", "head_certified"]
+    # the explanation beside the 乡镇 table is not read as a row
+    assert result.inputs.townships[["township", "township_kind"]].values.tolist() == [["新昌镇", "镇"], ["城南街道", "街道"]]
     ci = result.inputs.county_inputs.set_index("code")
     assert ci.loc["G9", "value"] == pytest.approx(0.965) and ci.loc["G1", "rating"] == "良" and ci.loc["V1", "value"] == 0.0
     assert len(ci) == len(catalogue().county_input_codes())
     assert result.inputs.population["births"].tolist()[-1] == 3000.0
     assert result.inputs.plans[["item", "quantity", "investment_wan"]].values.tolist() == [["sports_area_m2", 1200.0, 260.0]]
+
+
+def test_kindergarten_sheet_has_the_new_fields_and_township_sheet_explains_itself(template):
+    wb = load_workbook(template)
+    headers = [c.value for c in wb["幼儿园"][1]]
+    assert {"所在乡镇(街道)", "规划设计年份", "园长是否持证"} <= set(headers)
+    assert "建筑面积" in wb["幼儿园"].cell(row=1, column=headers.index("活动用房面积(㎡)") + 1).comment.text
+    ws = wb["乡镇"]
+    assert [ws["A1"].value, ws["B1"].value] == ["乡镇(街道)", "类型"]
+    assert "取自「幼儿园」表" in ws["D2"].value and not ws["D2"].value.startswith(("注", "说明"))
+    rules = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    col = rules["B2:B2001"].split("!")[1].split(":")[0].replace("$", "")[0]
+    assert [wb["选项"][f"{col}{r}"].value for r in range(2, 5)] == ["乡", "镇", "街道"]
+
+
+def test_county_figures_show_the_catalogue_standard_in_their_note(template):
+    ws = load_workbook(template)["县级指标"]
+    notes = {r[0]: r[4] for r in ws.iter_rows(min_row=2, values_only=True)}
+    cat = catalogue()
+    g9 = cat["G9"].checks()[0]  # a share: the threshold as a percentage
+    assert f"标准 ≥ {g9.threshold * 100:g}%" in notes["G9"]
+    assert "应为 否" in notes["V1"]
+
+
+def test_standard_text_for_numbers_in_yuan_and_shares():
+    from yichun.catalogue import Condition
+    from yichun.template import _standard_text
+
+    assert _standard_text(Condition("PG5_PUBLIC", ">=", 500.0, "公办园生均公用经费财政拨款标准", "元/生·年")) == "标准 ≥ 500 元/生·年"
+    assert _standard_text(Condition("PG7", ">=", 0.75, "非在编÷在编平均工资", "%")) == "标准 ≥ 75%"
+    assert _standard_text(Condition("PQ3", "<=", 15.0, "", "")) == "标准 ≤ 15"
+    assert _standard_text(Condition("PG11", "yes", None, "", "是/否")) == "应为 是"
 
 
 def test_cli_template(tmp_path, capsys):

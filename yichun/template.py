@@ -4,8 +4,9 @@ Every sheet of yichun/data/dictionary.yaml with its official headers and units
 (`教学仪器设备值(万元)`), the field's help text as a comment on each header cell,
 drop-down lists for enum and 是/否 fields, identifier columns formatted as text (leading
 zeros kept), a bold frozen header row and readable column widths. 基本信息 is pre-filled
-with the county and year; 县级指标 lists every code of the standards catalogue with its
-name and unit, the value left for the county to fill. A filled copy reads back through
+with the county and year; the optional 乡镇 sheet says what happens without it;
+县级指标 lists every code of the standards catalogue with its name, unit and standard (from
+the catalogue), the value left for the county to fill. A filled copy reads back through
 `yichun ingest` without problems.
 """
 
@@ -22,6 +23,15 @@ from yichun.errors import YichunError
 DATA_ROWS = 2000  # rows covered by drop-downs and text formatting
 LISTS_SHEET = "选项"
 HEADER_FILL = "DDEBF7"
+TABLE_SHEETS = ("schools", "kindergartens", "townships", "county_inputs", "population", "plans")
+# Beside the (optional) 乡镇 table, in a column the reader ignores; it must not start with a
+# note word (注、说明…), which would end the table for the reader.
+TOWNSHIPS_NOTE = (
+    "本表可选：列出本县全部乡、镇和街道（没有幼儿园的乡镇也要列出），用于逐个乡镇核查公办中心园"
+    "（每个乡镇至少一所公办中心园，每个街道至少一所公办园或普惠性民办园）。"
+    "不填本表时，乡镇名单取自「幼儿园」表的「所在乡镇(街道)」，没有幼儿园的乡镇就无法发现，评估结果会注明这一点。"
+    "名称应与「幼儿园」表一致。"
+)
 
 
 def default_name(county: str, year: int) -> str:
@@ -99,7 +109,7 @@ def write_template(county: str, year: int, path: Path | str | None = None, profi
     ws.freeze_panes = "A2"
 
     # table sheets
-    for key in ("schools", "kindergartens", "county_inputs", "population", "plans"):
+    for key in TABLE_SHEETS:
         spec = specs[key]
         ws = wb.create_sheet(spec.name)
         for c, f in enumerate(spec.fields, start=1):
@@ -120,6 +130,11 @@ def write_template(county: str, year: int, path: Path | str | None = None, profi
         ws.row_dimensions[1].height = 36
         if key == "county_inputs":
             _county_inputs(ws, profile, list_range, dropdown)
+        if key == "townships":
+            note = ws.cell(row=2, column=len(spec.fields) + 2, value=TOWNSHIPS_NOTE)
+            note.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.column_dimensions[get_column_letter(len(spec.fields) + 2)].width = 60
+            ws.row_dimensions[2].height = 120
         if key == "plans":
             items = [f.header for f in specs["schools"].fields if f.type in ("int", "float")]
             dropdown(ws, list_range("项目", items), f"C2:C{DATA_ROWS + 1}", "「项目」（学校表中的资源字段）")
@@ -142,13 +157,42 @@ def _help(f: Field) -> str:
     return "\n".join(parts)
 
 
+def _standards(cat) -> dict:
+    """县级指标 code → the catalogue condition it is checked against (A-class county items)."""
+    out = {}
+    for ind in cat:
+        if ind.scope == "county" and ind.klass == "A" and not (ind.computed_from and not ind.conditions):
+            for c in ind.checks():
+                out.setdefault(c.input, c)
+    return out
+
+
+def _standard_text(cond) -> str:
+    """`标准 ≥ 500 元/生·年`, `标准 ≥ 75%`, `应为 是` for one condition ('' when it has no threshold)."""
+    if cond.comparator in ("yes", "no"):
+        return f"应为 {'是' if cond.comparator == 'yes' else '否'}"
+    if cond.threshold is None:
+        return ""
+    sign = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}.get(cond.comparator, cond.comparator)
+    unit = cond.unit or ""
+    if "%" in unit:
+        return f"标准 {sign} {float(cond.threshold) * 100:g}%"
+    return f"标准 {sign} {float(cond.threshold):g} {unit}".rstrip()
+
+
 def _county_inputs(ws, profile, list_range, dropdown) -> None:
     rating_cells, answer_cells = [], []
-    for r, entry in enumerate(catalogue(profile).county_input_codes(), start=2):
+    cat = catalogue(profile)
+    standards = _standards(cat)
+    for r, entry in enumerate(cat.county_input_codes(), start=2):
         ws.cell(row=r, column=1, value=entry["code"]).number_format = "@"
         ws.cell(row=r, column=2, value=entry["name"])
         ws.cell(row=r, column=4, value=entry["unit"])
         note = entry.get("note") or ""
+        cond = standards.get(entry["code"])
+        standard = _standard_text(cond) if cond is not None else ""
+        if standard and standard not in note:
+            note = f"{note}；{standard}" if note else standard
         if entry["class"] == "B":
             rating_cells.append(f"C{r}")
             note = note or "B 类指标：填评价等级"
