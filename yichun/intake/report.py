@@ -62,7 +62,7 @@ def render(result, examples: int = 3) -> str:
                 lines.append(f"  ……另有 {len(group) - examples} 个")
     lines.append("")
     if result.written:
-        lines.append(f"已写入 {result.out_dir}：" + "，".join(f"{t} {len(getattr(result.inputs, t)):,} 行" for t in ("schools", "kindergartens", "county_inputs", "population", "plans")) + "。")
+        lines.append(f"已写入 {result.out_dir}：" + "，".join(f"{t} {len(getattr(result.inputs, t)):,} 行" for t in ("schools", "kindergartens", "townships", "county_inputs", "population", "plans")) + "。")
     elif not result.ok:
         lines.append(f"存在 {result.n_errors} 个错误：未写入任何数据表，{result.out_dir} 中上次的结果保持不变。请改正后重新运行 yichun ingest。")
     lines.append(f"用时 {result.seconds:.1f} 秒。")

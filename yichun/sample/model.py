@@ -80,6 +80,7 @@ class YearData:
     county_inputs: list[dict]
     population: list[tuple[int, int]]  # (birth_year, births) as the workbook shows them
     plans: pd.DataFrame
+    townships: pd.DataFrame = field(default_factory=pd.DataFrame)  # township, township_kind (the 乡镇 sheet)
 
 
 @dataclass
@@ -339,10 +340,16 @@ def build_kindergartens(county: County, profile: sc.Profile, rng: np.random.Gene
         add(kind, "城区", f"{cn}{namer.estate()}幼儿园", _lognormal(rng, 220, 0.3, 100, 380), estate=True, convert=convert)
     # township central kindergartens: one per township, except a deficit kept open by PG3
     deficit = max(1, int(gaps["PG3"].factor)) if "PG3" in gaps else 0
+    # PG3_TOWNSHIP: the last township's centre stands in the first township (a second centre there)
+    # until the gap closes, when the last township gets its own
+    misplaced = gaps.get("PG3_TOWNSHIP")
     for k, town in enumerate(towns):
         open_year = sc.FIRST_YEAR
         if k >= len(towns) - deficit:
             open_year = gaps["PG3"].until - (len(towns) - 1 - k)
+        if misplaced and k == len(towns) - 1:
+            add("公办", "镇区", f"{cn}{towns[0]}第二中心幼儿园", _lognormal(rng, 210, 0.35, 90, 420), towns[0], center=True)
+            open_year = max(open_year, misplaced.until)
         add("公办", "镇区", f"{cn}{town}中心幼儿园", _lognormal(rng, 210, 0.35, 90, 420), town, center=True, open_year=open_year)
         if rng.random() < 0.65:
             add("普惠性民办", "镇区", f"{cn}{town}{namer.private_kg()}幼儿园", _lognormal(rng, 140, 0.4, 40, 300), town)
@@ -384,7 +391,53 @@ def build_kindergartens(county: County, profile: sc.Profile, rng: np.random.Gene
     frame["nurse_ratio"] = rng.uniform(0.6, 1.0, n)
     frame["building_factor"] = rng.uniform(1.6, 2.0, n)
     frame["over_thin"] = rng.uniform(0.09, 0.16, n)  # where a profile keeps PQ2 just above its standard
+    _kg_premises(frame, profile, rng)
+    frame["township"] = _kg_townships(frame, profile, rng)
     return frame
+
+
+def _kg_premises(frame: pd.DataFrame, profile: sc.Profile, rng: np.random.Generator) -> None:
+    """规划设计年份 and the persistent draws of the area standards and the head's certificate."""
+    n = len(frame)
+    area = frame["area"]
+    lo = area.map({a: r[0] for a, r in sc.KG_OLD_DESIGN_YEARS.items()}).to_numpy(dtype=int)
+    hi = area.map({a: r[1] for a, r in sc.KG_OLD_DESIGN_YEARS.items()}).to_numpy(dtype=int)
+    old_year = lo + np.floor(rng.random(n) * (hi - lo + 1)).astype(int)
+    recent = rng.integers(sc.NEW_DESIGN_FROM, sc.FIRST_YEAR, n)  # open in 2019, designed 2017–2018
+    opened = frame["open_year"].to_numpy()
+    later = np.maximum(sc.NEW_DESIGN_FROM, opened - rng.integers(1, 3, n))
+    new_share = area.map(sc.KG_NEW_DESIGN_SHARE).to_numpy(dtype=float)
+    frame["design_year"] = np.where(opened > sc.FIRST_YEAR, later, np.where(rng.random(n) < new_share, recent, old_year))
+    frame["new_design"] = frame["design_year"] >= sc.NEW_DESIGN_FROM
+    frame["u_old"] = rng.random(n)  # < profile.old_kg_short: an old kindergarten that stays short
+    which = list(sc.OLD_KG_SHORT_WHICH)
+    p = np.array(list(sc.OLD_KG_SHORT_WHICH.values()), dtype=float)
+    frame["short_key"] = np.array(which, dtype=object)[rng.choice(len(which), n, p=p / p.sum())]
+    frame["short_ratio"] = rng.uniform(*sc.OLD_KG_SHORT_RATIO, n)
+    frame["u_new"] = rng.random(n)  # < NEW_KG_SHORT: a new kindergarten short until its county complies
+    frame["u_head"] = rng.random(n)  # < HEAD_UNCERTIFIED: a private kindergarten's head without the certificate
+
+
+def _kg_townships(frame: pd.DataFrame, profile: sc.Profile, rng: np.random.Generator) -> list[str]:
+    """所在乡镇(街道): a 乡镇 kindergarten's township; city kindergartens in turn over the urban 街道
+    (the public ones come first, so every street has a public kindergarten)."""
+    streets = street_names(profile, rng)
+    out, k = [], 0
+    for area, town in zip(frame["area"], frame["town"]):
+        if town:
+            out.append(town)
+        else:
+            out.append(streets[k % len(streets)])
+            k += 1
+    return out
+
+
+def street_names(profile: sc.Profile, rng: np.random.Generator) -> list[str]:
+    from yichun.sample.names import street_stems
+
+    stems = street_stems()
+    picked = rng.choice(len(stems), size=min(profile.streets, len(stems)), replace=False)
+    return [f"{stems[i]}街道" for i in sorted(picked)]
 
 
 # --------------------------------------------------------------------------- one year
@@ -674,7 +727,7 @@ class CountySimulator:
             children += np.where(sel, _int_alloc(int(round(amount)), w), 0)
         active &= children > 0
         q, qp = self.q_pre(year), self.q_policy_pre(year)
-        out = f.loc[active, ["kg_id", "kg_name", "area", "township_center", "estate_kindergarten"]].copy()
+        out = f.loc[active, ["kg_id", "kg_name", "area", "township", "township_center", "estate_kindergarten", "design_year"]].copy()
         out.insert(2, "kg_type", kg_type[active])
         rows = []
         for i in np.flatnonzero(active):
@@ -707,21 +760,63 @@ class CountySimulator:
         r["teachers"] = teachers
         uncert = 0 if self._kg_fixed(i, "PQ4", year, qp) or S["kg_type0"][i] == "公办" else int(round(teachers * S["uncert"][i]))
         r["teachers_certified"] = teachers - uncert
+        r["head_certified"] = bool(self._kg_fixed(i, "PQ4", year, qp) or S["kg_type0"][i] == "公办" or S["u_head"][i] >= sc.HEAD_UNCERTIFIED)
         nurses = max(1, int(round(classes * S["nurse_ratio"][i])))
         r["nurses"] = nurses
         r["staff"] = teachers + nurses + max(1, int(round(children / 70)))
+        # premises: a kindergarten designed from 2017 on meets the area standards unless it is one of the
+        # few still short while its county has not complied; an old one may stay short for good
         fixed = self._kg_fixed(i, "PQ1", year, q)
-        for key, lat_key, std in (("activity_m2", "lat_act", thr["activity_m2_per_child"]), ("outdoor_m2", "lat_out", thr["outdoor_m2_per_child"])):
+        meets = fixed or (S["new_design"][i] and S["u_new"][i] >= sc.NEW_KG_SHORT)
+        short = None if S["new_design"][i] or S["u_old"][i] >= self.profile.old_kg_short else S["short_key"][i]
+        stds = self._kg_area_standards()
+        for key, lat_key in (("activity_m2", "lat_act"), ("outdoor_m2", "lat_out")):
             lat = S[lat_key][i]
-            ratio = max(lat, 1 + S["margin"][i]) if fixed and lat < 1 else lat
-            need = children * std
-            desired = float(math.ceil(ratio * need)) if ratio >= 1 else float(math.floor(ratio * need))
-            prev = self.kg_stock.get(key, {}).get(i)
-            value = desired if prev is None else max(prev, desired)
-            self.kg_stock.setdefault(key, {})[i] = value
-            r[key] = value
-        r["building_m2"] = float(round(r["activity_m2"] * S["building_factor"][i]))
+            stays = short == key or (short == "building_m2" and key == "activity_m2")
+            if stays:
+                ratio = min(lat, S["short_ratio"][i])
+            else:
+                ratio = max(lat, 1 + S["margin"][i]) if meets and lat < 1 else lat
+            r[key] = self._kg_area(i, key, ratio, children * stds[key], keep=not stays)
+        building = r["activity_m2"] * S["building_factor"][i]
+        if short == "building_m2":
+            building = min(building, S["short_ratio"][i] * children * stds["building_m2"])
+        elif meets or short:
+            building = max(building, (1 + S["margin"][i]) * children * stds["building_m2"])
+        need = children * stds["building_m2"]
+        r["building_m2"] = self._kg_area(i, "building_m2", building / need, need, keep=short != "building_m2")
         return r
+
+    def _kg_area(self, i: int, key: str, ratio: float, need: float, keep: bool = True) -> float:
+        """Whole ㎡ at `ratio` × `need` (a met standard is never rounded away). Premises never shrink
+        (`keep`), except where an old kindergarten stays short: there the share of the standard holds
+        as enrolment falls (rooms given over to other uses)."""
+        desired = float(math.ceil(ratio * need)) if ratio >= 1 else float(math.floor(ratio * need))
+        prev = self.kg_stock.get(key, {}).get(i)
+        value = desired if prev is None or not keep else max(prev, desired)
+        self.kg_stock.setdefault(key, {})[i] = value
+        return value
+
+    def _kg_area_standards(self) -> dict[str, float]:
+        """㎡ per child of outdoor_m2, activity_m2 and building_m2 (PQ1 in the catalogue).
+
+        The catalogue's PQ1 thresholds are matched by the field they name; a standard the
+        catalogue does not (yet) list falls back to the national table (domain.md §3).
+        """
+        national = {"outdoor_m2": 4.0, "activity_m2": 8.17, "building_m2": 10.44}
+        thr = self.cat["PQ1"].thresholds
+        out = {}
+        for key, value in national.items():
+            stem = key.removesuffix("_m2")
+            found = [v for k, v in thr.items() if k.startswith(stem) and isinstance(v, int | float)]
+            out[key] = float(found[0]) if found else value
+        return out
+
+    def townships(self) -> pd.DataFrame:
+        """The county's 乡 and 镇 (those of the schools) and its urban 街道 (those of the kindergartens)."""
+        towns = [(t, t[-1]) for t in self.towns]
+        streets = sorted({t for t in self.kgs["township"] if t.endswith("街道")})
+        return pd.DataFrame([*towns, *((s, "街道") for s in streets)], columns=["township", "township_kind"])
 
     # ---- county inputs
     def _county_inputs(self, year: int, pop35: int, rng: np.random.Generator) -> list[dict]:
@@ -754,11 +849,34 @@ class CountySimulator:
             else:
                 cond, steady = conditions[code]
                 fail = self.gap_open(code, year) or (not steady and u[pos] > track_q + RANDOM_PASS)
-                item.update(self._value(cond, fail, rng, self.profile.headroom))
+                figure = self._figure(code, cond, fail, rng)
+                item.update(figure if figure is not None else self._value(cond, fail, rng, self.profile.headroom))
                 if code.startswith("SATISFACTION"):
                     item["note"] = f"问卷调查，有效样本{int(rng.integers(800, 3000)):,}份"
             out.append(item)
         return out
+
+    def _figure(self, code: str, cond, fail: bool, rng: np.random.Generator) -> dict | None:
+        """A county figure from scenario.PINNED_FIGURES or FIGURE_RANGES, when the catalogue checks it as a
+        number (≥) and the ranges sit on the right sides of its standard; else None (the generic draw)."""
+        if cond.comparator not in (">=", ">") or cond.threshold is None:
+            return None
+        thr = float(cond.threshold)
+        pinned = sc.PINNED_FIGURES.get((self.county.name, code))
+        if pinned is not None and (pinned >= thr if cond.comparator == ">=" else pinned > thr):
+            v = pinned
+        elif code in sc.FIGURE_RANGES:
+            (lo, hi), (flo, fhi) = sc.FIGURE_RANGES[code]
+            if not (lo >= thr * (1 + self.profile.headroom) and fhi < thr):
+                return None
+            v = rng.uniform(flo, fhi) if fail else rng.uniform(lo, hi)
+        else:
+            return None
+        if "%" in (cond.unit or ""):
+            return {"value": round(float(v), 4), "kind": "percent"}
+        if thr >= 100:
+            return {"value": int(round(v, -1)), "kind": "number"}  # 元: whole tens
+        return {"value": round(float(v), 3), "kind": "number"}
 
     @staticmethod
     def _value(cond, fail: bool, rng: np.random.Generator, headroom: float = 0.01) -> dict:
@@ -924,7 +1042,7 @@ class CountySimulator:
             plans = pd.DataFrame()
             if self.county.name in sc.PLAN_COUNTIES and sc.LAST_YEAR - sc.PLAN_WORKBOOKS < year <= sc.LAST_YEAR:
                 plans = self._plans(year, schools, rng_for(self.seed, self.replica, self.county, 4, year))
-            data.years[year] = YearData(schools, kgs, inputs, population, plans)
+            data.years[year] = YearData(schools, kgs, inputs, population, plans, self.townships())
         return data
 
 

@@ -17,6 +17,11 @@ _STREETS = ["城南", "城北", "东门", "西门", "滨江", "新城", "解放�
             "北门", "南门", "江北", "城东", "城西", "府前", "中山路", "沿江", "桥东"]
 
 
+def street_stems() -> list[str]:
+    """Street names that make a 街道 (城南街道, 滨江街道; not the 路 names of schools)."""
+    return [s for s in _STREETS if not s.endswith("路")]
+
+
 def numeral(n: int) -> str:
     """1 → 一, 12 → 十二, 20 → 二十."""
     if n <= 10:

@@ -86,11 +86,13 @@ class Profile:
     headroom: float = 0.01  # least relative margin of a met county figure (县级指标)
     thin: tuple[str, ...] = ()  # items kept just above their standard (PQ2)
     plan: Plan | None = None  # the 建设计划 of the last workbooks (PLAN_COUNTIES)
+    streets: int = 2  # urban 街道 (城区 kindergartens lie in them; not counted in `townships`)
+    old_kg_short: float = 0.2  # share of kindergartens designed before 2017 whose premises stay below one area standard
 
 
 PROFILES: dict[str, Profile] = {
     "袁州区": Profile(
-        0.75, 30, 1.04, 0.004, 0.96, 0.91, 0.004, 0.52, 0.012, 0.84, 0.012, class_size=47, big_schools=3,
+        0.75, 30, 1.04, 0.004, 0.96, 0.91, 0.004, 0.52, 0.012, 0.84, 0.012, class_size=47, big_schools=3, streets=6,
         gaps=(
             Gap("R6", 2027, ("城区",), 3.2, "城区学校教学仪器设备值远高于乡村，小学、初中 R6 差异系数超限"),
             Gap("G4", 2027, ("城区",), note="3 所城区学校规模超过 2000 人"),
@@ -103,13 +105,14 @@ PROFILES: dict[str, Profile] = {
         gaps=(
             Gap("P3", 2027, note="公办园在园幼儿占比低于 50%"),
             Gap("PG4", 2025, note="一所小区配套园办成非普惠性民办园"),
-            Gap("PG3", 2027, note="缺 1 所乡镇公办中心园"),
+            Gap("PG3_TOWNSHIP", 2027, note="一个乡镇没有公办中心园，另一个乡镇有两所（中心园总数仍等于乡镇数，逐乡镇核查才能发现）"),
         ),
         ratings={"PG2": ("中", 2023)},
         headroom=0.06,
+        old_kg_short=0.55,
         plan=Plan(2026, cover=1.0, margin=(0.11, 0.2), extra=8),
     ),
-    "万载县": Profile(1.1, 17, 0.96, -0.003, 1.04, 0.92, 0.003, 0.55, 0.01, 0.86, 0.01, yuan_equipment=True),
+    "万载县": Profile(1.1, 17, 0.96, -0.003, 1.04, 0.92, 0.003, 0.55, 0.01, 0.86, 0.01, yuan_equipment=True, streets=3),
     "上高县": Profile(1.0, 14, 0.98, -0.002, 1.0, 0.93, 0.002, 0.58, 0.008, 0.88, 0.008, headroom=0.06),
     "宜丰县": Profile(
         1.25, 15, 0.95, -0.004, 0.98, 0.79, 0.015, 0.50, 0.008, 0.82, 0.01,
@@ -119,6 +122,7 @@ PROFILES: dict[str, Profile] = {
             Gap("P1", 2023, note="学前三年毛入园率低于 85%"),
             Gap("PG3", 2025, factor=2, note="缺 2 所乡镇公办中心园（2024、2025 年各建成 1 所）"),
             Gap("PQ3", 2028, note="幼儿园专任教师不足，生师比高于 15:1"),
+            Gap("PG5_PRIVATE", 2021, note="普惠性民办园生均财政补助标准低于 500 元（2019、2020 年）"),
         ),
         ratings={"Q5": ("中", 2025)},
         plan=Plan(2027, cover=1.0, margin=(0.03, 0.05)),
@@ -127,16 +131,16 @@ PROFILES: dict[str, Profile] = {
     "铜鼓县": Profile(1.55, 9, 0.94, -0.004, 1.0, 0.90, 0.004, 0.56, 0.01, 0.84, 0.01, ratings={"PQ5": ("中", 2021)},
                    horizon=1, margins=(0.0, 0.04), thin=("PQ2",)),
     "丰城市": Profile(
-        0.95, 32, 0.96, -0.003, 1.05, 0.93, 0.002, 0.55, 0.01, 0.86, 0.01, class_size=45, big_schools=1,
+        0.95, 32, 0.96, -0.003, 1.05, 0.93, 0.002, 0.55, 0.01, 0.86, 0.01, class_size=45, big_schools=1, streets=5,
         gaps=(
             Gap("R2", 2028, ("乡村",), 0.7, "乡村学校县级及以上骨干教师不足"),
             Gap("R5", 2028, ("乡村",), 0.55, "乡村学校生均体育运动场馆面积不足"),
         ),
         plan=Plan(2028, cover=0.4, margin=(0.02, 0.12)),
     ),
-    "樟树市": Profile(0.9, 19, 1.0, 0.0, 0.98, 0.93, 0.002, 0.56, 0.01, 0.87, 0.01, class_size=44),
+    "樟树市": Profile(0.9, 19, 1.0, 0.0, 0.98, 0.93, 0.002, 0.56, 0.01, 0.87, 0.01, class_size=44, streets=3),
     "高安市": Profile(
-        1.0, 23, 0.97, -0.003, 1.03, 0.90, 0.003, 0.54, 0.012, 0.85, 0.01, class_size=49, big_schools=2,
+        1.0, 23, 0.97, -0.003, 1.03, 0.90, 0.003, 0.54, 0.012, 0.85, 0.01, class_size=49, big_schools=2, streets=4,
         gaps=(
             Gap("R4", 2029, ("城区", "镇区"), 0.7, "城区、镇区学校生均教学及辅助用房面积不足"),
             Gap("R7", 2029, ("城区", "镇区"), 0.75, "网络多媒体教室不足"),
@@ -177,3 +181,31 @@ DEFAULT_SHEET_NAME_FILE = ("铜鼓县", 2021, "Sheet3")
 PLAN_COUNTIES = tuple(name for name, p in PROFILES.items() if p.plan is not None)
 PLAN_WORKBOOKS = 2  # the last this many workbooks (up to LAST_YEAR) carry the plan
 FIRST_PLAN_YEAR = LAST_YEAR + 1
+
+# --------------------------------------------------------------------------- preschool fields (second edition)
+# Knobs for the kindergarten fields 所在乡镇(街道), 规划设计年份, 园长是否持证, the 乡镇 sheet and the
+# 县级指标 PG5/PG7 figures. (Per county: Profile.streets, Profile.old_kg_short, and the gaps
+# PG3_TOWNSHIP — a township whose centre stands in another township — and PG5_PRIVATE above.)
+NEW_DESIGN_FROM = 2017  # premises planned from this year on must all meet the area standards (domain.md §3)
+# Share of the kindergartens already open in 2019 that were designed in 2017–2018 (the others earlier);
+# kindergartens opened later were designed one or two years before they opened (never before 2017).
+KG_NEW_DESIGN_SHARE = {"城区": 0.35, "镇区": 0.3, "乡村": 0.2}
+KG_OLD_DESIGN_YEARS = {"城区": (1988, 2016), "镇区": (1995, 2016), "乡村": (1995, 2016)}
+NEW_KG_SHORT = 0.1  # share of newly designed kindergartens below an area standard until their county complies
+OLD_KG_SHORT_RATIO = (0.6, 0.95)  # an old kindergarten that stays short reaches this share of the standard
+OLD_KG_SHORT_WHICH = {"outdoor_m2": 0.5, "activity_m2": 0.25, "building_m2": 0.25}  # which standard it misses
+# 园长是否持证: heads of private kindergartens without the certificate (this share of them) until the
+# county settles its preschool policy items (PQ4's ramp); public kindergartens' heads are certified.
+HEAD_UNCERTIFIED = 0.12
+# Counties whose workbooks have no 乡镇 sheet (the township list then comes from the 幼儿园 sheet).
+TOWNSHIP_SHEET_OMITTED = ("铜鼓县", "樟树市")
+# 县级指标 drawn from realistic ranges when the catalogue checks them as numbers: (met range, missed range);
+# a met value is never below the standard (× 1 + headroom), a missed one never reaches it.
+FIGURE_RANGES = {
+    "PG5_PUBLIC": ((600.0, 900.0), (380.0, 480.0)),  # 公办园生均公用经费财政拨款标准, 元/生·年
+    "PG5_PRIVATE": ((550.0, 850.0), (350.0, 480.0)),  # 普惠性民办园生均财政补助标准, 元/生·年
+    "PG7": ((0.78, 0.95), (0.6, 0.72)),  # 非在编教师平均工资 ÷ 在编教师平均工资
+}
+# Figures pinned to one value in every year (when that value meets the catalogue's standard):
+# a PG7 of exactly 80 % must pass under the ≥ 75 % rule.
+PINNED_FIGURES = {("靖安县", "PG7"): 0.80}

@@ -111,6 +111,15 @@ class _Cells:
             return text
         return v
 
+    def year(self, value):
+        """A year as a number, or as text (`2015`, sometimes `2015年` in files that write years so)."""
+        v = int(value)
+        if self.mess.year_text and self.rng.random() < 0.3:
+            return f"{v}年"
+        if self.mess.text_numbers and self.rng.random() < self.mess.text_numbers:
+            return str(v)
+        return v
+
 
 def _plain(value, digits=0):
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -199,7 +208,9 @@ def _table(sheet: Sheet, frame: pd.DataFrame, mess: Mess, rng, title: str, foote
                 row.append(cells.text(yes_no[0] if v else yes_no[1]))
             elif f.type in ("text", "enum"):
                 row.append(cells.text(str(v)))
-            elif f.type in ("int", "float", "year"):
+            elif f.type == "year":
+                row.append(cells.year(v))
+            elif f.type in ("int", "float"):
                 digits = 2 if f.money else 0 if f.type in ("int", "year") else 1
                 value = float(v) * (10000 if (f.money and mess.yuan) else 1)
                 if f.money and mess.yuan:
@@ -350,6 +361,11 @@ def _write_simple(ws, sheet: Sheet, frame: pd.DataFrame, mess: Mess, rng, title:
     _write_table(ws, table)
 
 
+def _townships_frame(townships: pd.DataFrame, mess: Mess, rng) -> pd.DataFrame:
+    cells = _Cells(mess, rng)
+    return pd.DataFrame({"township": [cells.text(t) for t in townships["township"]], "township_kind": townships["township_kind"]})
+
+
 def _population_frame(pop: list[tuple[int, int]], mess: Mess, rng) -> pd.DataFrame:
     cells = _Cells(mess, rng)
     return pd.DataFrame({"birth_year": [y for y, _ in pop], "births": [cells.number(b) for _, b in pop]})
@@ -403,6 +419,10 @@ def workbook_bytes(data: CountyData, year: int, mess: Mess, seed: int, replica: 
     if (county, year) == sc.DEFAULT_SHEET_NAME_FILE[:2]:
         kg_name = sc.DEFAULT_SHEET_NAME_FILE[2]
     _write_table(wb.create_sheet(kg_name), table)
+    if not yd.townships.empty and county not in sc.TOWNSHIP_SHEET_OMITTED:
+        _write_simple(wb.create_sheet(_sheet_name(sh["townships"], mess, rng)), sh["townships"],
+                      _townships_frame(yd.townships, mess, rng), mess, rng, f"{county}乡镇(街道)名单",
+                      ["注：含没有幼儿园的乡镇。"])
     _write_simple(wb.create_sheet(_sheet_name(sh["county_inputs"], mess, rng)), sh["county_inputs"],
                   _inputs_frame(yd.county_inputs, mess, rng), mess, rng, f"{county}{year}年县级指标",
                   ["注：百分比可填 96.5% 或 0.965；B类指标填 优/良/中/差。"])
