@@ -765,10 +765,12 @@ class CountySimulator:
         r["nurses"] = nurses
         r["staff"] = teachers + nurses + max(1, int(round(children / 70)))
         # premises: a kindergarten designed from 2017 on meets the area standards unless it is one of the
-        # few still short while its county has not complied; an old one may stay short for good
+        # few still short while its county has not complied; an old one may stay short, also once the
+        # county complies, as far as the catalogue lets old kindergartens fall short
         fixed = self._kg_fixed(i, "PQ1", year, q)
         meets = fixed or (S["new_design"][i] and S["u_new"][i] >= sc.NEW_KG_SHORT)
-        short = None if S["new_design"][i] or S["u_old"][i] >= self.profile.old_kg_short else S["short_key"][i]
+        short_share = self.profile.old_kg_short if not fixed else min(self.profile.old_kg_short, self._old_short_allowed)
+        short = None if S["new_design"][i] or S["u_old"][i] >= short_share else S["short_key"][i]
         stds = self._kg_area_standards()
         for key, lat_key in (("activity_m2", "lat_act"), ("outdoor_m2", "lat_out")):
             lat = S[lat_key][i]
@@ -796,6 +798,16 @@ class CountySimulator:
         value = desired if prev is None or not keep else max(prev, desired)
         self.kg_stock.setdefault(key, {})[i] = value
         return value
+
+    @property
+    def _old_short_allowed(self) -> float:
+        """Share of pre-2017 kindergartens a complying county may leave short of the area standards:
+        0.8 × (1 − the least share below 100% among the catalogue's PQ1 thresholds), 0 while PQ1 asks
+        every kindergarten to meet them."""
+        ind = self.cat["PQ1"]
+        sources = (ind.thresholds, ind.extra.get("county_threshold") or {})
+        shares = [v for src in sources for v in src.values() if isinstance(v, int | float) and 0 < v < 1]
+        return 0.8 * (1 - min(shares)) if shares else 0.0
 
     def _kg_area_standards(self) -> dict[str, float]:
         """㎡ per child of outdoor_m2, activity_m2 and building_m2 (PQ1 in the catalogue).
