@@ -349,3 +349,150 @@ def test_cli_writes_the_requested_counties_and_years(tmp_path, capsys):
     assert sorted(p.parent.name for p in tmp_path.glob("20*/*.xlsx")) == ["2024", "2025"]
     assert "合成数据" in capsys.readouterr().out
     assert main(["sample", "--out", str(tmp_path), "--years", "2018-2025"]) == 2  # before the simulation starts
+
+
+# --------------------------------------------------------------------------- preschool fields (second edition)
+
+def _kgs(inputs, year=2025):
+    return inputs.kindergartens[inputs.kindergartens["year"] == year]
+
+
+def test_every_kindergarten_has_a_township_and_city_ones_lie_in_a_street(committed_inputs):
+    k = committed_inputs.kindergartens
+    assert k["township"].notna().all()
+    in_street = k["township"].str.endswith("街道")
+    assert (in_street == (k["area"] == "城区")).all()
+    assert k["township"].str.endswith(("乡", "镇", "街道")).all()
+
+
+def test_township_sheet_is_in_every_workbook_but_the_omitted_counties(committed_inputs):
+    from yichun.sample.scenario import TOWNSHIP_SHEET_OMITTED
+
+    t = committed_inputs.townships
+    every = set(committed_inputs.counties())
+    assert set(TOWNSHIP_SHEET_OMITTED) == {"铜鼓县", "樟树市"}
+    assert set(t["county"]) == every - set(TOWNSHIP_SHEET_OMITTED)
+    assert t.groupby("county")["year"].nunique().eq(7).all()
+    # the sheet lists the 乡 and 镇 the county reports as 乡镇数 (TOWNSHIPS), plus its 街道
+    ci = committed_inputs.county_inputs
+    towns = ci[ci["code"] == "TOWNSHIPS"].set_index(["county", "year"])["value"]
+    counted = t[t["township_kind"].isin(["乡", "镇"])].groupby(["county", "year"]).size()
+    assert (counted == towns.loc[counted.index]).all()
+    assert t[t["township_kind"] == "街道"].groupby(["county", "year"]).size().min() >= 2
+
+
+def test_every_kindergarten_township_is_listed_in_its_county_sheet(committed_inputs):
+    t = committed_inputs.townships
+    listed = set(zip(t["county"], t["year"], t["township"]))
+    k = committed_inputs.kindergartens
+    k = k[k["county"].isin(set(t["county"]))]
+    assert all(key in listed for key in zip(k["county"], k["year"], k["township"]))
+
+
+def test_fengxin_has_as_many_centres_as_townships_but_one_township_without_any(committed_inputs):
+    fengxin = committed_inputs.select(years=2025, counties="奉新县")
+    k, ci = fengxin.kindergartens, fengxin.county_inputs
+    townships = int(ci.loc[(ci["year"] == 2025) & (ci["code"] == "TOWNSHIPS"), "value"].iloc[0])
+    centres = k[(k["kg_type"] == "公办") & k["township_center"].astype(bool)]
+    assert len(centres) == townships == 16  # a count of centres against the 乡镇数 would pass
+    per = centres.groupby("township").size()
+    towns = set(fengxin.townships.query("township_kind != '街道'")["township"])
+    assert len(per) == 15 and per.max() == 2 and len(towns - set(per.index)) == 1
+    (without,) = towns - set(per.index)
+    assert (k["township"] == without).any()  # it has kindergartens, just no public centre
+
+
+def test_design_years_are_plausible_and_new_kindergartens_were_designed_from_2017(committed_inputs):
+    k = committed_inputs.kindergartens
+    assert k["design_year"].between(1988, 2025).all() and (k["design_year"] <= k["year"]).all()
+    first = {(c, i) for c, i in zip(k.loc[k["year"] == 2019, "county"], k.loc[k["year"] == 2019, "kg_id"])}
+    opened_later = k[[(c, i) not in first for c, i in zip(k["county"], k["kg_id"])]]
+    assert len(opened_later) and (opened_later["design_year"] >= 2017).all()
+    share_new = (_kgs(committed_inputs, 2019)["design_year"] >= 2017).mean()
+    assert 0.2 <= share_new <= 0.45
+    # villages and townships: older premises designed 1995–2016
+    old_rural = k[(k["area"] != "城区") & (k["design_year"] < 2017)]
+    assert old_rural["design_year"].between(1995, 2016).all()
+
+
+AREA_STANDARDS = {"outdoor_m2": 4.0, "activity_m2": 8.17, "building_m2": 10.44}  # ㎡ per child, domain.md §3
+
+
+def _meets_all(k: pd.DataFrame) -> pd.Series:
+    return pd.concat([k[f] / k["children"] >= s for f, s in AREA_STANDARDS.items()], axis=1).all(axis=1)
+
+
+def test_newly_designed_kindergartens_meet_all_three_area_standards_once_a_county_complies(committed_inputs):
+    k = _kgs(committed_inputs)
+    k = k[k["county"].isin(["靖安县", "万载县", "丰城市"])]  # preschool passed by 2025
+    new = k["design_year"] >= 2017
+    assert new.sum() > 50 and _meets_all(k[new]).all()
+
+
+def test_some_old_kindergartens_fall_short_but_fewer_than_half_in_most_counties(committed_inputs):
+    k = _kgs(committed_inputs, 2019)
+    old = k[k["design_year"] < 2017]
+    short = ~_meets_all(old)
+    by_county = short.groupby(old["county"]).mean()
+    assert short.any() and (by_county > 0).all()
+    # each standard alone: most counties keep more than half of their old kindergartens above it
+    for f, s in AREA_STANDARDS.items():
+        meets = (old[f] / old["children"] >= s).groupby(old["county"]).mean()
+        assert (meets >= 0.5).sum() >= 7, f
+
+
+def test_heads_are_certified_except_a_few_private_ones_in_counties_not_yet_ready(committed_inputs):
+    k = committed_inputs.kindergartens
+    assert k.loc[k["kg_type"] == "公办", "head_certified"].all()
+    uncertified = k[~k["head_certified"].astype(bool)]
+    assert 0 < len(uncertified) < 0.02 * len(k)
+    assert set(uncertified.loc[uncertified["year"] == 2025, "county"]) == {"奉新县"}  # preschool 2029
+    assert uncertified.loc[uncertified["year"] == 2019, "county"].nunique() >= 3
+
+
+def _numeric_pg_catalogue(tmp_path):
+    """The catalogue with PG5 as 元 figures (≥ 500) and PG7 as a share (≥ 75%), as the second edition reads."""
+    from yichun.catalogue import catalogue
+
+    path = tmp_path / "pg.yaml"
+    path.write_text(
+        "profile: pg\nbase: national\ndescription: t\nsource: t\noverrides:\n"
+        "  PG5:\n    conditions:\n"
+        "      - {input: PG5_PUBLIC, label: 公办园生均公用经费财政拨款标准, unit: 元/生·年, comparator: \">=\", threshold: 500}\n"
+        "      - {input: PG5_PRIVATE, label: 普惠性民办园生均财政补助标准, unit: 元/生·年, comparator: \">=\", threshold: 500}\n"
+        "  PG7:\n    unit: \"%\"\n    thresholds: {all: 0.75}\n", encoding="utf-8")
+    return catalogue(str(path))
+
+
+def test_pg5_and_pg7_are_realistic_numbers_when_the_catalogue_checks_numbers(tmp_path):
+    from yichun.counties import counties
+    from yichun.sample.model import CountySimulator
+
+    cat = _numeric_pg_catalogue(tmp_path)
+    figures = {}
+    for c in counties():
+        data = CountySimulator(c, DEFAULT_SEED, cat=cat).run(2025)
+        for y, yd in data.years.items():
+            for item in yd.county_inputs:
+                if item["code"] in ("PG5_PUBLIC", "PG5_PRIVATE", "PG7"):
+                    figures[(c.name, y, item["code"])] = item
+    pg5 = {k: v["value"] for k, v in figures.items() if k[2].startswith("PG5")}
+    assert all(isinstance(v, int) and (350 <= v <= 480 or 550 <= v <= 900) for v in pg5.values())
+    # 宜丰县: 普惠性民办园生均补助 below 500 元 in 2019 and 2020 (a gap), met once its county figures settle
+    assert pg5[("宜丰县", 2019, "PG5_PRIVATE")] < 500 and pg5[("宜丰县", 2020, "PG5_PRIVATE")] < 500
+    assert pg5[("宜丰县", 2025, "PG5_PRIVATE")] >= 500
+    pg7 = {k: v for k, v in figures.items() if k[2] == "PG7"}
+    assert all(v["kind"] == "percent" and 0.6 <= v["value"] <= 0.95 for v in pg7.values())
+    assert {pg7[("靖安县", y, "PG7")]["value"] for y in YEARS} == {0.8}  # pinned: 80% meets ≥ 75%
+    assert sum(v["value"] >= 0.75 for v in pg7.values()) > 0.8 * len(pg7)
+
+
+def test_pg5_stays_yes_no_while_the_catalogue_asks_yes_no():
+    from yichun.catalogue import catalogue
+
+    truth = simulate(counties=["靖安县"])
+    items = {i["code"]: i for i in truth["靖安县"].years[2025].county_inputs}
+    if catalogue()["PG5"].conditions[0].comparator == "yes":
+        assert items["PG5_PUBLIC"]["value"] in ("是", "否")
+    else:  # the second-edition catalogue: a number in 元
+        assert isinstance(items["PG5_PUBLIC"]["value"], int)

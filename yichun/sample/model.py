@@ -423,7 +423,7 @@ def _kg_townships(frame: pd.DataFrame, profile: sc.Profile, rng: np.random.Gener
     (the public ones come first, so every street has a public kindergarten)."""
     streets = street_names(profile, rng)
     out, k = [], 0
-    for area, town in zip(frame["area"], frame["town"]):
+    for town in frame["town"]:
         if town:
             out.append(town)
         else:
@@ -742,8 +742,6 @@ class CountySimulator:
     def _kg_resources(self, i, year, q, qp, children, rng) -> dict:
         """One kindergarten's classes, teachers and rooms; q: resource compliance, qp: policy compliance."""
         S = self.K
-        cat = self.cat
-        thr = cat["PQ1"].thresholds
         r: dict = {"children": children}
         classes = max(1, math.ceil(children / S["class_size"][i]))
         r["classes"] = classes
