@@ -29,3 +29,19 @@ def test_births_latest_statistical_year_wins():
                         "birth_year": [2022, 2023, 2023, 2024], "births": [2100.0, 1900.0, 1950.0, 1800.0]})
     out = births(_inputs([2025], pop))
     assert out.to_dict("list") == {"county": ["宜丰县"] * 3, "birth_year": [2022, 2023, 2024], "births": [2100.0, 1950.0, 1800.0]}
+
+
+def test_inputs_built_without_townships_have_an_empty_townships_table_with_its_columns():
+    from yichun.tables import PROVENANCE, Inputs
+
+    inputs = Inputs(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    assert inputs.townships.empty
+    assert list(inputs.townships.columns) == ["county", "year", "township", "township_kind", *PROVENANCE]
+    assert inputs.select(years=2025, counties="宜丰县").townships.empty
+
+
+def test_empty_townships_matches_the_intake_table_layout():
+    from yichun.intake.frames import dtypes
+    from yichun.tables import empty_townships
+
+    assert list(empty_townships().columns) == list(dtypes("townships"))

@@ -25,6 +25,13 @@ TABLES = ("schools", "kindergartens", "county_inputs", "population", "plans", "t
 #                kindergartens.township)
 
 
+def empty_townships() -> pd.DataFrame:
+    """The townships table with no rows (its columns and dtypes), the default of `Inputs.townships`."""
+    columns = {"county": "str", "year": "int64", "township": "str", "township_kind": "str",
+               "source_file": "str", "source_sheet": "str", "source_row": "Int64", "source_sha256": "str"}
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in columns.items()})
+
+
 @dataclass
 class Inputs:
     """Tidy input tables for any number of counties and years."""
@@ -36,7 +43,7 @@ class Inputs:
     plans: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
-    townships: pd.DataFrame = field(default_factory=pd.DataFrame)  # last: positional callers pass the others
+    townships: pd.DataFrame = field(default_factory=lambda: empty_townships())  # last: positional callers pass the others
 
     def years(self) -> list[int]:
         frames = [self.schools, self.kindergartens, self.county_inputs]
