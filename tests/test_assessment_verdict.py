@@ -32,7 +32,7 @@ def test_profile_plan_2025_flips_p1():
 
 def test_a_user_yaml_profile(tmp_path):
     prof = tmp_path / "mine.yaml"
-    prof.write_text("profile: mine\noverrides:\n  P1: {thresholds: {all: 0.80}}\nrules:\n  readiness: {b_good_share: 0.8}\n", encoding="utf-8")
+    prof.write_text("profile: mine\noverrides:\n  P1: {thresholds: {all: 0.80}}\nrules:\n  b_rule: {share: 0.8}\n", encoding="utf-8")
     inputs = ready_county(county_inputs={"POP_3_5": 1100, "PG1": "中"})  # P1 = 81.8%; one B item of 8 rated 中
     national = assess(inputs)
     assert not ready(national, "学前教育")["ready"]

@@ -1,9 +1,11 @@
+import numpy as np
 """The standards catalogue: thresholds as in domain.md, profile overrides, clear errors."""
 
 import pytest
 import yaml
 
-from yichun.catalogue import CatalogueError, available_profiles, catalogue, compare
+from yichun.assessment.core import meets
+from yichun.catalogue import CatalogueError, available_profiles, catalogue
 
 R_THRESHOLDS = {  # domain.md §2.1
     "R1": (4.2, 5.3), "R2": (1.0, 1.0), "R3": (0.9, 0.9), "R4": (4.5, 5.8),
@@ -92,12 +94,11 @@ def test_unknown_profile_name():
         catalogue("plan-2030")
 
 
-def test_compare_never_reads_missing_as_a_verdict():
-    assert compare(float("nan"), ">=", 1) is None
-    assert compare(None, "yes", None) is None
-    assert compare(0.85, ">=", 0.85) is True
-    assert compare(0.8499, ">=", 0.85) is False
-    assert compare(1.0, "no", None) is False
+def test_engine_comparison_never_reads_missing_as_a_verdict():
+    out = meets([float("nan"), 0.85, 0.8499], ">=", 0.85)
+    assert np.isnan(out[0]) and out[1] == 1.0 and out[2] == 0.0
+    assert np.isnan(meets([float("nan")], "yes", None)[0])
+    assert meets([1.0], "no", None)[0] == 0.0
 
 
 def test_county_input_codes_include_fixed_codes():

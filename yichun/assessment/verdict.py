@@ -1,7 +1,7 @@
 """Readiness per county, track and year (the notice's test: 所有A类指标全部达标，B类指标取得较好评价).
 
-ready = every A-class item met, the share of B-class items rated rules.rating_target or better
-≥ rules.readiness.b_good_share, and no 一票否决 item triggered. Which item is A or B is the
+ready = every A-class item met (缺数据 is not met), the share of B-class items rated
+rules.b_rule.min_rating or better ≥ rules.b_rule.share, and no 一票否决 item triggered. Which item is A or B is the
 catalogue's `class` field (domain.md §4), so a profile changes the reading, not this code.
 `unmet` lists the codes not met (failed or missing, A and B), `missing` those lacking data.
 """
@@ -20,7 +20,7 @@ TRACK_ORDER = ("义务教育", "学前教育")
 
 def readiness(groups, matrices: dict, cat: Catalogue) -> pd.DataFrame:
     """Readiness from the item verdict matrices of `county_items.assemble` (county-year × item)."""
-    share_needed = float((cat.rules.get("readiness") or {}).get("b_good_share", 1.0))
+    share_needed = cat.b_rule.share
     met, veto_m = matrices["met"], matrices["veto"]
     codes = np.asarray(matrices["codes"], dtype=object)
     is_a = matrices["klass"] == "A"
