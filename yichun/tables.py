@@ -33,6 +33,7 @@ class Inputs:
     plans: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
+    townships: pd.DataFrame = field(default_factory=pd.DataFrame)  # optional 乡镇 sheet: county, year, township, township_kind
 
     def years(self) -> list[int]:
         frames = [self.schools, self.kindergartens, self.county_inputs]
@@ -76,6 +77,7 @@ class Inputs:
             county_inputs=pick(self.county_inputs),
             population=pick(self.population, by_year=False),
             plans=pick(self.plans, by_year=False),
+            townships=pick(self.townships),
         )
 
 
