@@ -55,7 +55,7 @@ def test_b_class_rating_below_target_and_missing():
     r = ready(assess(ready_county(county_inputs={"Q6": "中"})), "义务教育")
     assert not r["ready"] and r["b_good"] == 6 and r["unmet"] == "Q6" and r["missing"] == ""
     r = ready(assess(ready_county(county_inputs={"Q6": None})), "义务教育")
-    assert not r["ready"] and r["missing"] == "Q6"
+    assert not r["ready"] and r["missing_codes"] == "Q6" and "Q6（缺数据" in r["missing"]
     r = ready(assess(ready_county(county_inputs={"Q6": "良"})), "义务教育")
     assert bool(r["ready"])
 
@@ -67,7 +67,7 @@ def test_county_conditions_and_missing_inputs():
     assert "19.0%" in items.loc["G11", "detail"]
     assert str(items.loc["Q1", "met"]) == "<NA>" and "缺数据" in items.loc["Q1", "detail"]
     r = ready(a, "义务教育")
-    assert r["unmet"] == "G11、Q1" and r["missing"] == "Q1"
+    assert r["unmet"] == "G11、Q1" and r["missing_codes"] == "Q1" and "Q1（缺数据" in r["missing"]
 
 
 def test_several_counties_and_years_in_one_call():

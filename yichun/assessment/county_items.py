@@ -375,5 +375,5 @@ def assemble(cat: Catalogue, groups: Groups, computed: dict[str, dict], values: 
         "detail": pd.array([details[i][j] for j in range(n) for i in range(k)], dtype=STR), "veto": veto,
     })
     matrices = {"codes": order, "met": met.reshape(n, k), "veto": veto.reshape(n, k), "klass": m[:, 3].astype(str),
-                "track": m[:, 0].astype(str)}
+                "track": m[:, 0].astype(str), "details": details}
     return frame, matrices

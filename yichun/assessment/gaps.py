@@ -41,7 +41,7 @@ import pandas as pd
 from yichun._yaml import package_yaml, read_yaml
 from yichun.assessment.compulsory import Balance, SchoolFrames, balance, r_specs
 from yichun.assessment.core import COMPULSORY, PRESCHOOL, STR, TOL, Groups, fmt_array, fmt_number, meets
-from yichun.catalogue import Catalogue
+from yichun.catalogue import Catalogue, freeze
 from yichun.errors import YichunError
 
 R_COST = {  # the physical resource behind each school indicator → unit_costs.yaml entry
@@ -60,7 +60,8 @@ NUMERIC = ("g", "value", "standard", "shortfall", "cost_wan")
 # ----------------------------------------------------------------------------- unit costs
 @cache
 def _package_costs() -> dict:
-    return _validate_costs(package_yaml("unit_costs.yaml"), "unit_costs.yaml")
+    # read-only: the cached table is shared by every assess() in the session
+    return freeze(_validate_costs(package_yaml("unit_costs.yaml"), "unit_costs.yaml"))
 
 
 def unit_costs(source: str | Path | dict | None = None) -> dict[str, dict]:
@@ -74,11 +75,11 @@ def unit_costs(source: str | Path | dict | None = None) -> dict[str, dict]:
             if key not in base:
                 raise YichunError(f"单价设置中的项目「{key}」不在 unit_costs.yaml 中（可用：{'、'.join(base)}）")
             base[key].update(fields if isinstance(fields, dict) else {"price_yuan": fields})
-        return _validate_costs({"items": base}, "单价设置")
+        return freeze(_validate_costs({"items": base}, "单价设置"))
     path = Path(source)
     if not path.exists():
         raise YichunError(f"找不到单价文件 {path}")
-    return _validate_costs(read_yaml(path), str(path))
+    return freeze(_validate_costs(read_yaml(path), str(path)))
 
 
 def _validate_costs(data, where: str) -> dict[str, dict]:

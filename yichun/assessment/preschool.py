@@ -31,7 +31,7 @@ from yichun.assessment.core import (
     numeric_columns,
     to_boolean,
 )
-from yichun.dictionary import sheet
+from yichun.dictionary import field_header, sheet
 
 PUBLIC = "公办"  # kg_type values of the data dictionary
 INCLUSIVE = ("公办", "普惠性民办")
@@ -412,8 +412,20 @@ def _pq1(kg: pd.DataFrame, g: np.ndarray, groups: Groups, cat) -> tuple[dict, pd
     n_ok = groups.count(g, ok_all == 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(has > 0, n_ok / np.where(has > 0, has, 1), np.nan)
-    na, n_na = groups.lists(g, np.isnan(ok_all) | unk_year, lambda idx: names[idx] + "（未填" + np.where(
-        unk_year[idx] & np.isnan(ok_all[idx]), "规划设计年份及面积或在园幼儿数", np.where(unk_year[idx], "规划设计年份", "面积或在园幼儿数")) + "）")
+    children = kg["children"].to_numpy(float)
+    area_fields = [k.removesuffix("_per_child") for k in pq1.thresholds]
+
+    def missing_what(idx):
+        out = []
+        for i in idx:
+            empty = [field_header("kindergartens", "children")] if np.isnan(children[i]) else []
+            empty += [field_header("kindergartens", f) for f in area_fields if np.isnan(kg[f].iat[i])]
+            if unk_year[i]:
+                empty.append(field_header("kindergartens", "design_year"))
+            out.append(names[i] + "（未填" + "、".join(empty) + "）")
+        return np.array(out, dtype=object)
+
+    na, n_na = groups.lists(g, np.isnan(ok_all) | (unk_year & (ok_all != 1)), missing_what)
     detail = []
     for i in range(n):
         if has[i] == 0:
