@@ -13,7 +13,7 @@ def ready(a, track):
 
 def test_a_county_meeting_everything_is_ready():
     a = assess(ready_county())
-    for track, (a_total, b_total) in {"义务教育": (29, 7), "学前教育": (13, 8)}.items():
+    for track, (a_total, b_total) in {"义务教育": (29, 9), "学前教育": (13, 8)}.items():  # 9 = 7 + G14B, G15B (§2.2)
         r = ready(a, track)
         assert bool(r["ready"]) and r["a_met"] == a_total and r["a_total"] == a_total and r["b_good"] == b_total
         assert r["unmet"] == "" and not r["veto"]
@@ -53,7 +53,7 @@ def test_veto_items():
 
 def test_b_class_rating_below_target_and_missing():
     r = ready(assess(ready_county(county_inputs={"Q6": "中"})), "义务教育")
-    assert not r["ready"] and r["b_good"] == 6 and r["unmet"] == "Q6" and r["missing"] == ""
+    assert not r["ready"] and r["b_good"] == 8 and r["unmet"] == "Q6" and r["missing"] == ""
     r = ready(assess(ready_county(county_inputs={"Q6": None})), "义务教育")
     assert not r["ready"] and r["missing_codes"] == "Q6" and "Q6（缺数据" in r["missing"]
     r = ready(assess(ready_county(county_inputs={"Q6": "良"})), "义务教育")

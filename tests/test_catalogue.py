@@ -1,6 +1,6 @@
-import numpy as np
 """The standards catalogue: thresholds as in domain.md, profile overrides, clear errors."""
 
+import numpy as np
 import pytest
 import yaml
 
@@ -41,7 +41,9 @@ def test_every_dimension_is_complete():
     c = catalogue()
     count = lambda track, dim: len([i for i in c.for_track(track) if i.dimension == dim])  # noqa: E731
     assert count("义务教育", "资源配置") == 7
-    assert count("义务教育", "政府保障程度") == 15
+    # 15 items; items 14 and 15 each carry a rated judgement beside the number (G14B, G15B; domain.md §2.2)
+    assert count("义务教育", "政府保障程度") == 15 + 2
+    assert {i.code for i in c if i.code.endswith("B")} == {"G14B", "G15B"}
     assert count("义务教育", "教育质量") == 9
     assert count("学前教育", "政府保障情况") == 11
     assert count("学前教育", "保教质量保障情况") == 6

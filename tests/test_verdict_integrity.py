@@ -334,3 +334,12 @@ def test_a_junior_school_part_missing_students_is_missing_not_a_pass():
     parts = a.school_parts.set_index("school_id")
     assert parts.loc["J", "passed"] is pd.NA
     assert item(a, "R1")["met"] is pd.NA
+
+
+def test_items_14_and_15_carry_their_b_type_judgements():
+    # domain.md §2.2: 「并向农村初中倾斜」 and the left-behind children's care system are rated, next to the numbers
+    cat = catalogue()
+    assert cat["G14"].klass == "A" and cat["G14B"].klass == "B"
+    assert cat["G15"].klass == "A" and cat["G15B"].klass == "B"
+    a = assess(ready_county(county_inputs={"G15B": "中"}))
+    assert not ready(a, "义务教育")["ready"] and ready(a, "义务教育")["unmet"] == "G15B"

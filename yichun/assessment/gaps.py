@@ -394,6 +394,7 @@ def _preschool_gaps(rows: _Rows, kg, g, preschool, met: dict, wide, groups: Grou
     gg = np.where(ok, g, 0)
     pq1 = cat["PQ1"]
     f1 = fails("PQ1")[gg] & ok
+    cutoff = int((pq1.extra.get("design_year_rule") or {}).get("cutoff", 2017))
     area_keys = {"outdoor_m2_per_child": "kindergarten_outdoor_m2", "activity_m2_per_child": "kindergarten_activity_m2",
                  "building_m2_per_child": "kindergarten_building_m2"}
     for tkey in pq1.thresholds:
@@ -408,7 +409,7 @@ def _preschool_gaps(rows: _Rows, kg, g, preschool, met: dict, wide, groups: Grou
                  item=costs[key]["name"], basis="保教质量保障情况", value=kg[tkey].to_numpy(float)[sel],
                  standard=np.full(len(sel), float(pq1.thresholds[tkey])), shortfall=qty[sel], unit=costs[key]["unit"],
                  cost_wan=price_wan(qty[sel], key, costs), required=req, in_bill=req.copy(), cost_key=key,
-                 note=np.where(need[sel], "", "2017年以前设计的园达标比例已够，本园可不改造"))
+                 note=np.where(need[sel], "", f"{cutoff}年以前设计的园达标比例已够，本园可不改造"))
     children, teachers = kg["children"].to_numpy(float), kg["teachers"].to_numpy(float)
     t3 = float(cat["PQ3"].threshold())
     need = round_up(children / t3 - teachers, "人")
