@@ -82,6 +82,7 @@ def _r_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
     rule_met = p["rule_met"]
     rows = []
     head = f"未达标且使学校不符合「{rule['min_met']}项达标、余项≥{rule['remainder_ratio'] * 100:.0f}%」："
+    scope = f"（范围：{cat.scope().label}）"
     for code in rule["indicators"]:
         met = p[f"{code}_met"]
         # fails: below the standard at a part that fails the school rule; 缺数据: the value is
@@ -115,7 +116,7 @@ def _r_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
                 text += f"；{MISSING}：" + join_names(m, nm)
             if nb:
                 text += f"；另有 {nb:.0f} 个低于标准但学校整体符合要求"
-            detail.append(text)
+            detail.append(text + scope)
         rows.append(item_rows(code, _share(n_met, n_parts), _verdict(n_parts, n_false, n_na), detail))
     return rows
 
@@ -171,7 +172,7 @@ def _cv_item(b: Balance, met: np.ndarray, levels: list[str], groups: Groups, cat
             pieces.append("、".join(dict.fromkeys(fw)) + "计入学校不足2所，差异系数不适用")
         if not (bd or ms):
             pieces.insert(0, f"{nd:.0f} 项差异系数均不超过上限")
-        detail.append("；".join(pieces))
+        detail.append("；".join(pieces) + f"（范围：{cat.scope().label}）")
     value = _share(n_ok, n_def)
     m = np.where(n_groups == 0, np.nan, np.where(n_bad > 0, 0.0, np.where(n_miss > 0, np.nan, 1.0)))
     return item_rows(rule.get("code", "CV"), value, m, detail)

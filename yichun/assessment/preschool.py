@@ -6,7 +6,7 @@ kindergarten without 办园性质 leaves P2/P3 缺数据); PG3 township by towns
 公办 乡镇中心园 and every 街道 a 公办 or 普惠性民办 kindergarten (the list from the 乡镇 sheet,
 else from the kindergarten sheet, cross-checked with TOWNSHIPS); PG4 小区配套园 all 公办 or
 普惠性民办; PQ1 each area standard separately: 100% of the kindergartens designed in or after
-the cutoff year meet it and ≥ 50% of the older ones (domain.md §3); PQ2 班额达标率 = 1 −
+the cutoff year meet it and ≥ 50% of the older ones (docs/domain.md §3); PQ2 班额达标率 = 1 −
 Σ超标班额班级 ÷ Σ班级; PQ3 Σ幼儿 ÷ Σ专任教师; PQ4 (Σ持证专任教师 + 持证园长) ÷ (Σ专任教师 + 园长).
 Thresholds come from the catalogue; kg_type values are the data dictionary's 公办 /
 普惠性民办 / 非普惠性民办. Sums keep missing values missing (one kindergarten without

@@ -2,7 +2,7 @@
 
 ready = every A-class item met (缺数据 is not met), the share of B-class items rated
 rules.b_rule.min_rating or better ≥ rules.b_rule.share, and no 一票否决 item triggered. Which item is A or B is the
-catalogue's `class` field (domain.md §4), so a profile changes the reading, not this code.
+catalogue's `class` field (docs/domain.md §4), so a profile changes the reading, not this code.
 `unmet` lists the codes not met (failed or missing, A and B); `missing` names, for each code
 lacking data, what is missing and where (schools, kindergartens, fields, 县级指标 codes), taken
 from the item's detail; `missing_codes` just the codes.

@@ -20,7 +20,7 @@ FIRST_YEAR = 2019  # the simulation always starts here (so any subset of years i
 LAST_YEAR = 2025
 FIRST_BIRTH_YEAR = 2004  # births are simulated from here (junior students of 2019 were born 2005–2007)
 BIRTHS_SHOWN_FROM = 2008  # the 人口 sheet lists births from this year to the statistical year
-RESIDENT_POPULATION = 5.0e6  # Yichun, 2020 census (domain.md §5)
+RESIDENT_POPULATION = 5.0e6  # Yichun, 2020 census (docs/domain.md §6)
 
 # Crude birth rate (‰) of the synthetic city: ~13‰ at the 2016–2017 peak, halved by 2023.
 BIRTH_RATE = {
