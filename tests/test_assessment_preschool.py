@@ -9,9 +9,10 @@ from yichun.assessment.examples import good_kindergarten, make_inputs, passing_c
 def county(pop=500, towns=2, **kw):
     kgs = [
         good_kindergarten("A", "城关中心幼儿园", "公办", 200, classes=10, oversized_classes=2, teachers=14, teachers_certified=14, township_center=True),
-        good_kindergarten("B", "阳光幼儿园", "普惠性民办", 100, classes=4, oversized_classes=1, teachers=7, teachers_certified=7, estate_kindergarten=True),
+        good_kindergarten("B", "阳光幼儿园", "普惠性民办", 100, classes=4, oversized_classes=1, teachers=7, teachers_certified=7, estate_kindergarten=True,
+                          township="石市镇"),
         good_kindergarten("C", "贝贝幼儿园", "非普惠性民办", 100, classes=4, oversized_classes=0, teachers=6, teachers_certified=5,
-                          outdoor_m2=350, estate_kindergarten=True),
+                          outdoor_m2=350, estate_kindergarten=True, township="石市镇"),
     ]
     return assess(make_inputs(kindergartens=kgs, county_inputs=passing_county_inputs() | {"POP_3_5": pop, "TOWNSHIPS": towns}), **kw)
 
@@ -34,10 +35,10 @@ def test_kindergarten_sheet_items_by_hand():
     a = county()
     assert item(a, "PQ2")["value"] == pytest.approx(1 - 3 / 18) and not item(a, "PQ2")["met"]  # 83.3% < 85%
     assert item(a, "PQ3")["value"] == pytest.approx(400 / 27) and bool(item(a, "PQ3")["met"])  # 14.8 ≤ 15
-    assert item(a, "PQ4")["value"] == pytest.approx(26 / 27) and not item(a, "PQ4")["met"]
+    assert item(a, "PQ4")["value"] == pytest.approx((26 + 3) / (27 + 3)) and not item(a, "PQ4")["met"]  # heads counted
     assert item(a, "PQ1")["value"] == pytest.approx(2 / 3) and not item(a, "PQ1")["met"]  # 贝贝: 3.5 ㎡ outdoor per child
     assert "贝贝幼儿园" in item(a, "PQ1")["detail"]
-    assert item(a, "PG3")["value"] == 1 and not item(a, "PG3")["met"]  # 1 public centre, 2 townships
+    assert item(a, "PG3")["value"] == 1 and not item(a, "PG3")["met"]  # 城关镇 has a public centre, 石市镇 none
     assert item(a, "PG4")["value"] == pytest.approx(0.5) and not item(a, "PG4")["met"]
     assert "贝贝幼儿园" in item(a, "PG4")["detail"]
 

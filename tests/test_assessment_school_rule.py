@@ -1,6 +1,7 @@
 """School parts: R1–R7, the 6-of-7 school rule at its edges, combined-school splits, who is counted,
 and the school-by-school checks G3, G4, G5 and G12."""
 
+import pandas as pd
 import pytest
 
 from yichun.assessment import assess, explain
@@ -51,11 +52,18 @@ def test_five_met_fails_even_when_both_others_reach_85_percent():
     assert "仅5项达标" in p["fail_reason"]
 
 
-def test_a_missing_indicator_counts_as_not_met_and_fails_with_the_reason():
+def test_a_missing_indicator_makes_the_school_rule_missing_not_a_pass():
+    # six met and R7 missing: R7 could be met or not, so the school rule is 缺数据 (NA), never true
     p = part(run(exact_primary(multimedia_rooms=None)))
-    assert p["n_met"] == 6 and not p["passed"]
+    assert p["n_met"] == 6 and p["passed"] is pd.NA
     assert "R7缺数据" in p["fail_reason"]
-    assert p["R7_met"] is None or str(p["R7_met"]) == "<NA>"
+    assert p["R7_met"] is pd.NA
+
+
+def test_a_missing_value_does_not_hide_a_known_failure():
+    # R7 missing, and R6 known at 80% of its standard (< 85%): the school fails whatever R7 is
+    p = part(run(exact_primary(multimedia_rooms=None, equipment_value_wan=160)))  # 1600 元/生 = 80% of 2000
+    assert p["passed"] is not pd.NA and not p["passed"]
 
 
 def test_nine_year_school_split_1_to_1_1():
@@ -103,15 +111,16 @@ def test_nine_year_school_without_junior_pupils_gives_one_part():
     assert part(a, "C2")["share"] == 1.0
 
 
-def test_private_and_special_schools_are_reported_but_not_counted():
+def test_private_schools_count_and_special_schools_do_not():
+    # domain.md §2.1 (second edition): 「所有义务教育阶段学校」, public and private alike
     a = run(good_primary("PR", "民办小学", 300, ownership="民办"),
             school("SP", "特殊教育学校", "特殊教育学校", students_primary=40, students_junior=20, students_senior=0), good_primary("OK", "公办小学", 300))
     p = a.school_parts.set_index(["school_id", "level"])
     assert bool(p.loc[("OK", "小学"), "counted"])
-    assert not p.loc[("PR", "小学"), "counted"] and p.loc[("PR", "小学"), "excluded_reason"] == "民办学校默认不计入县域计算"
+    assert bool(p.loc[("PR", "小学"), "counted"]) and p.loc[("PR", "小学"), "excluded_reason"] == ""
     assert not p.loc[("SP", "小学"), "counted"] and not p.loc[("SP", "初中"), "counted"]
     assert "特殊教育学校" in p.loc[("SP", "初中"), "excluded_reason"]
-    assert a.cv[(a.cv["indicator"] == "R1")]["n_counted"].tolist() == [1]  # only 公办小学 enters the CV
+    assert a.cv[(a.cv["indicator"] == "R1")]["n_counted"].tolist() == [2]  # 公办 and 民办 enter the CV
 
 
 def test_teaching_points_below_50_pupils_are_excluded():
@@ -122,12 +131,13 @@ def test_teaching_points_below_50_pupils_are_excluded():
     assert bool(p.loc["TP50", "counted"]) and p.loc["TP50", "excluded_reason"] == ""
 
 
-def test_private_schools_can_be_counted_by_profile(tmp_path):
-    prof = tmp_path / "private.yaml"
-    prof.write_text("profile: with-private\nrules:\n  counted_schools: {include_private: true}\n", encoding="utf-8")
+def test_a_profile_can_exclude_private_schools_and_says_why(tmp_path):
+    prof = tmp_path / "public-only.yaml"
+    prof.write_text("profile: public-only\nrules:\n  counted_schools: {include_private: false}\n", encoding="utf-8")
     s = good_primary("PR", "民办小学", 300, ownership="民办")
-    assert not run(s).school_parts["counted"].iloc[0]
-    assert bool(run(s, profile=str(prof)).school_parts["counted"].iloc[0])
+    assert bool(run(s).school_parts["counted"].iloc[0])
+    part_ = run(s, profile=str(prof)).school_parts.iloc[0]
+    assert not part_["counted"] and part_["excluded_reason"] == "民办学校按所选标准配置不计入"
 
 
 def _checks(a, sid):

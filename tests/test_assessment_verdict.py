@@ -13,7 +13,7 @@ def ready(a, track):
 
 def test_a_county_meeting_everything_is_ready():
     a = assess(ready_county())
-    for track, (a_total, b_total) in {"义务教育": (29, 7), "学前教育": (13, 8)}.items():
+    for track, (a_total, b_total) in {"义务教育": (29, 9), "学前教育": (13, 8)}.items():  # 9 = 7 + G14B, G15B (§2.2)
         r = ready(a, track)
         assert bool(r["ready"]) and r["a_met"] == a_total and r["a_total"] == a_total and r["b_good"] == b_total
         assert r["unmet"] == "" and not r["veto"]
@@ -32,7 +32,7 @@ def test_profile_plan_2025_flips_p1():
 
 def test_a_user_yaml_profile(tmp_path):
     prof = tmp_path / "mine.yaml"
-    prof.write_text("profile: mine\noverrides:\n  P1: {thresholds: {all: 0.80}}\nrules:\n  readiness: {b_good_share: 0.8}\n", encoding="utf-8")
+    prof.write_text("profile: mine\noverrides:\n  P1: {thresholds: {all: 0.80}}\nrules:\n  b_rule: {share: 0.8}\n", encoding="utf-8")
     inputs = ready_county(county_inputs={"POP_3_5": 1100, "PG1": "中"})  # P1 = 81.8%; one B item of 8 rated 中
     national = assess(inputs)
     assert not ready(national, "学前教育")["ready"]
@@ -53,9 +53,9 @@ def test_veto_items():
 
 def test_b_class_rating_below_target_and_missing():
     r = ready(assess(ready_county(county_inputs={"Q6": "中"})), "义务教育")
-    assert not r["ready"] and r["b_good"] == 6 and r["unmet"] == "Q6" and r["missing"] == ""
+    assert not r["ready"] and r["b_good"] == 8 and r["unmet"] == "Q6" and r["missing"] == ""
     r = ready(assess(ready_county(county_inputs={"Q6": None})), "义务教育")
-    assert not r["ready"] and r["missing"] == "Q6"
+    assert not r["ready"] and r["missing_codes"] == "Q6" and "Q6（缺数据" in r["missing"]
     r = ready(assess(ready_county(county_inputs={"Q6": "良"})), "义务教育")
     assert bool(r["ready"])
 
@@ -67,7 +67,7 @@ def test_county_conditions_and_missing_inputs():
     assert "19.0%" in items.loc["G11", "detail"]
     assert str(items.loc["Q1", "met"]) == "<NA>" and "缺数据" in items.loc["Q1", "detail"]
     r = ready(a, "义务教育")
-    assert r["unmet"] == "G11、Q1" and r["missing"] == "Q1"
+    assert r["unmet"] == "G11、Q1" and r["missing_codes"] == "Q1" and "Q1（缺数据" in r["missing"]
 
 
 def test_several_counties_and_years_in_one_call():

@@ -1,9 +1,11 @@
 """The standards catalogue: thresholds as in domain.md, profile overrides, clear errors."""
 
+import numpy as np
 import pytest
 import yaml
 
-from yichun.catalogue import CatalogueError, available_profiles, catalogue, compare
+from yichun.assessment.core import meets
+from yichun.catalogue import CatalogueError, available_profiles, catalogue
 
 R_THRESHOLDS = {  # domain.md §2.1
     "R1": (4.2, 5.3), "R2": (1.0, 1.0), "R3": (0.9, 0.9), "R4": (4.5, 5.8),
@@ -39,7 +41,9 @@ def test_every_dimension_is_complete():
     c = catalogue()
     count = lambda track, dim: len([i for i in c.for_track(track) if i.dimension == dim])  # noqa: E731
     assert count("义务教育", "资源配置") == 7
-    assert count("义务教育", "政府保障程度") == 15
+    # 15 items; items 14 and 15 each carry a rated judgement beside the number (G14B, G15B; domain.md §2.2)
+    assert count("义务教育", "政府保障程度") == 15 + 2
+    assert {i.code for i in c if i.code.endswith("B")} == {"G14B", "G15B"}
     assert count("义务教育", "教育质量") == 9
     assert count("学前教育", "政府保障情况") == 11
     assert count("学前教育", "保教质量保障情况") == 6
@@ -92,12 +96,11 @@ def test_unknown_profile_name():
         catalogue("plan-2030")
 
 
-def test_compare_never_reads_missing_as_a_verdict():
-    assert compare(float("nan"), ">=", 1) is None
-    assert compare(None, "yes", None) is None
-    assert compare(0.85, ">=", 0.85) is True
-    assert compare(0.8499, ">=", 0.85) is False
-    assert compare(1.0, "no", None) is False
+def test_engine_comparison_never_reads_missing_as_a_verdict():
+    out = meets([float("nan"), 0.85, 0.8499], ">=", 0.85)
+    assert np.isnan(out[0]) and out[1] == 1.0 and out[2] == 0.0
+    assert np.isnan(meets([float("nan")], "yes", None)[0])
+    assert meets([1.0], "no", None)[0] == 0.0
 
 
 def test_county_input_codes_include_fixed_codes():

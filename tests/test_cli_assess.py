@@ -31,7 +31,7 @@ SCHOOLS = [
 ]
 KINDERGARTENS = [dict(kg_id="3609245001", kg_name="城关中心幼儿园", kg_type="公办", area="城区", township_center="是", estate_kindergarten="否",
                       children=300, classes=10, oversized_classes=0, staff=40, teachers=20, teachers_certified=20, nurses=10,
-                      building_m2=3600, activity_m2=2550, outdoor_m2=1350)]
+                      building_m2=3600, activity_m2=2550, outdoor_m2=1350, township="城关镇", design_year=2018, head_certified="是")]
 CONTRACT = {
     "school_parts.csv": "county,year,school_id,level,students,R1,R2,R3,R4,R5,R6,R7,n_met,passed",
     "cv.csv": "county,year,level,indicator,cv,limit,met",

@@ -4,7 +4,12 @@
 `catalogue("plan-2025")` applies that profile's overrides; `catalogue("my.yaml")` applies a
 user's profile file. Profiles override single fields of single entries and may deep-merge
 into `rules`; they never copy the catalogue. A malformed catalogue or profile raises
-`CatalogueError` naming the entry and the field.
+`CatalogueError` naming the file, the entry and the key; a profile with an unknown key, a
+code not in the catalogue, a value of the wrong type or an impossible threshold is refused.
+
+The catalogue a caller gets is read-only (`FrozenDict`, tuples): a notebook cell that tries
+to edit the cached national catalogue gets an error instead of silently changing every
+later `assess()`. `copy.deepcopy(cat.rules)` gives a mutable copy to experiment with.
 """
 
 from __future__ import annotations
@@ -29,8 +34,80 @@ DEFAULT_PROFILE = "national"
 ENTRY_FIELDS = {
     "code", "track", "dimension", "name", "class", "scope", "unit", "comparator", "thresholds",
     "conditions", "computed_from", "note", "source", "veto", "county_threshold", "class_limits",
+    "township_kinds", "design_year_rule",
 }
+EXTRA_FIELDS = ("county_threshold", "class_limits", "township_kinds", "design_year_rule")
 CONDITION_FIELDS = {"input", "label", "unit", "comparator", "threshold"}
+PROFILE_KEYS = {"profile", "base", "description", "source", "overrides", "rules"}
+# every key `rules` may hold (a profile's rules deep-merge into these; anything else is a typo)
+RULE_KEYS = {
+    "school_rule": {"indicators", "min_met", "remainder_ratio", "source"},
+    "balance_rule": {"code", "name", "class", "limits", "weighting", "source"},
+    "counted_schools": {"levels", "exclude_types", "teaching_point_type", "teaching_point_min_students", "include_private", "source"},
+    "item_scopes": None,  # named scopes, each with SCOPE_KEYS
+    "combined_splits": None,  # school type → {level: weight}
+    "school_type_levels": None,  # school type → [levels]
+    "rating_scale": None,
+    "b_rule": {"min_rating", "share", "source"},
+}
+SCOPE_KEYS = {"codes", "exclude_types", "teaching_point_type", "teaching_point_min_students", "include_private", "label"}
+
+
+class FrozenDict(dict):
+    """A dict that refuses changes (the cached catalogue and unit costs are shared by every caller)."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("标准目录和单价表是只读的：请先 copy.deepcopy(...) 得到可修改的副本，或用配置文件(--profile)修改标准")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse  # type: ignore[assignment]
+
+    def __copy__(self):
+        return dict(self)
+
+    def __deepcopy__(self, memo):
+        return {k: copy.deepcopy(v, memo) for k, v in self.items()}
+
+    def __reduce__(self):
+        return (FrozenDict, (dict(self),))
+
+
+def freeze(value):
+    """Dicts → FrozenDict and lists → tuples, all the way down."""
+    if isinstance(value, dict):
+        return FrozenDict({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class BRule:
+    """How B-class items are read (rules.b_rule): the lowest acceptable rating and the share of B items that must reach it."""
+
+    scale: tuple[str, ...]
+    min_rating: str
+    share: float
+
+    @property
+    def good(self) -> frozenset[str]:
+        return frozenset(self.scale[: self.scale.index(self.min_rating) + 1])
+
+    def text(self) -> str:
+        better = "及以上" if self.scale.index(self.min_rating) > 0 else ""
+        if self.share >= 1:
+            return f"B类指标每项均须达到「{self.min_rating}」{better}"
+        return f"B类指标中至少 {self.share * 100:.0f}% 须达到「{self.min_rating}」{better}"
+
+
+@dataclass(frozen=True)
+class SchoolScope:
+    """Which schools a school-by-school figure reads (rules.counted_schools, rules.item_scopes)."""
+
+    exclude_types: tuple[str, ...]
+    teaching_point_type: str
+    teaching_point_min_students: float
+    include_private: bool
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,10 +119,6 @@ class Condition:
     threshold: float | None
     label: str = ""
     unit: str = ""
-
-    def holds(self, value) -> bool | None:
-        """True/False for a value; None when the value is missing."""
-        return compare(value, self.comparator, self.threshold)
 
 
 @dataclass(frozen=True)
@@ -96,25 +169,6 @@ class Indicator:
         return (Condition(self.code, self.comparator, self.thresholds.get("all"), self.name, self.unit),)
 
 
-def compare(value, comparator: str, threshold) -> bool | None:
-    """Apply a catalogue comparator. Missing values give None (never a pass or a fail)."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return None
-    if comparator == "yes":
-        return bool(value)
-    if comparator == "no":
-        return not bool(value)
-    v = float(value)
-    t = float(threshold)
-    return {
-        ">=": v >= t,
-        "<=": v <= t,
-        ">": v > t,
-        "<": v < t,
-        "==": v == t,
-    }[comparator]
-
-
 @dataclass(frozen=True)
 class Catalogue:
     version: str
@@ -132,6 +186,29 @@ class Catalogue:
 
     def __iter__(self):
         return iter(self.indicators.values())
+
+    @property
+    def b_rule(self) -> BRule:
+        b = self.rules.get("b_rule") or {}
+        return BRule(tuple(self.rules.get("rating_scale") or ("优", "良", "中", "差")), str(b.get("min_rating", "良")),
+                     float(b.get("share", 1.0)))
+
+    def scope(self, code: str | None = None) -> SchoolScope:
+        """The schools a figure covers: the item scope naming `code`, else the counted schools of R1–R7."""
+        raw = self.rules["counted_schools"]
+        label = "计入县域计算的义务教育学校"
+        for sc in (self.rules.get("item_scopes") or {}).values():
+            if code is not None and code in (sc.get("codes") or ()):
+                raw, label = sc, sc.get("label", "")
+                break
+        else:
+            if raw.get("include_private", True):
+                label = "全县义务教育学校（公办、民办；不含特殊教育学校和不足50人的教学点）"
+            else:
+                label = "全县公办义务教育学校（民办学校按配置不计入；不含特殊教育学校和不足50人的教学点）"
+        return SchoolScope(tuple(raw.get("exclude_types") or ()), str(raw.get("teaching_point_type", "教学点")),
+                           float(raw.get("teaching_point_min_students", 0) or 0), bool(raw.get("include_private", True)),
+                           label)
 
     def for_track(self, track: str) -> list[Indicator]:
         return [i for i in self if i.track == track]
@@ -165,7 +242,7 @@ class Catalogue:
             if i.conditions:
                 std = "；".join(f"{c.label} {c.comparator} {c.threshold if c.threshold is not None else ''}".strip() for c in i.conditions)
             elif i.klass == "B":
-                std = f"评价等级 {self.rules.get('rating_target', '良')} 及以上"
+                std = f"评价等级 {self.b_rule.min_rating} 及以上"
             else:
                 std = "；".join(f"{k} {i.comparator} {v}" for k, v in i.thresholds.items())
             rows.append({"代码": i.code, "评估类别": i.track, "维度": i.dimension, "指标": i.name, "类别": i.klass,
@@ -217,14 +294,30 @@ def _validate_entry(raw: dict, where: str) -> Indicator:
             raise _fail(at, "comparator", f"为「{comparator}」，A 类指标需要比较符（{'、'.join(NUMERIC_COMPARATORS + ANSWER_COMPARATORS)}）")
         if comparator in NUMERIC_COMPARATORS and not thresholds:
             raise _fail(at, "thresholds", "缺失：A 类数值指标需要标准值")
-    extra = {k: raw[k] for k in ("county_threshold", "class_limits") if k in raw}
+    _check_thresholds(raw, thresholds, conditions, at)
+    extra = {k: raw[k] for k in EXTRA_FIELDS if k in raw}
     return Indicator(
         code=code, track=raw["track"], dimension=raw["dimension"], name=raw["name"], klass=raw["class"],
         scope=raw["scope"], source=raw["source"], unit=raw.get("unit", ""), comparator=comparator,
-        thresholds=dict(thresholds), conditions=tuple(conditions),
+        thresholds=freeze(dict(thresholds)), conditions=tuple(conditions),
         computed_from=tuple(raw.get("computed_from") or ()), note=raw.get("note", ""),
-        veto=bool(raw.get("veto", False)), extra=extra,
+        veto=bool(raw.get("veto", False)), extra=freeze(extra),
     )
+
+
+def _check_thresholds(raw: dict, thresholds: dict, conditions: list[Condition], at: str) -> None:
+    """Impossible standards: a percentage outside 0–100 %, a negative count or area, a ratio of 0."""
+    pairs = [(f"thresholds.{k}", v, raw.get("unit", "")) for k, v in thresholds.items()]
+    pairs += [(f"conditions[{n}].threshold", c.threshold, c.unit or raw.get("unit", "")) for n, c in enumerate(conditions)
+              if c.threshold is not None]
+    for where, v, unit in pairs:
+        v = float(v)
+        if v != v or v in (float("inf"), float("-inf")):
+            raise _fail(at, where, f"为「{v}」，不是有限数值")
+        if str(unit).strip() == "%" and not 0 <= v <= 1:
+            raise _fail(at, where, f"为 {v}：百分比标准以小数填写，应在 0 到 1 之间（如 85% 写 0.85）")
+        if v < 0:
+            raise _fail(at, where, f"为 {v}：标准值不能为负数")
 
 
 def _deep_merge(base: dict, over: dict) -> dict:
@@ -263,25 +356,35 @@ def _build(profile: str) -> Catalogue:
     rules = base.get("rules") or {}
     description = "国家标准（教督〔2017〕6号、教督〔2020〕1号）"
     name = DEFAULT_PROFILE
+    where_label = ""
     if profile != DEFAULT_PROFILE:
         data, where = _profile_data(profile)
-        name = data.get("profile") or Path(where).stem
-        description = data.get("description", "")
+        unknown = sorted(set(data) - PROFILE_KEYS)
+        if unknown:
+            raise CatalogueError(f"标准配置文件 {where}：键「{'、'.join(unknown)}」不是已知的配置项（可用：{'、'.join(sorted(PROFILE_KEYS))}）")
+        name = str(data.get("profile") or Path(where).stem)
+        description = str(data.get("description", ""))
         overrides = data.get("overrides") or {}
         if not isinstance(overrides, dict):
-            raise CatalogueError(f"标准配置 {where}：overrides 应为 {{指标代码: {{字段: 值}}}} 的映射")
+            raise CatalogueError(f"标准配置文件 {where}：overrides 应为 {{指标代码: {{字段: 值}}}} 的映射")
         by_code = {e["code"]: e for e in raw_entries}
         for code, fields_ in overrides.items():
             if code not in by_code:
-                raise CatalogueError(f"标准配置 {where}：overrides 中的指标代码「{code}」不在标准目录中")
+                raise CatalogueError(f"标准配置文件 {where}：overrides 中的指标代码「{code}」不在标准目录中"
+                                     f"（可用：{'、'.join(by_code)}）")
             if not isinstance(fields_, dict):
-                raise CatalogueError(f"标准配置 {where}，指标 {code}：覆盖内容应为 {{字段: 值}} 的映射")
+                raise CatalogueError(f"标准配置文件 {where}，指标 {code}：覆盖内容应为 {{字段: 值}} 的映射")
+            bad = sorted(set(fields_) - ENTRY_FIELDS)
+            if bad:
+                raise CatalogueError(f"标准配置文件 {where}，指标 {code}：键「{'、'.join(bad)}」不是已知字段"
+                                     f"（可用：{'、'.join(sorted(ENTRY_FIELDS))}）")
             by_code[code].update(_deep_merge(by_code[code], fields_))
-        if data.get("rules"):
+        if data.get("rules") is not None:
+            if not isinstance(data["rules"], dict):
+                raise CatalogueError(f"标准配置文件 {where}：rules 应为映射")
+            _check_rule_keys(data["rules"], where)
             rules = _deep_merge(rules, data["rules"])
-        where_label = f"（配置 {name}）"
-    else:
-        where_label = ""
+        where_label = f"（配置文件 {where}）"
     indicators: dict[str, Indicator] = {}
     for n, raw in enumerate(raw_entries):
         if not isinstance(raw, dict):
@@ -290,7 +393,61 @@ def _build(profile: str) -> Catalogue:
         if ind.code in indicators:
             raise _fail(where_label, "code", f"「{ind.code}」重复")
         indicators[ind.code] = ind
-    return Catalogue(str(base.get("version", "")), name, indicators, rules, tuple(base.get("inputs") or ()), description)
+    _check_rules(rules, indicators, where_label or "（catalogue.yaml）")
+    return Catalogue(str(base.get("version", "")), name, freeze(indicators), freeze(rules), freeze(list(base.get("inputs") or ())),
+                     description)
+
+
+def _check_rule_keys(rules: dict, where: str) -> None:
+    for key, value in rules.items():
+        if key not in RULE_KEYS:
+            raise CatalogueError(f"标准配置文件 {where}：rules 中的键「{key}」不是已知规则（可用：{'、'.join(RULE_KEYS)}）")
+        allowed = RULE_KEYS[key]
+        if allowed is not None:
+            if not isinstance(value, dict):
+                raise CatalogueError(f"标准配置文件 {where}：rules.{key} 应为映射")
+            bad = sorted(set(value) - allowed)
+            if bad:
+                raise CatalogueError(f"标准配置文件 {where}：rules.{key} 中的键「{'、'.join(bad)}」不是已知设置（可用：{'、'.join(sorted(allowed))}）")
+        if key == "item_scopes" and isinstance(value, dict):
+            for scope_name, sc in value.items():
+                bad = sorted(set(sc) - SCOPE_KEYS) if isinstance(sc, dict) else ["(应为映射)"]
+                if bad:
+                    raise CatalogueError(f"标准配置文件 {where}：rules.item_scopes.{scope_name} 中的键「{'、'.join(bad)}」不是已知设置"
+                                         f"（可用：{'、'.join(sorted(SCOPE_KEYS))}）")
+
+
+def _number(value, where: str, key: str, lo: float, hi: float, *, lo_open: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise CatalogueError(f"标准目录{where}：rules.{key} 为「{value}」，应为数值")
+    if value < lo or value > hi or (lo_open and value == lo):
+        raise CatalogueError(f"标准目录{where}：rules.{key} 为 {value}，应在 {lo} 到 {hi} 之间{'（不含 ' + str(lo) + '）' if lo_open else ''}")
+    return float(value)
+
+
+def _check_rules(rules: dict, indicators: dict, where: str) -> None:
+    """The rules that decide verdicts hold possible values (an impossible setting is refused, naming it)."""
+    sr = rules.get("school_rule") or {}
+    codes = list(sr.get("indicators") or [])
+    unknown = [c for c in codes if c not in indicators]
+    if unknown:
+        raise CatalogueError(f"标准目录{where}：rules.school_rule.indicators 中的「{'、'.join(unknown)}」不在标准目录中")
+    _number(sr.get("min_met"), where, "school_rule.min_met", 1, max(len(codes), 1))
+    _number(sr.get("remainder_ratio"), where, "school_rule.remainder_ratio", 0, 1, lo_open=True)
+    for level, limit in ((rules.get("balance_rule") or {}).get("limits") or {}).items():
+        _number(limit, where, f"balance_rule.limits.{level}", 0, 10, lo_open=True)
+    scopes = [("counted_schools", rules.get("counted_schools") or {})]
+    scopes += [(f"item_scopes.{k}", v) for k, v in (rules.get("item_scopes") or {}).items()]
+    for key, sc in scopes:
+        if "include_private" in sc and not isinstance(sc["include_private"], bool):
+            raise CatalogueError(f"标准目录{where}：rules.{key}.include_private 为「{sc['include_private']}」，应为 true 或 false")
+        if "teaching_point_min_students" in sc:
+            _number(sc["teaching_point_min_students"], where, f"{key}.teaching_point_min_students", 0, 100000)
+    scale = list(rules.get("rating_scale") or ["优", "良", "中", "差"])
+    b = rules.get("b_rule") or {}
+    if b.get("min_rating", "良") not in scale:
+        raise CatalogueError(f"标准目录{where}：rules.b_rule.min_rating 为「{b.get('min_rating')}」，应为 {'/'.join(scale)} 之一")
+    _number(b.get("share", 1.0), where, "b_rule.share", 0, 1)
 
 
 def catalogue(profile: str | Path | Catalogue = DEFAULT_PROFILE) -> Catalogue:

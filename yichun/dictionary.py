@@ -76,3 +76,12 @@ def sheets() -> dict[str, Sheet]:
 
 def sheet(key: str) -> Sheet:
     return sheets()[key]
+
+
+@cache
+def field_header(sheet_key: str, field_name: str) -> str:
+    """The official header of a field (the template's column name), or the field name if unknown."""
+    try:
+        return sheet(sheet_key).field(field_name).header
+    except KeyError:
+        return field_name

@@ -305,7 +305,7 @@ def _resource_tables(s: Sheet, a, sel) -> None:
     codes = list(a.catalogue.rules["school_rule"]["indicators"])
     frame = pd.DataFrame({"学校标识码": p["school_id"], "学校名称": p["school_name"], "办学类型": p["school_type"], "学段": p["level"],
                           "在校生": p["students"], **{c: p[c] for c in codes}, "达标项数": p["n_met"],
-                          "是否符合学校要求": [("达标" if ok else "未达标") if c else "不计入" for ok, c in zip(p["passed"], p["counted"])],
+                          "是否符合学校要求": [("缺数据" if ok is pd.NA else "达标" if ok else "未达标") if c else "不计入" for ok, c in zip(p["passed"], p["counted"])],
                           "说明": [r if c else e for r, e, c in zip(p["fail_reason"], p["excluded_reason"], p["counted"])]})
     frame = frame.sort_values(["是否符合学校要求", "达标项数"], key=lambda x: x.map({"未达标": 0, "达标": 1, "不计入": 2}) if x.name == "是否符合学校要求" else x)
     s.table(frame, {"在校生": INT, **{c: TWO for c in codes}, "达标项数": INT},

@@ -15,13 +15,13 @@ nothing loops over schools except to write the Chinese reason of a failing part.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from yichun.assessment.core import STR, TOL, Groups, all_met, fmt_array, fmt_number, meets, numeric_columns, ratio_to_standard, to_boolean
-from yichun.catalogue import Catalogue
+from yichun.catalogue import Catalogue, SchoolScope
 from yichun.dictionary import sheet
 from yichun.errors import InputError, Problem
 
@@ -88,24 +88,32 @@ def _text(frame: pd.DataFrame, name: str) -> np.ndarray:
     return frame[name].to_numpy(dtype=object, na_value="")
 
 
-def _exclusion(school_type, ownership, students, cat: Catalogue) -> np.ndarray:
-    """The Chinese reason a part is not counted ("" when counted), from rules.counted_schools."""
-    cs = cat.rules["counted_schools"]
+def out_of_scope(school_type, ownership, students, scope: SchoolScope) -> np.ndarray:
+    """The Chinese reason each school (part) is outside a scope ("" when inside), from the catalogue's settings."""
     n = len(students)
     reasons = np.full(n, "", dtype=object)
-    special = np.isin(school_type, list(cs.get("exclude_types") or []))
-    reasons[special] = reasons[special] + school_type[special].astype(str) + "不计入县域计算（评估口径排除）；"
-    tp_type = cs.get("teaching_point_type", "教学点")
-    tp_min = float(cs.get("teaching_point_min_students", 0))
-    small = (school_type == tp_type) & (students < tp_min)
+    special = np.isin(school_type, list(scope.exclude_types))
+    reasons[special] = reasons[special] + school_type[special].astype(str) + "不计入（评估口径排除）；"
+    small = (school_type == scope.teaching_point_type) & (students < scope.teaching_point_min_students)
     if small.any():
-        reasons[small] = (reasons[small] + f"在校生不足{fmt_number(tp_min)}人的{tp_type}（实有" + fmt_array(students[small]) + "人）不计入；")
-    if not cs.get("include_private", False):
+        reasons[small] = (reasons[small] + f"在校生不足{fmt_number(scope.teaching_point_min_students)}人的{scope.teaching_point_type}（实有"
+                          + fmt_array(students[small]) + "人）不计入；")
+    if not scope.include_private:
         private = ownership == "民办"
-        reasons[private] = reasons[private] + "民办学校默认不计入县域计算；"
+        reasons[private] = reasons[private] + "民办学校按所选标准配置不计入；"
+    return reasons
+
+
+def _strip(reasons: np.ndarray) -> np.ndarray:
+    return np.array([r[:-1] if r else r for r in reasons], dtype=object) if (reasons != "").any() else reasons
+
+
+def _exclusion(school_type, ownership, students, cat: Catalogue) -> np.ndarray:
+    """The Chinese reason a part is not counted in R1–R7 ("" when counted), from rules.counted_schools."""
+    reasons = out_of_scope(school_type, ownership, students, cat.scope())
     empty = (students == 0) & (reasons == "")
     reasons[empty] = "该学段在校生数为0；"
-    return np.array([r[:-1] if r else r for r in reasons], dtype=object) if (reasons != "").any() else reasons
+    return _strip(reasons)
 
 
 @dataclass
@@ -117,6 +125,7 @@ class SchoolFrames:
     labels: np.ndarray  # part labels: name, or name(学段) for a school with two parts
     p: dict  # the part columns as numpy arrays (met flags as 1/0/NaN, text as object)
     c: dict  # the school-check columns as numpy arrays
+    specs: dict = field(default_factory=dict)  # code → RSpec (how R1–R7 are computed)
 
 
 def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> SchoolFrames:
@@ -183,7 +192,7 @@ def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> School
     for c in codes:
         frame[f"{c}_ratio"] = rule[f"{c}_ratio"]
     frame["n_met"] = rule["n_met"]
-    frame["passed"] = rule["passed"]
+    frame["passed"] = to_boolean(rule["rule_met"])
     frame["unmet"] = pd.array(rule["unmet"], dtype=STR)
     frame["fail_reason"] = pd.array(rule["fail_reason"], dtype=STR)
     for c in codes:
@@ -202,7 +211,7 @@ def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> School
     p = {**data, **rule, "counted": counted, "excluded_reason": reasons, "level": level_arr, "row": row,
          **{c: text[c][row] for c in TEXT_COLUMNS}}
     checks, c = _school_checks(schools, num, text, row, counted, reasons, cat, weights, students, exists_by_level)
-    return SchoolFrames(parts, checks, g_school[row], g_school, labels, p, c)
+    return SchoolFrames(parts, checks, g_school[row], g_school, labels, p, c, specs)
 
 
 def _school_rule(data: dict, level: np.ndarray, cat: Catalogue, specs: dict[str, RSpec]) -> dict:
@@ -215,7 +224,9 @@ def _school_rule(data: dict, level: np.ndarray, cat: Catalogue, specs: dict[str,
     valid_p = p > 0
     out = {}
     n_met = np.zeros(n, dtype="int64")
-    ok_all = np.ones(n, dtype=bool)
+    n_missing = np.zeros(n, dtype="int64")
+    ok_all = np.ones(n, dtype=bool)  # every indicator known and at least at the remainder ratio
+    low_known = np.zeros(n, dtype="int64")  # known values below the remainder ratio
     unmet_key = np.zeros(n, dtype="int64")  # bit k set: the k-th indicator is not met
     for k, (code, spec) in enumerate(specs.items()):
         ind = cat[code]
@@ -230,9 +241,16 @@ def _school_rule(data: dict, level: np.ndarray, cat: Catalogue, specs: dict[str,
         out[code], out[f"{code}_met"], out[f"{code}_ratio"] = x, met, ratio
         is_met = met == 1.0
         n_met += is_met
+        n_missing += np.isnan(met)
         ok_all &= is_met | (ratio >= remainder - TOL)
+        low_known += (met == 0) & (ratio < remainder - TOL)
         unmet_key |= (~is_met).astype("int64") << k
+    # missing is never a pass: a part with a missing value is 缺数据 (NaN) unless its known values
+    # already fail it (too few can still be met, or a known value below the remainder ratio)
     passed = (n_met >= min_met) & ok_all
+    fails_anyway = (n_met + n_missing < min_met) | (low_known > 0)
+    rule_met = np.where(passed, 1.0, np.where((n_missing > 0) & ~fails_anyway, np.nan, 0.0))
+    out["rule_met"], out["n_missing"] = rule_met, n_missing
     out["n_met"], out["passed"] = n_met, passed
     codes = list(specs)
     keys, inverse = np.unique(unmet_key, return_inverse=True)
@@ -277,6 +295,12 @@ def _school_checks(schools, num, text, row, counted_part, reasons_part, cat, wei
         comp_classes = comp_classes + np.where(ex, num[f"classes_{SUFFIX[lv]}"], 0.0)
     out["compulsory_students"] = comp_students
     out["compulsory_classes"] = comp_classes
+    # G3/G4/G5 and G12 read their own scopes (rules.item_scopes): public and private schools alike
+    for key, code in (("checked", "G3"), ("teachers_counted", "G12")):
+        scope = cat.scope(code)
+        why = _strip(out_of_scope(text["school_type"], text["ownership"], comp_students, scope))
+        out[key] = why == ""
+        out[f"{key}_reason"] = why
 
     # G3: every classes_per_group classes ≥ rooms_per_12_classes music and art rooms; minimum room areas
     g3 = cat["G3"].thresholds
@@ -326,6 +350,8 @@ def _school_checks(schools, num, text, row, counted_part, reasons_part, cat, wei
         else:
             frame[k] = v
     frame["excluded_reason"] = pd.array(reasons, dtype=STR)
+    for k in ("checked_reason", "teachers_counted_reason"):
+        frame[k] = pd.array(out[k], dtype=STR)
     for k in ("source_file", "source_row"):
         if k in schools.columns:
             frame[k] = schools[k].array
@@ -392,10 +418,13 @@ def cv_frame(b: Balance, groups: Groups, levels: list[str], codes: list[str], li
     level_names = np.array(levels, dtype=object)[b.level]
     limit = np.array([float(limits[lv]) for lv in levels])[b.level] if len(b.level) else np.zeros(0)
     met = meets(b.cv, "<=", limit)
+    # a counted school without the value (or its students) leaves the CV undetermined: 缺数据, never a pass
+    n_missing = b.n_counted - b.n_schools
+    met = np.where(n_missing > 0, np.nan, met)
     frame = pd.DataFrame({
         "county": pd.array(groups.county[b.g], dtype=STR), "year": groups.year[b.g],
         "level": pd.array(level_names, dtype=STR), "indicator": pd.array(np.array(codes, dtype=object)[b.k], dtype=STR),
         "cv": b.cv, "limit": limit, "met": to_boolean(met), "n_schools": b.n_schools, "county_value": b.mean,
-        "n_counted": b.n_counted, "students": b.students, "std": b.std,
+        "n_counted": b.n_counted, "n_missing": n_missing, "students": b.students, "std": b.std,
     })
     return frame, met

@@ -6,7 +6,7 @@ the balance rule CV (rules.balance_rule), G3/G4/G5 (checked school by school: me
 counted school complies, value = share of compliant schools) and G12 (Σ持证 ÷ Σ专任教师 over
 counted schools). Read from the 县级指标 sheet: every other A-class item through its catalogue
 conditions (`meets`, the vectorised `yichun.catalogue.compare`) and every B-class item through
-its rating (优/良/中/差 against rules.rating_target). Missing data is never a pass: `met` is NA
+its rating (优/良/中/差 against rules.b_rule.min_rating). Missing data is never a pass: `met` is NA
 and the detail says 缺数据 and what is missing. Vetoes: a 一票否决 item (catalogue `veto`) that
 is not met sets `veto`. The preschool items computed from the kindergarten sheet come from
 `preschool.assess_preschool`.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from yichun.assessment.compulsory import Balance, SchoolFrames
+from yichun.assessment.compulsory import SUFFIX, Balance, SchoolFrames
 from yichun.assessment.core import (
     COMPULSORY,
     MISSING,
@@ -36,6 +36,7 @@ from yichun.assessment.core import (
     to_boolean,
 )
 from yichun.catalogue import Catalogue, Indicator
+from yichun.dictionary import field_header
 
 ITEM_COLUMNS = ["county", "year", "track", "code", "name", "dimension", "klass", "value", "standard", "met", "rating",
                 "detail", "veto"]
@@ -78,47 +79,74 @@ def _r_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
     p = sf.p
     g = np.where(p["counted"], sf.g_parts, -1)
     n_parts = groups.count(g)
-    passed = p["passed"]
+    rule_met = p["rule_met"]
     rows = []
     head = f"未达标且使学校不符合「{rule['min_met']}项达标、余项≥{rule['remainder_ratio'] * 100:.0f}%」："
+    scope = f"（范围：{cat.scope().label}）"
     for code in rule["indicators"]:
         met = p[f"{code}_met"]
-        off_false = ~passed & (met == 0)
-        off_na = ~passed & np.isnan(met)
+        # fails: below the standard at a part that fails the school rule; 缺数据: the value is
+        # missing, or it is below the standard at a part whose rule is undecided (missing data)
+        off_false = (rule_met == 0) & (met == 0)
+        off_na = np.isnan(met) | (np.isnan(rule_met) & (met == 0))
         n_met = groups.count(g, met == 1)
-        n_false, n_na, n_below = groups.count(g, off_false), groups.count(g, off_na), groups.count(g, passed & (met == 0))
+        n_false, n_na, n_below = groups.count(g, off_false), groups.count(g, off_na), groups.count(g, (rule_met == 1) & (met == 0))
         x = sf.p[code]
         ratio = sf.p[f"{code}_ratio"]
 
         def texts(idx, x=x, ratio=ratio):
             pct = fmt_array(ratio[idx] * 100, 0)
-            return np.where(np.isnan(x[idx]), sf.labels[idx] + f" {MISSING}",
-                            sf.labels[idx] + " " + fmt_array(x[idx]) + "（达标准的" + pct + "%）")
+            return sf.labels[idx] + " " + fmt_array(x[idx]) + "（达标准的" + pct + "%）"
 
-        bad, n_bad = groups.lists(g, off_false | off_na, texts)
+        def missing_texts(idx, x=x, code=code):
+            return np.where(np.isnan(x[idx]), sf.labels[idx] + "（未填" + missing_fields(sf, code, idx) + "）",
+                            sf.labels[idx] + "（本项未达标准，其他指标缺数据，学校是否符合要求无法判定）")
+
+        bad, n_bad = groups.lists(g, off_false, texts)
+        miss, n_miss = groups.lists(g, off_na, missing_texts)
         detail = []
-        for n, k, nb, b, nbad in zip(n_parts, n_met, n_below, bad, n_bad):
+        for n, k, nb, b, nbad, m, nm in zip(n_parts, n_met, n_below, bad, n_bad, miss, n_miss):
             if n == 0:
                 detail.append(f"{MISSING}：无计入县域计算的学校")
                 continue
             text = f"计入学校(学段) {n:.0f} 个，达到标准 {k:.0f} 个"
             if b:
                 text += "；" + head + join_names(b, nbad)
+            if m:
+                text += f"；{MISSING}：" + join_names(m, nm)
             if nb:
                 text += f"；另有 {nb:.0f} 个低于标准但学校整体符合要求"
-            detail.append(text)
+            detail.append(text + scope)
         rows.append(item_rows(code, _share(n_met, n_parts), _verdict(n_parts, n_false, n_na), detail))
     return rows
+
+
+def missing_fields(sf: SchoolFrames, code: str, idx: np.ndarray) -> np.ndarray:
+    """For parts at `idx` whose `code` value is missing: the header(s) of the empty field(s)."""
+    spec = sf.specs[code]
+    level = sf.p["level"][idx]
+    out = np.full(len(idx), "", dtype=object)
+    students = sf.p["students"][idx]
+    resource = sf.p[spec.resource][idx]
+    for lv, sfx in SUFFIX.items():
+        at = level == lv
+        if not at.any():
+            continue
+        res_header = field_header("schools", f"{spec.resource}_{sfx}" if spec.per_level else spec.resource)
+        stu_header = field_header("schools", f"students_{sfx}")
+        out[at] = np.where(np.isnan(students[at]) & np.isnan(resource[at]), stu_header + "、" + res_header,
+                           np.where(np.isnan(students[at]) | (students[at] == 0), stu_header, res_header))
+    return out
 
 
 def _cv_item(b: Balance, met: np.ndarray, levels: list[str], groups: Groups, cat: Catalogue) -> dict:
     rule = cat.rules["balance_rule"]
     codes = list(cat.rules["school_rule"]["indicators"])
     defined = ~np.isnan(b.cv)
-    missing = ~defined & (b.n_counted >= 2)
+    missing = (b.n_schools < b.n_counted) & (b.n_counted >= 2)  # a counted school lacks the value
     few = ~defined & ~missing
     n_groups = groups.count(b.g)
-    n_def = groups.count(b.g, defined)
+    n_def = groups.count(b.g, defined & ~missing)
     n_ok = groups.count(b.g, met == 1)
     n_bad = groups.count(b.g, met == 0)
     n_miss = groups.count(b.g, missing)
@@ -127,7 +155,8 @@ def _cv_item(b: Balance, met: np.ndarray, levels: list[str], groups: Groups, cat
     names = level_names + np.array(codes, dtype=object)[b.k]
     limit = np.array([float(limits[lv]) for lv in levels])[b.level] if len(b.level) else np.zeros(0)
     bad, n_bad = groups.lists(b.g, met == 0, lambda i: names[i] + " " + fmt_array(b.cv[i], 3) + " > " + fmt_array(limit[i]), 14)
-    miss, n_mi = groups.lists(b.g, missing, names, 14)
+    miss, n_mi = groups.lists(b.g, missing, lambda i: names[i] + "（" + (b.n_counted[i] - b.n_schools[i]).astype(str).astype(object)
+                              + " 所计入学校缺数据）", 14)
     few_l, _ = groups.lists(b.g, few, level_names, None)
     detail = []
     for ng, nd, bd, ms, fw, nb, nm in zip(n_groups, n_def, bad, miss, few_l, n_bad, n_mi):
@@ -143,7 +172,7 @@ def _cv_item(b: Balance, met: np.ndarray, levels: list[str], groups: Groups, cat
             pieces.append("、".join(dict.fromkeys(fw)) + "计入学校不足2所，差异系数不适用")
         if not (bd or ms):
             pieces.insert(0, f"{nd:.0f} 项差异系数均不超过上限")
-        detail.append("；".join(pieces))
+        detail.append("；".join(pieces) + f"（范围：{cat.scope().label}）")
     value = _share(n_ok, n_def)
     m = np.where(n_groups == 0, np.nan, np.where(n_bad > 0, 0.0, np.where(n_miss > 0, np.nan, 1.0)))
     return item_rows(rule.get("code", "CV"), value, m, detail)
@@ -151,7 +180,7 @@ def _cv_item(b: Balance, met: np.ndarray, levels: list[str], groups: Groups, cat
 
 def _school_check_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
     c = sf.c
-    g = np.where(c["counted"], sf.g_schools, -1)
+    g = np.where(c["checked"], sf.g_schools, -1)
     n = groups.count(g)
     names = c["school_name"]
     g3 = cat["G3"].thresholds
@@ -159,25 +188,57 @@ def _school_check_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> lis
     for code in ("G3", "G4", "G5"):
         ok = c[f"{code}_ok"]
         bad, n_bad = groups.lists(g, ok == 0, lambda idx, code=code: _offender_texts(code, c, names, idx, g3))
-        na, n_na = groups.lists(g, np.isnan(ok), names)
+        na, n_na = groups.lists(g, np.isnan(ok), lambda idx, code=code: names[idx] + "（未填" + _check_missing(code, c, idx) + "）")
         n_ok = groups.count(g, ok == 1)
         detail = compliance_details(n, n_ok, bad, n_bad, na, n_na, what="学校", ok_text="符合", bad_label="不符合",
-                                    none_text="无计入县域计算的学校")
+                                    none_text="无纳入核查的学校")
+        scope = cat.scope(code).label
+        detail = [d + (f"（范围：{scope}）" if scope else "") for d in detail]
         rows.append(item_rows(code, _share(n_ok, n), _verdict(n, groups.count(g, ok == 0), groups.count(g, np.isnan(ok))), detail))
-    # G12 持证上岗率 over counted schools (missing figures keep the rate missing)
+    # G12 持证上岗率 over the teachers of every compulsory school (rules.item_scopes; missing figures keep the rate missing)
     g12 = cat["G12"]
+    g = np.where(c["teachers_counted"], sf.g_schools, -1)
     tt, tc = c["teachers_total"], c["teachers_certified"]
     total, cert = groups.sum(g, tt), groups.sum(g, tc)
     rate = _share(cert, total)
     m = meets(rate, g12.comparator, g12.threshold())
-    miss, n_miss = groups.lists(g, np.isnan(tt) | np.isnan(tc), names)
+    miss, n_miss = groups.lists(g, np.isnan(tt) | np.isnan(tc), lambda idx: names[idx] + "（未填" + np.where(
+        np.isnan(tt[idx]) & np.isnan(tc[idx]), "专任教师数、持证专任教师数", np.where(np.isnan(tt[idx]), "专任教师数", "持证专任教师数")) + "）")
+    scope = cat.scope("G12").label
     detail = [
-        (f"{MISSING}：" + (f"专任教师数或持证专任教师数未填：{join_names(ms, nm)}" if ms else "无计入县域计算的学校")) if np.isnan(r)
+        (f"{MISSING}：" + (join_names(ms, nm) if ms else "无纳入核查的学校")) if np.isnan(r)
         else f"持证专任教师 {ce:,.0f} 人 ÷ 专任教师 {t:,.0f} 人 = {r * 100:.2f}%" + ("" if mm == 1 else f"，{t - ce:,.0f} 人未持证")
         for t, ce, r, mm, ms, nm in zip(total, cert, rate, m, miss, n_miss)
     ]
+    detail = [d + (f"（范围：{scope}）" if scope else "") for d in detail]
     rows.append(item_rows("G12", rate, m, detail))
     return rows
+
+
+CHECK_FIELDS = {"G3": ("music_rooms", "art_rooms", "music_room_min_m2", "art_room_min_m2", "classes_primary", "classes_junior"),
+                "G4": ("students_primary", "students_junior"), "G5": ("max_class_primary", "max_class_junior")}
+
+
+def _check_missing(code: str, c: dict, idx: np.ndarray) -> np.ndarray:
+    """The headers of the empty fields behind a 缺数据 G3/G4/G5 check (the school-check arrays at `idx`)."""
+    keys = {"classes_primary": None, "classes_junior": None, "students_primary": None, "students_junior": None}
+    out = []
+    for i in idx:
+        empty = []
+        for f in CHECK_FIELDS[code]:
+            arr = c.get(f)
+            if arr is None and f in keys:
+                continue
+            if arr is not None and np.isnan(arr[i]):
+                if f.startswith(("music_room_min", "art_room_min")) and c[f.replace("_min_m2", "s")][i] == 0:
+                    continue
+                empty.append(field_header("schools", f))
+        if code == "G3" and np.isnan(c["compulsory_classes"][i]):
+            empty.append("小学班级数/初中班级数")
+        if code == "G4" and np.isnan(c["compulsory_students"][i]):
+            empty.append("在校生数")
+        out.append("、".join(dict.fromkeys(empty)) or "相关数据")
+    return np.array(out, dtype=object)
 
 
 def _offender_texts(code: str, c: dict, names, idx, g3) -> np.ndarray:
@@ -209,9 +270,8 @@ def input_item(ind: Indicator, n: int, values: dict, ratings: dict, cat: Catalog
     """An item read from 县级指标: A-class through its conditions, B-class through its rating."""
     if ind.klass == "B":
         r = ratings.get(ind.code, np.full(n, None, dtype=object))
-        scale = list(cat.rules.get("rating_scale", ["优", "良", "中", "差"]))
-        target = cat.rules.get("rating_target", "良")
-        good = set(scale[: scale.index(target) + 1])
+        b_rule = cat.b_rule
+        target, good = b_rule.min_rating, b_rule.good
         m = np.array([np.nan if x is None else float(x in good) for x in r])
         detail = [f"{MISSING}：县级指标未填「{ind.code}」的评价等级(优/良/中/差)" if x is None
                   else f"评价等级：{x}" + ("" if x in good else f"（目标{target}及以上）") for x in r]
@@ -236,7 +296,7 @@ def standard_text(ind: Indicator, cat: Catalogue) -> str:
     """The standard of an indicator in Chinese, for the items table and the workbook."""
     t = ind.thresholds
     if ind.klass == "B":
-        return f"评价等级{cat.rules.get('rating_target', '良')}及以上"
+        return f"评价等级{cat.b_rule.min_rating}及以上"
     if ind.code == "G3":
         return (f"每{_n(t.get('classes_per_group', 12))}个班音乐、美术专用教室各≥{_n(t.get('rooms_per_12_classes', 1))}间；"
                 f"音乐教室≥{_n(t['music_room_m2'])}㎡、美术教室≥{_n(t['art_room_m2'])}㎡")
@@ -316,5 +376,5 @@ def assemble(cat: Catalogue, groups: Groups, computed: dict[str, dict], values: 
         "detail": pd.array([details[i][j] for j in range(n) for i in range(k)], dtype=STR), "veto": veto,
     })
     matrices = {"codes": order, "met": met.reshape(n, k), "veto": veto.reshape(n, k), "klass": m[:, 3].astype(str),
-                "track": m[:, 0].astype(str)}
+                "track": m[:, 0].astype(str), "details": details}
     return frame, matrices

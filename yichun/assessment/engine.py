@@ -160,11 +160,13 @@ def assess(inputs: Inputs, years: int | list[int] | None = None, profile: str | 
     kg = kindergarten_checks(kgs, cat)
     g_kg = groups.codes(kg)
     values, ratings = wide_inputs(ci, groups)
-    preschool, p_items = assess_preschool(kg, g_kg, values, groups, cat)
+    preschool, p_items, kg = assess_preschool(kg, g_kg, values, groups, cat, getattr(sub, "townships", None))
     computed = {it["code"]: it for it in [*compulsory_items(sf, bal, cv_met, levels, groups, cat), *p_items]}
     items, matrices = assemble(cat, groups, computed, values, ratings)
     ready = readiness(groups, matrices, cat)
     met_by_code = {c: matrices["met"][:, i] for i, c in enumerate(matrices["codes"])}
+    # PG3's shortfall (townships/streets lacking a kindergarten) is worked out township by township
+    values = {**values, "PG3_SHORT": computed["PG3"]["short"]}
     pending = (sf, bal, cv_met, levels, kg, g_kg, preschool, met_by_code, values, groups, cat, costs)
     return Assessment(
         school_parts=sf.parts, cv=cv, preschool=preschool, items=items, readiness=ready, school_checks=sf.checks, kg_checks=kg,

@@ -100,9 +100,15 @@ def passing_county_inputs(cat: Catalogue | None = None, rating: str = "优") -> 
     return out
 
 
+def townships_frame(towns: dict[str, str], county: str, year: int) -> pd.DataFrame:
+    """The optional 乡镇 sheet from {name: 乡/镇/街道}."""
+    return pd.DataFrame({"county": pd.array([county] * len(towns), dtype="str"), "year": np.array([year] * len(towns), dtype="int64"),
+                         "township": pd.array(list(towns), dtype="str"), "township_kind": pd.array(list(towns.values()), dtype="str")})
+
+
 def make_inputs(schools: list[dict] = (), kindergartens: list[dict] = (), county_inputs: dict | None = None,
-                county: str = "宜丰县", year: int = 2024, births: dict | None = None) -> Inputs:
-    """One county-year of hand-made data (concatenate several with `combine`)."""
+                county: str = "宜丰县", year: int = 2024, births: dict | None = None, townships: dict[str, str] | None = None) -> Inputs:
+    """One county-year of hand-made data (concatenate several with `combine`); `townships` is the 乡镇 sheet."""
     pop = pd.DataFrame({"county": pd.array([county] * len(births or {}), dtype="str"),
                         "year": np.array([year] * len(births or {}), dtype="int64"),
                         "birth_year": np.array(list((births or {}).keys()), dtype="int64"),
@@ -112,6 +118,7 @@ def make_inputs(schools: list[dict] = (), kindergartens: list[dict] = (), county
         kindergartens=table("kindergartens", list(kindergartens), county, year),
         county_inputs=county_inputs_frame(county_inputs or {}, county, year),
         population=pop,
+        townships=townships_frame(townships, county, year) if townships is not None else pd.DataFrame(),
     )
 
 
@@ -120,7 +127,7 @@ def combine(*many: Inputs) -> Inputs:
     def cat_(name):
         frames = [getattr(i, name) for i in many if getattr(i, name) is not None and len(getattr(i, name).columns)]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return Inputs(cat_("schools"), cat_("kindergartens"), cat_("county_inputs"), cat_("population"))
+    return Inputs(cat_("schools"), cat_("kindergartens"), cat_("county_inputs"), cat_("population"), townships=cat_("townships"))
 
 
 def good_primary(school_id: str, name: str, students: float = 1000, **over) -> dict:
@@ -153,11 +160,12 @@ def good_junior(school_id: str, name: str, students: float = 900, **over) -> dic
 
 
 def good_kindergarten(kg_id: str, name: str, kg_type: str = "公办", children: float = 300, **over) -> dict:
-    """A kindergarten meeting PQ1–PQ4 (1:15 teachers, all certified, 4 and 8.17+ ㎡ per child)."""
+    """A kindergarten meeting PQ1–PQ4 (1:15 teachers, all certified and a certified head; 4.5, 8.5 and 12 ㎡ per
+    child, designed 2018) in 城关镇."""
     c = children
     fields = dict(children=c, classes=np.ceil(c / 30), oversized_classes=0, teachers=np.ceil(c / 15), teachers_certified=np.ceil(c / 15),
                   staff=np.ceil(c / 8), nurses=np.ceil(c / 30), outdoor_m2=c * 4.5, activity_m2=c * 8.5, building_m2=c * 12,
-                  township_center=False, estate_kindergarten=False)
+                  township_center=False, estate_kindergarten=False, township="城关镇", design_year=2018, head_certified=True)
     fields.update(over)
     return kindergarten(kg_id, name, kg_type, **fields)
 
@@ -168,7 +176,7 @@ def ready_county(county: str = "宜丰县", year: int = 2024, **inputs_over) -> 
                good_primary("3609240003", "石市小学", 400, area="乡村"), good_junior("3609240101", "城关中学", 1000),
                good_junior("3609240102", "石市中学", 500, area="乡村")]
     kgs = [good_kindergarten("K001", "城关中心幼儿园", "公办", 400, township_center=True),
-           good_kindergarten("K002", "石市中心幼儿园", "公办", 200, township_center=True),
+           good_kindergarten("K002", "石市中心幼儿园", "公办", 200, township_center=True, township="石市镇"),
            good_kindergarten("K003", "阳光幼儿园", "普惠性民办", 300, estate_kindergarten=True)]
     ci = passing_county_inputs() | {"POP_3_5": 1000, "TOWNSHIPS": 2}
     ci.update(inputs_over.pop("county_inputs", {}))

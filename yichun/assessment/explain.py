@@ -192,12 +192,13 @@ def _school_rule(a, county, year, school_id, level) -> Explanation:
         rows.append({"指标": code, "名称": ind.name, "数值": part[code], "标准": ind.thresholds[part["level"]],
                      "达标准比例": part[f"{code}_ratio"], "达标": part[f"{code}_met"]})
     table = pd.DataFrame(rows)
-    res = "符合" if part["passed"] else f"不符合：{part['fail_reason']}"
+    passed = part["passed"]
+    res = ("符合" if passed else f"不符合：{part['fail_reason']}") if passed is not pd.NA else f"{MISSING}（无法判定）：{part['fail_reason']}"
     if not part["counted"]:
         res += f"（不计入县域计算：{part['excluded_reason']}）"
     return Explanation(f"{county} {year}年 {part['school_name']}（{part['level']}）学校达标情况",
                        f"至少 {rule['min_met']} 项达标，其余每项 ≥ 标准的 {rule['remainder_ratio'] * 100:.0f}%",
-                       res, [("达标项数", str(part["n_met"]))], table, values={"n_met": int(part["n_met"]), "passed": bool(part["passed"])})
+                       res, [("达标项数", str(part["n_met"]))], table, values={"n_met": int(part["n_met"]), "passed": None if passed is pd.NA else bool(passed)})
 
 
 def _cv_rows(a, county, year, code, level):
@@ -312,7 +313,8 @@ def _item(a, county, year, ind) -> Explanation:
     r = it[(it["county"] == county) & (it["year"] == year) & (it["code"] == ind.code)].iloc[0]
     steps = []
     if ind.klass == "B":
-        formula = f"评价等级 ∈ {'、'.join(a.catalogue.rules['rating_scale'])}，{a.catalogue.rules.get('rating_target', '良')}及以上为较好评价"
+        b = a.catalogue.b_rule
+        formula = f"评价等级 ∈ {'、'.join(b.scale)}，{b.min_rating}及以上为较好评价（{b.text()}）"
         steps.append(("评价等级", r["rating"] if isinstance(r["rating"], str) else MISSING))
     else:
         formula = r["standard"]
@@ -335,10 +337,12 @@ def _readiness(a, county, year, track) -> Explanation:
     it = a.items[(a.items["county"] == county) & (a.items["year"] == year) & (a.items["track"] == track)]
     table = it[~it["met"].fillna(False).astype(bool)][["code", "klass", "name", "detail"]].rename(
         columns={"code": "代码", "klass": "类别", "name": "指标", "detail": "情况"})
-    share = (a.catalogue.rules.get("readiness") or {}).get("b_good_share", 1.0)
-    steps = [("A类指标达标", f"{row['a_met']} / {row['a_total']}"), ("B类指标良及以上", f"{row['b_good']} / {row['b_total']}"),
+    b = a.catalogue.b_rule
+    steps = [("A类指标达标", f"{row['a_met']} / {row['a_total']}"), (f"B类指标{b.min_rating}及以上", f"{row['b_good']} / {row['b_total']}"),
              ("一票否决", "有" if row["veto"] else "无")]
+    if row["missing"]:
+        steps.append((MISSING, row["missing"]))
     return Explanation(f"{county} {year}年 {track} 是否具备申报条件",
-                       f"A类全部达标，且B类良及以上比例 ≥ {share * 100:.0f}%，且无一票否决项",
+                       f"A类全部达标（缺数据不算达标），且{b.text()}（B类{b.min_rating}及以上比例 ≥ {b.share * 100:.0f}%），且无一票否决项",
                        "具备" if row["ready"] else f"不具备（未达标：{row['unmet']}）", steps, table.reset_index(drop=True),
                        values={"ready": bool(row["ready"])})

@@ -41,7 +41,7 @@ import pandas as pd
 from yichun._yaml import package_yaml, read_yaml
 from yichun.assessment.compulsory import Balance, SchoolFrames, balance, r_specs
 from yichun.assessment.core import COMPULSORY, PRESCHOOL, STR, TOL, Groups, fmt_array, fmt_number, meets
-from yichun.catalogue import Catalogue
+from yichun.catalogue import Catalogue, freeze
 from yichun.errors import YichunError
 
 R_COST = {  # the physical resource behind each school indicator → unit_costs.yaml entry
@@ -60,7 +60,8 @@ NUMERIC = ("g", "value", "standard", "shortfall", "cost_wan")
 # ----------------------------------------------------------------------------- unit costs
 @cache
 def _package_costs() -> dict:
-    return _validate_costs(package_yaml("unit_costs.yaml"), "unit_costs.yaml")
+    # read-only: the cached table is shared by every assess() in the session
+    return freeze(_validate_costs(package_yaml("unit_costs.yaml"), "unit_costs.yaml"))
 
 
 def unit_costs(source: str | Path | dict | None = None) -> dict[str, dict]:
@@ -74,11 +75,11 @@ def unit_costs(source: str | Path | dict | None = None) -> dict[str, dict]:
             if key not in base:
                 raise YichunError(f"单价设置中的项目「{key}」不在 unit_costs.yaml 中（可用：{'、'.join(base)}）")
             base[key].update(fields if isinstance(fields, dict) else {"price_yuan": fields})
-        return _validate_costs({"items": base}, "单价设置")
+        return freeze(_validate_costs({"items": base}, "单价设置"))
     path = Path(source)
     if not path.exists():
         raise YichunError(f"找不到单价文件 {path}")
-    return _validate_costs(read_yaml(path), str(path))
+    return freeze(_validate_costs(read_yaml(path), str(path)))
 
 
 def _validate_costs(data, where: str) -> dict[str, dict]:
@@ -337,7 +338,7 @@ def _drivers(sf: SchoolFrames, b: Balance, met: np.ndarray, levels: list[str], g
 # ----------------------------------------------------------------------------- G3, G4, G5, G12
 def _check_gaps(rows: _Rows, sf: SchoolFrames, groups: Groups, cat: Catalogue, costs: dict) -> None:
     c = sf.c
-    counted = c["counted"] & (sf.g_schools >= 0)
+    counted = c["checked"] & (sf.g_schools >= 0)  # the G3–G5 scope (rules.item_scopes), private schools included
     g = sf.g_schools
     sid, name = c["school_id"], c["school_name"]
     g3 = cat["G3"].thresholds
@@ -371,7 +372,7 @@ def _check_gaps(rows: _Rows, sf: SchoolFrames, groups: Groups, cat: Catalogue, c
                  cost_wan=np.full(len(sel), np.nan), required=np.ones(len(sel), bool), in_bill=np.ones(len(sel), bool), cost_key=key, note="")
     total, cert = c["teachers_total"], c["teachers_certified"]
     unc = total - cert
-    sel = np.flatnonzero(counted & (unc > 0))
+    sel = np.flatnonzero(c["teachers_counted"] & (sf.g_schools >= 0) & (unc > 0))
     key = "uncertified_teachers"
     rows.add(len(sel), g=g[sel], track=COMPULSORY, school_id=sid[sel], school_name=name[sel], level="全校", indicator="G12",
              item=costs[key]["name"], basis="政府保障程度", value=cert[sel] / total[sel], standard=np.full(len(sel), float(cat["G12"].threshold())),
@@ -393,16 +394,22 @@ def _preschool_gaps(rows: _Rows, kg, g, preschool, met: dict, wide, groups: Grou
     gg = np.where(ok, g, 0)
     pq1 = cat["PQ1"]
     f1 = fails("PQ1")[gg] & ok
-    for tkey, key in (("outdoor_m2_per_child", "kindergarten_outdoor_m2"), ("activity_m2_per_child", "kindergarten_activity_m2")):
-        if tkey not in pq1.thresholds:
-            continue
+    cutoff = int((pq1.extra.get("design_year_rule") or {}).get("cutoff", 2017))
+    area_keys = {"outdoor_m2_per_child": "kindergarten_outdoor_m2", "activity_m2_per_child": "kindergarten_activity_m2",
+                 "building_m2_per_child": "kindergarten_building_m2"}
+    for tkey in pq1.thresholds:
+        key = area_keys[tkey]
         field = tkey.removesuffix("_per_child")
         qty = round_up(kg[f"{field}_short"].to_numpy(float), costs[key]["unit"])
         sel = np.flatnonzero(ok & (qty > 0))
+        # required: the kindergartens the 100% / 50% rule by design year needs fixed (preschool._pq1)
+        need = kg[f"{field}_needed"].to_numpy(bool) if f"{field}_needed" in kg.columns else np.ones(len(kg), bool)
+        req = (f1 & need)[sel]
         rows.add(len(sel), g=g[sel], track=PRESCHOOL, school_id=sid[sel], school_name=name[sel], level="幼儿园", indicator="PQ1",
                  item=costs[key]["name"], basis="保教质量保障情况", value=kg[tkey].to_numpy(float)[sel],
                  standard=np.full(len(sel), float(pq1.thresholds[tkey])), shortfall=qty[sel], unit=costs[key]["unit"],
-                 cost_wan=price_wan(qty[sel], key, costs), required=f1[sel], in_bill=f1[sel].copy(), cost_key=key, note="")
+                 cost_wan=price_wan(qty[sel], key, costs), required=req, in_bill=req.copy(), cost_key=key,
+                 note=np.where(need[sel], "", f"{cutoff}年以前设计的园达标比例已够，本园可不改造"))
     children, teachers = kg["children"].to_numpy(float), kg["teachers"].to_numpy(float)
     t3 = float(cat["PQ3"].threshold())
     need = round_up(children / t3 - teachers, "人")
@@ -422,6 +429,13 @@ def _preschool_gaps(rows: _Rows, kg, g, preschool, met: dict, wide, groups: Grou
              item=costs[key]["name"], basis="保教质量保障情况", value=cert[sel] / teachers[sel],
              standard=np.full(len(sel), float(cat["PQ4"].threshold())), shortfall=unc[sel], unit=costs[key]["unit"],
              cost_wan=np.full(len(sel), np.nan), required=f4, in_bill=f4.copy(), cost_key=key, note="")
+    head = kg["head_certified"].to_numpy(dtype=float, na_value=np.nan) if "head_certified" in kg.columns else np.full(len(kg), np.nan)
+    sel = np.flatnonzero(ok & (head == 0))
+    f4 = (fails("PQ4")[gg] & ok)[sel]
+    rows.add(len(sel), g=g[sel], track=PRESCHOOL, school_id=sid[sel], school_name=name[sel], level="幼儿园", indicator="PQ4",
+             item="未持证园长", basis="保教质量保障情况", value=np.zeros(len(sel)), standard=np.full(len(sel), float(cat["PQ4"].threshold())),
+             shortfall=np.ones(len(sel)), unit=costs[key]["unit"], cost_wan=np.full(len(sel), np.nan), required=f4, in_bill=f4.copy(),
+             cost_key=key, note="园长须持有教师资格证")
     over = kg["oversized_classes"].to_numpy(float)
     sel = np.flatnonzero(ok & (over > 0))
     key = "oversized_classes"
@@ -462,10 +476,8 @@ def _preschool_gaps(rows: _Rows, kg, g, preschool, met: dict, wide, groups: Grou
         county_row("PQ2", "oversized_classes", 1 - sums["oversized_classes"] / sums["classes"], np.full(n, t2),
                    sums["oversized_classes"] - (1 - t2) * sums["classes"], "达到班额达标率标准需消除的最少超标班额班级数")
     kg_type = kg["kg_type"].to_numpy(dtype=object, na_value=None)
-    tc = kg["township_center"].to_numpy(dtype=float, na_value=np.nan)
-    n_centre = groups.count(g, (tc == 1) & (kg_type == "公办"))
-    towns = wide.get("TOWNSHIPS", nan) * float(cat["PG3"].thresholds.get("per_township", 1))
-    county_row("PG3", "township_centers", n_centre, towns, towns - n_centre)
+    short = wide.get("PG3_SHORT", nan)  # townships/streets lacking one, counted township by township
+    county_row("PG3", "township_centers", short, np.zeros(n), short, "逐乡镇核查：缺少公办中心园的乡镇(或缺少公办、普惠园的街道)数")
     est = kg["estate_kindergarten"].to_numpy(dtype=float, na_value=np.nan)
     n_bad = groups.count(g, (est == 1) & ~np.isin(kg_type, ("公办", "普惠性民办")))
     county_row("PG4", "estate_kindergartens", n_bad, np.zeros(n), n_bad)

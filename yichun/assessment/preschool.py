@@ -1,10 +1,13 @@
 """学前教育 (preschool) track: P1–P3 (普及普惠水平) and the indicators computed from the
 kindergarten sheet (PG3, PG4, PQ1–PQ4), per county and year.
 
-P1 = Σ在园幼儿 ÷ POP_3_5; P2 = (公办 + 普惠性民办)在园幼儿 ÷ 全部; P3 = 公办 ÷ 全部;
-PG3 公办乡镇中心园数 ≥ 乡镇数(TOWNSHIPS); PG4 小区配套园 all 公办 or 普惠性民办; PQ1 each
-kindergarten meets every per-child area of the catalogue, county share ≥ county_threshold;
-PQ2 班额达标率 = 1 − Σ超标班额班级 ÷ Σ班级; PQ3 Σ幼儿 ÷ Σ专任教师; PQ4 Σ持证 ÷ Σ专任教师.
+P1 = Σ在园幼儿 ÷ POP_3_5; P2 = (公办 + 普惠性民办)在园幼儿 ÷ 全部; P3 = 公办 ÷ 全部 (a
+kindergarten without 办园性质 leaves P2/P3 缺数据); PG3 township by township: every 乡/镇 has a
+公办 乡镇中心园 and every 街道 a 公办 or 普惠性民办 kindergarten (the list from the 乡镇 sheet,
+else from the kindergarten sheet, cross-checked with TOWNSHIPS); PG4 小区配套园 all 公办 or
+普惠性民办; PQ1 each area standard separately: 100% of the kindergartens designed in or after
+the cutoff year meet it and ≥ 50% of the older ones (docs/domain.md §3); PQ2 班额达标率 = 1 −
+Σ超标班额班级 ÷ Σ班级; PQ3 Σ幼儿 ÷ Σ专任教师; PQ4 (Σ持证专任教师 + 持证园长) ÷ (Σ专任教师 + 园长).
 Thresholds come from the catalogue; kg_type values are the data dictionary's 公办 /
 普惠性民办 / 非普惠性民办. Sums keep missing values missing (one kindergarten without
 专任教师数 makes PQ3 缺数据, not a flattering ratio) and the detail names what is missing.
@@ -18,20 +21,22 @@ import pandas as pd
 from yichun.assessment.core import (
     MISSING,
     STR,
+    TOL,
     Groups,
     all_met,
-    compliance_details,
+    fmt_number,
     item_rows,
     join_names,
     meets,
     numeric_columns,
     to_boolean,
 )
-from yichun.dictionary import sheet
+from yichun.dictionary import field_header, sheet
 
 PUBLIC = "公办"  # kg_type values of the data dictionary
 INCLUSIVE = ("公办", "普惠性民办")
-AREA_LABELS = {"outdoor_m2_per_child": "生均室外游戏场地", "activity_m2_per_child": "生均活动用房"}
+AREA_LABELS = {"outdoor_m2_per_child": "生均室外游戏场地", "activity_m2_per_child": "幼儿活动用房生均建筑面积",
+               "building_m2_per_child": "园舍生均建筑面积"}
 
 
 def _flag(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -44,7 +49,7 @@ def _flag(frame: pd.DataFrame, name: str) -> np.ndarray:
 def kindergarten_checks(kgs: pd.DataFrame, cat) -> pd.DataFrame:
     """One row per kindergarten: per-child areas and the PQ1 check, class and teacher figures."""
     n = len(kgs)
-    num = numeric_columns(kgs, [f.field for f in sheet("kindergartens").fields if f.type in ("int", "float")])
+    num = numeric_columns(kgs, [f.field for f in sheet("kindergartens").fields if f.type in ("int", "float", "year")] + ["design_year"])
     out = {c: kgs[c].array for c in ("county",)}
     out["year"] = kgs["year"].to_numpy("int64")
     for c in ("kg_id", "kg_name", "kg_type", "area"):
@@ -63,8 +68,13 @@ def kindergarten_checks(kgs: pd.DataFrame, cat) -> pd.DataFrame:
         out[field] = area
         out[key] = per_child
         out[f"{field}_short"] = np.maximum(standard * children - area, 0)
-        flags.append(meets(per_child, pq1.comparator, standard))
+        flag = meets(per_child, pq1.comparator, standard)
+        out[f"{field}_ok"] = to_boolean(flag)
+        flags.append(flag)
     out["PQ1_ok"] = to_boolean(all_met(*flags) if flags else np.full(n, np.nan))
+    out["design_year"] = num["design_year"] if "design_year" in num else np.full(n, np.nan)
+    out["township"] = kgs["township"].array if "township" in kgs.columns else pd.array([pd.NA] * n, dtype=STR)
+    out["head_certified"] = to_boolean(_flag(kgs, "head_certified"))
     for f in ("classes", "oversized_classes", "teachers", "teachers_certified"):
         out[f] = num[f]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -75,10 +85,12 @@ def kindergarten_checks(kgs: pd.DataFrame, cat) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def assess_preschool(kg: pd.DataFrame, g: np.ndarray, wide: dict[str, np.ndarray], groups: Groups, cat) -> tuple[pd.DataFrame, list[dict]]:
-    """(preschool frame, computed items) for every county-year of `groups`.
+def assess_preschool(kg: pd.DataFrame, g: np.ndarray, wide: dict[str, np.ndarray], groups: Groups, cat,
+                     townships: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[dict], pd.DataFrame]:
+    """(preschool frame, computed items, kg with the PQ1 `*_needed` flags) for every county-year of `groups`.
 
-    `kg` is `kindergarten_checks(...)`, `g` its county-year codes, `wide[code]` the 县级指标 values.
+    `kg` is `kindergarten_checks(...)`, `g` its county-year codes, `wide[code]` the 县级指标 values,
+    `townships` the optional 乡镇 sheet (county, year, township, township_kind).
     """
     n = groups.n
     nan = np.full(n, np.nan)
@@ -88,8 +100,11 @@ def assess_preschool(kg: pd.DataFrame, g: np.ndarray, wide: dict[str, np.ndarray
     has_kg = groups.count(g) > 0
     none = np.where(has_kg, 0.0, np.nan)  # no kindergarten sheet: every sum is missing, not 0
     children = groups.sum(g, children_col) + none
-    public = groups.sum(g, np.where(kg_type == PUBLIC, children_col, 0.0)) + none
-    inclusive = groups.sum(g, np.where(np.isin(kg_type, INCLUSIVE), children_col, 0.0)) + none
+    # a kindergarten with children but no 办园性质 could be in either group: P2/P3 stay missing
+    no_type = np.array([t is None for t in kg_type], dtype=bool) if len(kg_type) else np.zeros(0, bool)
+    untyped = np.where(no_type, np.nan, 0.0)
+    public = groups.sum(g, np.where(kg_type == PUBLIC, children_col, untyped)) + none
+    inclusive = groups.sum(g, np.where(np.isin(kg_type, INCLUSIVE), children_col, untyped)) + none
     pop = wide.get("POP_3_5", nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         values = {
@@ -99,7 +114,7 @@ def assess_preschool(kg: pd.DataFrame, g: np.ndarray, wide: dict[str, np.ndarray
         }
     nums = {"P1": children, "P2": inclusive, "P3": public}
     dens = {"P1": pop, "P2": children, "P3": children}
-    num_labels = {"P1": "在园幼儿数", "P2": "公办园和普惠性民办园在园幼儿数", "P3": "公办园在园幼儿数"}
+    num_labels = {"P1": "在园幼儿数", "P2": "公办园和普惠性民办园在园幼儿数(办园性质须填全)", "P3": "公办园在园幼儿数(办园性质须填全)"}
     items = []
     cols = {k: [] for k in ("g", "indicator", "name", "value", "standard", "met", "numerator", "denominator")}
     for code in ("P1", "P2", "P3"):
@@ -127,57 +142,10 @@ def assess_preschool(kg: pd.DataFrame, g: np.ndarray, wide: dict[str, np.ndarray
         "numerator": np.concatenate(cols["numerator"])[order], "denominator": np.concatenate(cols["denominator"])[order],
     })
 
-    # PG3 公办乡镇中心园数 ≥ 乡镇数 × per_township
-    pg3 = cat["PG3"]
-    tc = _flag(kg, "township_center")
-    known = groups.count(g, ~np.isnan(tc))
-    n_centre = np.where(known > 0, groups.count(g, (tc == 1) & (kg_type == PUBLIC)), np.nan)
-    towns = wide.get("TOWNSHIPS", nan)
-    need = towns * float(pg3.thresholds.get("per_township", 1))
-    met = meets(n_centre, pg3.comparator, need)
-    detail = [
-        (f"{MISSING}：" + ("未填乡镇数(TOWNSHIPS)" if np.isnan(t) else "幼儿园表未填是否乡镇公办中心园")) if np.isnan(c) or np.isnan(t)
-        else f"公办乡镇中心园 {c:.0f} 所，乡镇 {t:.0f} 个" + ("" if m == 1 else f"，还差 {max(r - c, 0):.0f} 所")
-        for c, t, r, m in zip(n_centre, towns, need, met)
-    ]
-    items.append(item_rows("PG3", n_centre, met, detail))
-
-    # PG4 小区配套园 all 公办 or 普惠性民办 (none at all: nothing to fix)
-    pg4 = cat["PG4"]
-    est = _flag(kg, "estate_kindergarten")
-    known = groups.count(g, ~np.isnan(est))
-    estate = est == 1
-    bad_mask = estate & ~np.isin(kg_type, INCLUSIVE)
-    n_estate = groups.count(g, estate)
-    n_ok = groups.count(g, estate & ~bad_mask)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(n_estate > 0, n_ok / np.where(n_estate > 0, n_estate, 1), np.nan)
-    met = np.where(known == 0, np.nan, np.where(n_estate == 0, 1.0, meets(share, pg4.comparator, pg4.threshold())))
-    bad, n_bad = groups.lists(g, bad_mask, names)
-    detail = [
-        f"{MISSING}：幼儿园表未填是否小区配套园" if k == 0 else "本县无小区配套园，视为达标" if e == 0
-        else f"小区配套园 {e:.0f} 所，其中公办或普惠性民办 {o:.0f} 所" + ("" if m == 1 else f"；非普惠：{join_names(b, nb)}")
-        for k, e, o, m, b, nb in zip(known, n_estate, n_ok, met, bad, n_bad)
-    ]
-    items.append(item_rows("PG4", share, met, detail))
-
-    # PQ1 every kindergarten meets all area standards; county share ≥ county_threshold
-    pq1 = cat["PQ1"]
-    ok = kg["PQ1_ok"].to_numpy(dtype=float, na_value=np.nan)
-    n_kg = groups.count(g)
-    n_ok = groups.count(g, ok == 1)
-    n_na = groups.count(g, np.isnan(ok))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(n_kg > 0, n_ok / np.where(n_kg > 0, n_kg, 1), np.nan)
-    county_t = float((pq1.extra.get("county_threshold") or {}).get("all", 1.0))
-    met = meets(share, ">=", county_t)
-    met = np.where((met == 0) & (n_na > 0) & (n_ok + n_na >= county_t * n_kg), np.nan, met)  # could pass with the missing data
-    bad, n_bad = groups.lists(g, ok == 0, names)
-    na, n_na = groups.lists(g, np.isnan(ok), names)
-    label = "和".join(AREA_LABELS.get(k, k) for k in pq1.thresholds)
-    detail = compliance_details(n_kg, n_ok, bad, n_bad, na, n_na, what="幼儿园", ok_text=f"{label}均达标", bad_label="未达标",
-                                none_text="无幼儿园数据")
-    items.append(item_rows("PQ1", share, met, detail))
+    items.append(_pg3(kg, g, wide, groups, cat, townships))
+    items.append(_pg4(kg, g, groups, cat))
+    pq1_item, kg = _pq1(kg, g, groups, cat)
+    items.append(pq1_item)
 
     # PQ2 班额达标率 = 1 − Σ超标班额班级数 ÷ Σ班级数
     classes = groups.sum(g, kg["classes"].to_numpy(float)) + none
@@ -193,22 +161,40 @@ def assess_preschool(kg: pd.DataFrame, g: np.ndarray, wide: dict[str, np.ndarray
     ]
     items.append(item_rows("PQ2", rate, met, detail))
 
-    # PQ3 幼儿 ÷ 专任教师 ≤ 15; PQ4 持证 ÷ 专任教师 ≥ 100%
+    # PQ3 幼儿 ÷ 专任教师 ≤ 15; PQ4 (持证专任教师 + 持证园长) ÷ (专任教师 + 园长) ≥ 100%
     teachers = groups.sum(g, kg["teachers"].to_numpy(float)) + none
     certified = groups.sum(g, kg["teachers_certified"].to_numpy(float)) + none
+    head = kg["head_certified"].to_numpy(dtype=float, na_value=np.nan)
+    heads = groups.count(g) + none
+    heads_cert = groups.sum(g, head) + none  # a head without 是/否 keeps the rate missing
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(teachers > 0, children / np.where(teachers > 0, teachers, 1), np.nan)
-        cert = np.where(teachers > 0, certified / np.where(teachers > 0, teachers, 1), np.nan)
+        staff = teachers + heads
+        cert = np.where(staff > 0, (certified + heads_cert) / np.where(staff > 0, staff, 1), np.nan)
     pq3, pq4 = cat["PQ3"], cat["PQ4"]
     met3 = meets(ratio, pq3.comparator, pq3.threshold())
     met4 = meets(cert, pq4.comparator, pq4.threshold())
     d3 = [f"在园幼儿 {c:,.0f} 人 ÷ 专任教师 {t:,.0f} 人 = {r:.2f}" if not np.isnan(r) else f"{MISSING}：专任教师数或在园幼儿数未填全"
           for c, t, r in zip(children, teachers, ratio)]
-    d4 = [f"持证专任教师 {c:,.0f} 人 ÷ 专任教师 {t:,.0f} 人 = {r * 100:.1f}%" if not np.isnan(r) else f"{MISSING}：持证专任教师数或专任教师数未填全"
-          for c, t, r in zip(certified, teachers, cert)]
+    miss_t, n_mt = groups.lists(g, np.isnan(kg["teachers"].to_numpy(float)) | np.isnan(kg["teachers_certified"].to_numpy(float)), names)
+    miss_h, n_mh = groups.lists(g, np.isnan(head), names)
+    d4 = []
+    for c, t, hc, h, r, m, mt, nmt, mh, nmh in zip(certified, teachers, heads_cert, heads, cert, met4, miss_t, n_mt, miss_h, n_mh):
+        if np.isnan(r):
+            parts = []
+            if mt:
+                parts.append("专任教师数或持证专任教师数未填：" + join_names(mt, nmt))
+            if mh:
+                parts.append("园长是否持证未填：" + join_names(mh, nmh))
+            d4.append(f"{MISSING}：" + ("；".join(parts) or "无幼儿园数据"))
+            continue
+        text = f"(持证专任教师 {c:,.0f} 人 + 持证园长 {hc:,.0f} 人) ÷ (专任教师 {t:,.0f} 人 + 园长 {h:,.0f} 人) = {_pct_floor(r)}"
+        if m != 1:
+            text += f"，{t - c:,.0f} 名专任教师、{h - hc:,.0f} 名园长未持证"
+        d4.append(text)
     items.append(item_rows("PQ3", ratio, met3, d3))
     items.append(item_rows("PQ4", cert, met4, d4))
-    return preschool, items
+    return preschool, items, kg
 
 
 def _missing_text(num, den, has_kg, num_label, den_label) -> str:
@@ -219,3 +205,234 @@ def _missing_text(num, den, has_kg, num_label, den_label) -> str:
     if np.isnan(den) or den == 0:
         return f"{MISSING}：未填{den_label}"
     return MISSING
+
+
+def _pct_floor(r: float, digits: int = 1) -> str:
+    """A share as a percentage that never rounds a failing value up to the standard (99.96% → 99.9%)."""
+    scale = 10 ** digits
+    return f"{np.floor(r * 100 * scale + 1e-9) / scale:.{digits}f}%"
+
+
+def _township_kind(name: str, kinds: dict) -> str | None:
+    """乡/镇 → "township", 街道 → "street", from the name's ending when there is no 乡镇 sheet."""
+    for kind, endings in kinds.items():
+        if any(str(name).endswith(e) for e in endings):
+            return kind
+    return None
+
+
+def _pg3(kg: pd.DataFrame, g: np.ndarray, wide: dict, groups: Groups, cat, townships: pd.DataFrame | None) -> dict:
+    """PG3 township by township: each 乡/镇 ≥ per_township 公办 central kindergartens, each 街道 ≥ per_street
+    公办 or 普惠性民办 kindergartens. Two centres in one township cannot hide a township with none.
+
+    The list of townships is the 乡镇 sheet's; without it, the kindergartens' 所在乡镇(街道) (the detail
+    says so), and a TOWNSHIPS figure larger than that list means townships with no kindergarten at all.
+    A kindergarten without 乡镇 or without 是否乡镇公办中心园 that could be a township's missing centre
+    leaves the verdict 缺数据. The item dict carries `short`, the number of townships/streets lacking one.
+    """
+    ind = cat["PG3"]
+    kinds = {k: tuple(v) for k, v in (ind.extra.get("township_kinds") or {"township": ("乡", "镇"), "street": ("街道",)}).items()}
+    need = {"township": float(ind.thresholds.get("per_township", 1)), "street": float(ind.thresholds.get("per_street", 1))}
+    n = groups.n
+    kg_type = kg["kg_type"].to_numpy(dtype=object, na_value=None)
+    town = kg["township"].to_numpy(dtype=object, na_value=None)
+    tc = _flag(kg, "township_center")
+    names = kg["kg_name"].to_numpy(dtype=object, na_value="")
+    public = kg_type == PUBLIC
+    # per kindergarten: counts for a township (公办中心园) / for a street (公办或普惠), and "could count" when data are missing
+    counts = {"township": public & (tc == 1), "street": np.isin(kg_type, INCLUSIVE)}
+    could = {"township": (public & np.isnan(tc)) | (np.array([t is None for t in kg_type], bool) & (tc != 0)),
+             "street": np.array([t is None for t in kg_type], bool)}
+    listed: dict[int, dict[str, str]] = {}
+    if townships is not None and len(townships):
+        kind_col = townships["township_kind"].to_numpy(dtype=object, na_value=None)
+        for code, name, kind in zip(groups.codes(townships), townships["township"].to_numpy(dtype=object, na_value=None), kind_col):
+            if code >= 0 and name:
+                by_kind = next((k for k, v in kinds.items() if kind in v), None)
+                listed.setdefault(int(code), {})[str(name)] = by_kind or _township_kind(name, kinds) or "township"
+    towns_input = wide.get("TOWNSHIPS", np.full(n, np.nan))
+    value, met, short_n, detail = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan), []
+    order = np.argsort(g, kind="stable")
+    bounds = np.searchsorted(g[order], np.arange(n + 1)) if len(g) else np.zeros(n + 1, dtype=int)
+    for i in range(n):
+        rows = order[bounds[i]:bounds[i + 1]]
+        from_sheet = i in listed
+        if not len(rows) and not from_sheet:
+            detail.append(f"{MISSING}：无幼儿园数据")
+            continue
+        if from_sheet:
+            towns = listed[i]
+        else:
+            towns = {}
+            for t in town[rows]:
+                if t:
+                    towns.setdefault(str(t), _township_kind(t, kinds) or "township")
+        no_town = rows[[town[r] is None for r in rows]] if len(rows) else rows
+        short, unknown = [], []
+        for t, kind in towns.items():
+            here = rows[[town[r] == t for r in rows]] if len(rows) else rows
+            if counts[kind][here].sum() >= need[kind]:
+                continue
+            if could[kind][here].any() or (counts[kind] | could[kind])[no_town].any():
+                unknown.append(t)
+            else:
+                short.append(t + ("（街道，无公办园或普惠性民办园）" if kind == "street" else "（无公办乡镇中心园）"))
+        n_t = sum(1 for k in towns.values() if k == "township")
+        unseen = towns_input[i] - n_t if not from_sheet and towns_input[i] == towns_input[i] and towns_input[i] > n_t else 0
+        value[i] = len(towns) - len(short) - len(unknown)
+        short_n[i] = len(short) + unseen
+        source = "乡镇表" if from_sheet else "幼儿园表（未报乡镇表，名单取自各园所在乡镇(街道)）"
+        text = f"乡镇 {n_t} 个、街道 {len(towns) - n_t} 个（名单来自{source}），{value[i]:.0f} 个符合要求"
+        if short:
+            text += "；不符合：" + join_names(short)
+        if unseen:
+            text += f"；县级指标填报乡镇 {towns_input[i]:.0f} 个，幼儿园表只出现 {n_t} 个：{unseen:.0f} 个乡镇没有任何幼儿园"
+        if unknown:
+            text += f"；{MISSING}：{join_names(unknown)}（有幼儿园未填办园性质、所在乡镇或是否乡镇公办中心园）"
+        if len(no_town):
+            text += "；未填所在乡镇(街道)的幼儿园：" + join_names([names[r] for r in no_town])
+        if short or unseen:
+            met[i] = 0.0
+        elif unknown or not towns or (len(no_town) and not from_sheet and towns_input[i] != towns_input[i]):
+            met[i] = np.nan  # a kindergarten without 乡镇 may stand in a township nobody listed
+            if not unknown:
+                text += f"；{MISSING}：乡镇名单不完整（未报乡镇表和乡镇数，且有幼儿园未填所在乡镇）" if towns else f"；{MISSING}：幼儿园均未填所在乡镇(街道)"
+        else:
+            met[i] = 1.0
+        detail.append(text)
+    out = item_rows("PG3", value, met, detail)
+    out["short"] = short_n
+    return out
+
+
+def _pg4(kg: pd.DataFrame, g: np.ndarray, groups: Groups, cat) -> dict:
+    """PG4 小区配套园 all 公办 or 普惠性民办; a non-inclusive kindergarten without 是否小区配套园 leaves it missing."""
+    pg4 = cat["PG4"]
+    kg_type = kg["kg_type"].to_numpy(dtype=object, na_value=None)
+    names = kg["kg_name"].to_numpy(dtype=object, na_value="")
+    est = _flag(kg, "estate_kindergarten")
+    has = groups.count(g)
+    estate = est == 1
+    inclusive = np.isin(kg_type, INCLUSIVE)
+    bad_mask = estate & ~inclusive
+    unknown_mask = np.isnan(est) & ~inclusive  # could be a non-inclusive estate kindergarten
+    n_estate = groups.count(g, estate)
+    n_ok = groups.count(g, estate & inclusive)
+    n_unknown = groups.count(g, unknown_mask)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(n_estate > 0, n_ok / np.where(n_estate > 0, n_estate, 1), np.nan)
+    judged = np.where(n_estate == 0, 1.0, meets(share, pg4.comparator, pg4.threshold()))
+    met = np.where(has == 0, np.nan, np.where(judged == 0, 0.0, np.where(n_unknown > 0, np.nan, judged)))
+    bad, n_bad = groups.lists(g, bad_mask, names)
+    unk, n_unk = groups.lists(g, unknown_mask, names)
+    detail = []
+    for h, e, o, b, nb, u, nu in zip(has, n_estate, n_ok, bad, n_bad, unk, n_unk):
+        if h == 0:
+            detail.append(f"{MISSING}：无幼儿园数据")
+            continue
+        text = "本县未报小区配套园" if e == 0 else f"小区配套园 {e:.0f} 所，其中公办或普惠性民办 {o:.0f} 所"
+        if b:
+            text += f"；非普惠：{join_names(b, nb)}"
+        if u:
+            text += f"；{MISSING}：未填是否小区配套园的非普惠幼儿园 {join_names(u, nu)}"
+        detail.append(text)
+    return item_rows("PG4", share, met, detail)
+
+
+def _pq1(kg: pd.DataFrame, g: np.ndarray, groups: Groups, cat) -> tuple[dict, pd.DataFrame]:
+    """PQ1 each area standard separately: share_from_cutoff (100%) of kindergartens designed in or after
+    the cutoff year meet it and share_before_cutoff (50%) of the older ones.
+
+    Unknowns (a missing area or design year) are bounded: met when the rule holds even if every
+    unknown went the wrong way, failed when it fails even if every unknown went the right way,
+    缺数据 otherwise. Also flags, per kindergarten and standard, whether fixing it is needed
+    (`<field>_needed`): every failing new one, and the cheapest old ones to reach the share.
+    """
+    pq1 = cat["PQ1"]
+    rule = pq1.extra.get("design_year_rule") or {}
+    cutoff = float(rule.get("cutoff", 2017))
+    s_new = float(rule.get("share_from_cutoff", 1.0))
+    s_old = float(rule.get("share_before_cutoff", 0.5))
+    n = groups.n
+    names = kg["kg_name"].to_numpy(dtype=object, na_value="")
+    year = kg["design_year"].to_numpy(dtype=float, na_value=np.nan) if "design_year" in kg.columns else np.full(len(kg), np.nan)
+    new, old, unk_year = year >= cutoff, year < cutoff, np.isnan(year)
+    has = groups.count(g)
+    verdicts, texts, kg_add = [], [[] for _ in range(n)], {}
+
+    def passes(ok_count, total, share):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(total > 0, ok_count >= share * total - TOL, True)
+
+    for key, standard in pq1.thresholds.items():
+        field = key.removesuffix("_per_child")
+        f = kg[f"{field}_ok"].to_numpy(dtype=float, na_value=np.nan)
+        ok, bad, unk = f == 1, f == 0, np.isnan(f)
+        c = lambda m: groups.count(g, m)  # noqa: E731
+        N_tot, N_ok = c(new), c(new & ok)
+        O_tot, O_ok, O_unk = c(old), c(old & ok), c(old & unk)
+        U_tot, U_ok, U_unk = c(unk_year), c(unk_year & ok), c(unk_year & unk)
+        # worst case: unknown areas fail, unknown years are new (the strict group)
+        worst = passes(N_ok + U_ok, N_tot + U_tot, s_new) & passes(O_ok, O_tot, s_old)
+        # best case: unknown areas meet, unknown years are old (the lenient group)
+        best = passes(N_ok + c(new & unk), N_tot, s_new) & passes(O_ok + O_unk + U_ok + U_unk, O_tot + U_tot, s_old)
+        v = np.where(has == 0, np.nan, np.where(worst, 1.0, np.where(~best, 0.0, np.nan)))
+        verdicts.append(v)
+        label = AREA_LABELS.get(key, key)
+        failing, n_failing = groups.lists(g, bad, names)
+        for i in range(n):
+            if has[i] == 0:
+                continue
+            groups_text = []
+            if N_tot[i]:
+                groups_text.append(f"{cutoff:.0f}年及以后设计的 {N_tot[i]:.0f} 所中 {N_ok[i]:.0f} 所达标（应{s_new * 100:.0f}%）")
+            if O_tot[i]:
+                groups_text.append(f"{cutoff:.0f}年以前设计的 {O_tot[i]:.0f} 所中 {O_ok[i]:.0f} 所达标（应≥{s_old * 100:.0f}%）")
+            if U_tot[i]:
+                groups_text.append(f"未填规划设计年份 {U_tot[i]:.0f} 所")
+            piece = f"{label}≥{fmt_number(standard)}㎡：" + "，".join(groups_text)
+            piece += "" if v[i] == 1 else "，不符合" if v[i] == 0 else f"，{MISSING}"
+            if failing[i]:
+                piece += "（未达标：" + join_names(failing[i], n_failing[i]) + "）"
+            texts[i].append(piece)
+        # which kindergartens must be fixed: every failing new (or undated) one, and the cheapest old ones
+        short = kg[f"{field}_short"].to_numpy(float)
+        needed = bad & (new | unk_year)
+        old_bad = np.flatnonzero(old & bad & (g >= 0))
+        if len(old_bad):
+            for gi in np.unique(g[old_bad]):
+                at = old_bad[g[old_bad] == gi]
+                missing_ok = int(np.ceil(s_old * O_tot[gi] - TOL)) - int(O_ok[gi])
+                if missing_ok > 0:
+                    needed[at[np.argsort(short[at], kind="stable")[:missing_ok]]] = True
+        kg_add[f"{field}_needed"] = needed
+    met = all_met(*verdicts) if verdicts else np.full(n, np.nan)
+    met = np.where(has == 0, np.nan, met)
+    ok_all = kg["PQ1_ok"].to_numpy(dtype=float, na_value=np.nan)
+    n_ok = groups.count(g, ok_all == 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(has > 0, n_ok / np.where(has > 0, has, 1), np.nan)
+    children = kg["children"].to_numpy(float)
+    area_fields = [k.removesuffix("_per_child") for k in pq1.thresholds]
+
+    def missing_what(idx):
+        out = []
+        for i in idx:
+            empty = [field_header("kindergartens", "children")] if np.isnan(children[i]) else []
+            empty += [field_header("kindergartens", f) for f in area_fields if np.isnan(kg[f].iat[i])]
+            if unk_year[i]:
+                empty.append(field_header("kindergartens", "design_year"))
+            out.append(names[i] + "（未填" + "、".join(empty) + "）")
+        return np.array(out, dtype=object)
+
+    na, n_na = groups.lists(g, np.isnan(ok_all) | (unk_year & (ok_all != 1)), missing_what)
+    detail = []
+    for i in range(n):
+        if has[i] == 0:
+            detail.append(f"{MISSING}：无幼儿园数据")
+            continue
+        text = "；".join(texts[i])
+        if na[i]:
+            text += f"；{MISSING}：" + join_names(na[i], n_na[i])
+        detail.append(text)
+    return item_rows("PQ1", share, met, detail), kg.assign(**kg_add)

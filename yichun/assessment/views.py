@@ -49,19 +49,20 @@ def failing_schools_by_county(a, year: int | None = None) -> pd.DataFrame:
     """Per county and level: counted school parts, how many fail the school rule, and the share."""
     year = _year(a, year)
     p = a.school_parts[(a.school_parts["year"] == year) & a.school_parts["counted"]]
-    g = p.groupby(["county", "level"], sort=False).agg(计入学校数=("passed", "size"), 不达标学校数=("passed", lambda s: int((~s).sum())))
+    g = p.groupby(["county", "level"], sort=False).agg(计入学校数=("passed", "size"), 不达标学校数=("passed", lambda s: int(s.eq(False).sum())),
+                                                       缺数据学校数=("passed", lambda s: int(s.isna().sum())))
     g["不达标比例"] = (g["不达标学校数"] / g["计入学校数"]).round(3)
     g = g.reset_index().rename(columns={"county": "县(市、区)", "level": "学段"})
     return g.sort_values(["县(市、区)", "学段"], key=lambda s: s.map({"小学": 0, "初中": 1}) if s.name == "学段" else s).reset_index(drop=True)
 
 
 def schools_holding_back(a, county: str, year: int | None = None, top: int | None = 15) -> pd.DataFrame:
-    """The school parts that fail the school rule in one county, costliest to fix first."""
+    """The school parts that fail the school rule (or cannot be judged: 缺数据) in one county, costliest to fix first."""
     from yichun.counties import normalize_county
 
     county, year = normalize_county(county), _year(a, year)
     p = a.school_parts[(a.school_parts["county"] == county) & (a.school_parts["year"] == year) & a.school_parts["counted"]
-                       & ~a.school_parts["passed"]]
+                       & ~a.school_parts["passed"].fillna(False)]
     g = a.gaps[(a.gaps["county"] == county) & (a.gaps["year"] == year) & a.gaps["in_bill"] & (a.gaps["basis"] == "学校达标")]
     cost = g.groupby(["school_id", "level"])["cost_wan"].sum()
     out = pd.DataFrame({

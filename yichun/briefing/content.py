@@ -333,7 +333,7 @@ def county_headlines(data, county: str) -> Headlines:
     unpriced = _unpriced(data, county)
     sp = data.assessment.school_parts
     sp = sp[(sp["year"] == year) & (sp["county"] == county) & sp["counted"].astype(bool)]
-    failing = sp[~sp["passed"].astype(bool)]
+    failing = sp[~sp["passed"].fillna(False).astype(bool)]
     n_fail = int(failing["school_id"].nunique())
     n_schools = int(sp["school_id"].nunique())
     worst = worst_indicator(data, county)

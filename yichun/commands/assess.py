@@ -70,7 +70,7 @@ def tables(a) -> dict:
         "school_parts_excluded": excluded[OUTPUTS["school_parts"][:5] + ["school_name", "school_type", "ownership", "excluded_reason"]],
         "cv": a.cv[OUTPUTS["cv"] + ["n_schools", "county_value", "n_counted", "students", "std"]],
         "preschool": a.preschool[OUTPUTS["preschool"] + ["name", "numerator", "denominator"]],
-        "readiness": a.readiness[OUTPUTS["readiness"] + ["veto", "unmet", "missing"]],
+        "readiness": a.readiness[OUTPUTS["readiness"] + ["veto", "unmet", "missing", "missing_codes", "b_rule"]],
         "items": a.items,
         "gaps": a.gaps,
         "bill": a.bill,

@@ -310,7 +310,8 @@ def build_schools(county: County, profile: sc.Profile, rng: np.random.Generator)
 
 # --------------------------------------------------------------------------- kindergarten universe
 
-def build_kindergartens(county: County, profile: sc.Profile, rng: np.random.Generator, towns: list[str]) -> pd.DataFrame:
+def build_kindergartens(county: County, profile: sc.Profile, rng: np.random.Generator, towns: list[str],
+                        cutoff: int = sc.NEW_DESIGN_FROM) -> pd.DataFrame:
     pop = county.population_10k
     cn = county.name
     namer = Namer(rng)
@@ -391,24 +392,25 @@ def build_kindergartens(county: County, profile: sc.Profile, rng: np.random.Gene
     frame["nurse_ratio"] = rng.uniform(0.6, 1.0, n)
     frame["building_factor"] = rng.uniform(1.6, 2.0, n)
     frame["over_thin"] = rng.uniform(0.09, 0.16, n)  # where a profile keeps PQ2 just above its standard
-    _kg_premises(frame, profile, rng)
+    _kg_premises(frame, profile, rng, cutoff)
     frame["township"] = _kg_townships(frame, profile, rng)
     return frame
 
 
-def _kg_premises(frame: pd.DataFrame, profile: sc.Profile, rng: np.random.Generator) -> None:
-    """规划设计年份 and the persistent draws of the area standards and the head's certificate."""
+def _kg_premises(frame: pd.DataFrame, profile: sc.Profile, rng: np.random.Generator, cutoff: int) -> None:
+    """规划设计年份 and the persistent draws of the area standards and the head's certificate;
+    `cutoff` is the design year from which every kindergarten must meet the area standards."""
     n = len(frame)
     area = frame["area"]
     lo = area.map({a: r[0] for a, r in sc.KG_OLD_DESIGN_YEARS.items()}).to_numpy(dtype=int)
-    hi = area.map({a: r[1] for a, r in sc.KG_OLD_DESIGN_YEARS.items()}).to_numpy(dtype=int)
+    hi = np.minimum(area.map({a: r[1] for a, r in sc.KG_OLD_DESIGN_YEARS.items()}).to_numpy(dtype=int), cutoff - 1)
     old_year = lo + np.floor(rng.random(n) * (hi - lo + 1)).astype(int)
-    recent = rng.integers(sc.NEW_DESIGN_FROM, sc.FIRST_YEAR, n)  # open in 2019, designed 2017–2018
+    recent = rng.integers(cutoff, max(cutoff + 1, sc.FIRST_YEAR), n)  # open in 2019, designed 2017–2018
     opened = frame["open_year"].to_numpy()
-    later = np.maximum(sc.NEW_DESIGN_FROM, opened - rng.integers(1, 3, n))
+    later = np.maximum(cutoff, opened - rng.integers(1, 3, n))
     new_share = area.map(sc.KG_NEW_DESIGN_SHARE).to_numpy(dtype=float)
     frame["design_year"] = np.where(opened > sc.FIRST_YEAR, later, np.where(rng.random(n) < new_share, recent, old_year))
-    frame["new_design"] = frame["design_year"] >= sc.NEW_DESIGN_FROM
+    frame["new_design"] = frame["design_year"] >= cutoff
     frame["u_old"] = rng.random(n)  # < profile.old_kg_short: an old kindergarten that stays short
     which = list(sc.OLD_KG_SHORT_WHICH)
     p = np.array(list(sc.OLD_KG_SHORT_WHICH.values()), dtype=float)
@@ -457,7 +459,8 @@ class CountySimulator:
         self.schools = build_schools(county, self.profile, rng)
         towns = sorted({t for t in self.schools["town"] if t}, key=lambda t: list(self.schools["town"]).index(t))
         self.towns = towns
-        self.kgs = build_kindergartens(county, self.profile, rng_for(seed, replica, county, 2), towns)
+        cutoff = int((self.cat["PQ1"].extra.get("design_year_rule") or {}).get("cutoff", sc.NEW_DESIGN_FROM))
+        self.kgs = build_kindergartens(county, self.profile, rng_for(seed, replica, county, 2), towns, cutoff)
         self.S = {c: self.schools[c].to_numpy() for c in self.schools.columns}
         self.K = {c: self.kgs[c].to_numpy() for c in self.kgs.columns}
         self.births: dict[int, int] = {}
@@ -800,10 +803,10 @@ class CountySimulator:
     @property
     def _old_short_allowed(self) -> float:
         """Share of pre-2017 kindergartens a complying county may leave short of the area standards:
-        0.8 × (1 − the least share below 100% among the catalogue's PQ1 thresholds), 0 while PQ1 asks
-        every kindergarten to meet them."""
+        0.8 × (1 − the least share below 100% in the catalogue's PQ1 — its design_year_rule
+        share_before_cutoff, or a county threshold), 0 while PQ1 asks every kindergarten to meet them."""
         ind = self.cat["PQ1"]
-        sources = (ind.thresholds, ind.extra.get("county_threshold") or {})
+        sources = (ind.thresholds, ind.extra.get("county_threshold") or {}, ind.extra.get("design_year_rule") or {})
         shares = [v for src in sources for v in src.values() if isinstance(v, int | float) and 0 < v < 1]
         return 0.8 * (1 - min(shares)) if shares else 0.0
 

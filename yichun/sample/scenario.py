@@ -20,7 +20,7 @@ FIRST_YEAR = 2019  # the simulation always starts here (so any subset of years i
 LAST_YEAR = 2025
 FIRST_BIRTH_YEAR = 2004  # births are simulated from here (junior students of 2019 were born 2005–2007)
 BIRTHS_SHOWN_FROM = 2008  # the 人口 sheet lists births from this year to the statistical year
-RESIDENT_POPULATION = 5.0e6  # Yichun, 2020 census (domain.md §5)
+RESIDENT_POPULATION = 5.0e6  # Yichun, 2020 census (docs/domain.md §6)
 
 # Crude birth rate (‰) of the synthetic city: ~13‰ at the 2016–2017 peak, halved by 2023.
 BIRTH_RATE = {
@@ -186,7 +186,7 @@ FIRST_PLAN_YEAR = LAST_YEAR + 1
 # Knobs for the kindergarten fields 所在乡镇(街道), 规划设计年份, 园长是否持证, the 乡镇 sheet and the
 # 县级指标 PG5/PG7 figures. (Per county: Profile.streets, Profile.old_kg_short, and the gaps
 # PG3_TOWNSHIP — a township whose centre stands in another township — and PG5_PRIVATE above.)
-NEW_DESIGN_FROM = 2017  # premises planned from this year on must all meet the area standards (domain.md §3)
+NEW_DESIGN_FROM = 2017  # the cutoff design year when the catalogue's PQ1 names none (its design_year_rule.cutoff)
 # Share of the kindergartens already open in 2019 that were designed in 2017–2018 (the others earlier);
 # kindergartens opened later were designed one or two years before they opened (never before 2017).
 KG_NEW_DESIGN_SHARE = {"城区": 0.35, "镇区": 0.3, "乡村": 0.2}
