@@ -142,7 +142,7 @@ def test_empty_county_figures_are_one_warning_listing_the_codes(tmp_path):
     p = one(problems, "县级指标未填")
     assert p.severity == WARNING and "G7、Q1" in p.message
     b_class = sum(1 for e in catalogue().county_input_codes() if e["class"] == "B")
-    assert b_class == 15
+    assert b_class == 17  # G1 G2 G10 G14B G15B Q5–Q8 (compulsory) and PG1 PG2 PG6 PG8–PG10 PQ5 PQ6 (preschool)
     assert inputs.county_inputs.set_index("code")["value"].isna().sum() == 2 + b_class  # two blanks + the ratings
 
 
