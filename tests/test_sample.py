@@ -487,12 +487,17 @@ def test_pg5_and_pg7_are_realistic_numbers_when_the_catalogue_checks_numbers(tmp
     assert sum(v["value"] >= 0.75 for v in pg7.values()) > 0.8 * len(pg7)
 
 
-def test_pg5_stays_yes_no_while_the_catalogue_asks_yes_no():
+def test_pg5_stays_yes_no_while_a_catalogue_asks_yes_no(tmp_path):
     from yichun.catalogue import catalogue
+    from yichun.counties import counties
+    from yichun.sample.model import CountySimulator
 
-    truth = simulate(counties=["靖安县"])
-    items = {i["code"]: i for i in truth["靖安县"].years[2025].county_inputs}
-    if catalogue()["PG5"].conditions[0].comparator == "yes":
-        assert items["PG5_PUBLIC"]["value"] in ("是", "否")
-    else:  # the second-edition catalogue: a number in 元
-        assert isinstance(items["PG5_PUBLIC"]["value"], int)
+    path = tmp_path / "yesno.yaml"
+    path.write_text(
+        "profile: yesno\nbase: national\ndescription: t\nsource: t\noverrides:\n  PG5:\n    conditions:\n"
+        "      - {input: PG5_PUBLIC, label: 是否落实公办园生均公用经费标准, unit: 是/否, comparator: \"yes\"}\n"
+        "      - {input: PG5_PRIVATE, label: 是否落实普惠性民办园生均补助标准, unit: 是/否, comparator: \"yes\"}\n", encoding="utf-8")
+    (jingan,) = [c for c in counties() if c.name == "靖安县"]
+    data = CountySimulator(jingan, DEFAULT_SEED, cat=catalogue(str(path))).run(2025)
+    items = {i["code"]: i for i in data.years[2025].county_inputs}
+    assert (items["PG5_PUBLIC"]["value"], items["PG5_PUBLIC"]["kind"]) == ("是", "yesno")

@@ -880,9 +880,9 @@ class CountySimulator:
             v = pinned
         elif code in sc.FIGURE_RANGES:
             (lo, hi), (flo, fhi) = sc.FIGURE_RANGES[code]
-            if not (lo >= thr * (1 + self.profile.headroom) and fhi < thr):
+            if not (lo >= thr and fhi < thr):
                 return None
-            v = rng.uniform(flo, fhi) if fail else rng.uniform(lo, hi)
+            v = rng.uniform(flo, fhi) if fail else max(rng.uniform(lo, hi), thr * (1 + self.profile.headroom))
         else:
             return None
         if "%" in (cond.unit or ""):

@@ -199,8 +199,9 @@ OLD_KG_SHORT_WHICH = {"outdoor_m2": 0.5, "activity_m2": 0.25, "building_m2": 0.2
 HEAD_UNCERTIFIED = 0.12
 # Counties whose workbooks have no 乡镇 sheet (the township list then comes from the 幼儿园 sheet).
 TOWNSHIP_SHEET_OMITTED = ("铜鼓县", "樟树市")
-# 县级指标 drawn from realistic ranges when the catalogue checks them as numbers: (met range, missed range);
-# a met value is never below the standard (× 1 + headroom), a missed one never reaches it.
+# 县级指标 drawn from realistic ranges when the catalogue checks them as numbers (≥) and the ranges lie on
+# either side of its standard: (met range, missed range); a met value is at least the standard × (1 + the
+# county's headroom).
 FIGURE_RANGES = {
     "PG5_PUBLIC": ((600.0, 900.0), (380.0, 480.0)),  # 公办园生均公用经费财政拨款标准, 元/生·年
     "PG5_PRIVATE": ((550.0, 850.0), (350.0, 480.0)),  # 普惠性民办园生均财政补助标准, 元/生·年
