@@ -568,8 +568,7 @@ class CountySimulator:
 
     def _fixed(self, i: int, code: str, year: int, q: float) -> bool:
         S = self.S
-        if not S["public"][i]:
-            return False
+        # private schools count like public ones (docs/domain.md §2.1): they invest on the county's schedule too
         g = self.gaps.get(code)
         if g and year < g.until and S["area"][i] in g.areas:
             return False
@@ -596,7 +595,7 @@ class CountySimulator:
         r: dict = {}
         cls: dict = {}
         # classes and class sizes
-        g5_ok = self._fixed(i, "G5", year, qp) or (not S["public"][i])
+        g5_ok = self._fixed(i, "G5", year, qp)
         for lv, n, lim_key in (("primary", n_p, "小学"), ("junior", n_j, "初中")):
             if n <= 0:
                 r[f"classes_{lv}"] = 0
@@ -644,8 +643,7 @@ class CountySimulator:
         total_teachers += math.ceil(n_s / 12.5) if n_s > 0 else 0
         r["teachers_total"] = total_teachers
         uncert = 0
-        if (not self._fixed(i, "G12", year, qp) and (not S["public"][i] or self.gap_open("G12", year))
-                and S["u_G12"][i] < (0.5 if not S["public"][i] else 0.3)):
+        if not self._fixed(i, "G12", year, qp) and self.gap_open("G12", year) and S["u_G12"][i] < 0.3:
             uncert = min(total_teachers, int(1 + S["u_G12"][i] * 8))
         r["teachers_certified"] = total_teachers - uncert
         # facilities: whole-school stocks sized for the binding level (combined-school splits)
