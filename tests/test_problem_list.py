@@ -29,7 +29,7 @@ def find(ws, text):
 
 def test_sheets_and_frozen_panes(book):
     _, wb, path = book
-    assert wb.sheetnames == ["汇总", "义务·资源配置", "义务·政府保障程度", "义务·教育质量", "义务·社会认可度", "义务·否决项",
+    assert wb.sheetnames == ["问题清单", "汇总", "义务·资源配置", "义务·政府保障程度", "义务·教育质量", "义务·社会认可度", "义务·否决项",
                              "学前·普及普惠水平", "学前·政府保障情况", "学前·保教质量保障情况", "学前·社会认可度", "一校一策", "一园一策", "单价依据"]
     assert wb["汇总"].freeze_panes == "A2"
     assert wb["义务·资源配置"].freeze_panes == "A4"  # title, blank, header
