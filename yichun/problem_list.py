@@ -42,12 +42,13 @@ def default_path(county: str, year: int) -> Path:
 
 
 def write_problem_list(assessment, county: str, year: int, path: str | Path | None = None, *, plans: pd.DataFrame | None = None,
-                       outlook=None, previous=None, as_of=None) -> Path:
+                       outlook=None, previous=None, as_of=None, ledger=None) -> Path:
     """Write the workbook for one county and year; returns the path written.
 
     plans: the 建设计划 table (`Inputs.plans`) for 建设计划已安排; outlook: an `Outlook` (or its
     status frame) for 预测结论; previous: a returned ledger (path or `yichun.ledger.Returned`);
-    as_of: the date 完成时限 are checked against (default today)."""
+    as_of: the date 完成时限 are checked against (default today); ledger: a `yichun.ledger.Round`
+    already computed for this county and year (then plans, outlook, previous, as_of are not used)."""
     from openpyxl import Workbook
 
     from yichun.counties import normalize_county
@@ -63,7 +64,8 @@ def write_problem_list(assessment, county: str, year: int, path: str | Path | No
     path = Path(path) if path else default_path(county, year)
     if path.suffix.lower() != ".xlsx":
         raise YichunError(f"输出文件应为 .xlsx：{path}")
-    rnd = ledger_round(a, county, year, previous, plans=plans, outlook=outlook, as_of=as_of)
+    rnd = ledger or ledger_round(a, county, year, previous, plans=plans, outlook=outlook, as_of=as_of)
+    previous = rnd.returned
     sel = {name: _pick(getattr(a, name), county, year) for name in
            ("school_parts", "cv", "preschool", "items", "readiness", "gaps", "bill", "cv_drivers", "school_checks", "kg_checks")}
     wb = Workbook()

@@ -81,7 +81,7 @@ class Sheet:
         if wrap:
             cell.alignment = self._wrap
         shown = _shown(cell.value, fmt)
-        self.widths[col] = max(self.widths.get(col, 0), min(_width(shown), MAX_WIDTH))
+        self.widths[col] = max(self.widths.get(col, 0), min(text_width(shown), MAX_WIDTH))
         return cell
 
     def title(self, text: str, note: str = "") -> None:
@@ -136,7 +136,7 @@ class Sheet:
             self.ws.freeze_panes = freeze
 
 
-def _width(text: str) -> float:
+def text_width(text: str) -> float:
     """Display width: East Asian wide/full-width characters count double."""
     lines = str(text).split("\n") or [""]
     return max(sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line) for line in lines)

@@ -102,12 +102,12 @@ def problem_rows(assessment, county: str, year: int, *, plans: pd.DataFrame | No
     rows = []
     for r in g.itertuples(index=False):
         unit_id = r.school_id or code
-        name = cat[r.indicator].name if cat is not None and r.indicator in cat.indicators else ""
+        name = cat[r.indicator].name.split("；")[0] if cat is not None and r.indicator in cat.indicators else ""
         plan_qty, field = 0.0, _plan_field(r.cost_key, r.level)
         if field is not None and len(planned):
             plan_qty = float(planned.get((r.school_id, field), 0.0))
         planned_text = "是" if plan_qty > 0 and plan_qty >= r.shortfall - 1e-9 else ("部分" if plan_qty > 0 else "否")
-        notes = [f"依据：{r.basis}"] + ([r.note] if r.note else [])
+        notes = [r.basis] + ([r.note] if r.note else [])
         if not r.in_bill and "计入测算" not in r.note and "已由" not in r.note:
             notes.append("不计入测算" + ("（该校仍符合学校达标要求）" if not r.required else ""))
         if plan_qty > 0:
