@@ -173,9 +173,10 @@ def _dimension(ws, a, sel, track, dim, items) -> None:
     head, last = s.table(frame, {"数值": TWO}, {"是否达标": met_fill, "一票否决": lambda v: RED if v == "是" else None},
                          wrap=("指标", "情况说明", "标准"))
     # percentages read better as %: apply per row from the catalogue unit
+    from yichun.resultbook import items_percent
+
     for i, code in enumerate(items["code"], start=head + 1):
-        unit = a.catalogue[code].unit if code in a.catalogue.indicators else ""
-        if unit == "%" or code in ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "G3", "G4", "G5", "PQ1", "PG4", "CV"):
+        if items_percent(code, a.catalogue):
             ws.cell(row=i, column=5).number_format = PCT
     for col, cap in ((2, 40), (4, 36), (9, 70)):
         s.widths[col] = min(s.widths.get(col, 0), cap)
