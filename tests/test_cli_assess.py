@@ -129,5 +129,5 @@ def test_problems_command_writes_the_workbook(raw, tmp_path, capsys):
     out = tmp_path / "宜丰.xlsx"
     assert main(["problems", "--county", "宜丰", "--year", "2024", "--raw", str(raw), "--out", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[0] == "汇总" and "一校一策" in wb.sheetnames and "义务·资源配置" in wb.sheetnames
+    assert wb.sheetnames[:2] == ["问题清单", "汇总"] and "一校一策" in wb.sheetnames and "义务·资源配置" in wb.sheetnames
     assert "具备申报条件" in capsys.readouterr().out

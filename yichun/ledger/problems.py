@@ -59,7 +59,7 @@ def outlook_status(outlook) -> dict[tuple[str, str], str]:
     """(county, track) → status, from an `Outlook`, its status frame, or None."""
     if outlook is None:
         return {}
-    frame = getattr(outlook, "status", outlook)
+    frame = outlook if isinstance(outlook, pd.DataFrame) else outlook.status
     from yichun.projection.tracks import assess_track
 
     return {(c, assess_track(t)): s for c, t, s in zip(frame["county"], frame["track"], frame["status"])}

@@ -92,9 +92,14 @@ def _fill_merged(grid: list[list], ranges) -> None:
 
 
 def _header_row(grid: list[list]) -> int | None:
-    key = norm(config().headers["problem_id"])
+    """The row holding 问题编号 and at least one of the county's fill-in columns (so that the
+    summary and 一校一策 sheets, which also list 问题编号, are not taken for the ledger)."""
+    cfg = config()
+    key = norm(cfg.headers["problem_id"])
+    fill = {norm(cfg.headers[f]) for f in cfg.fill_in}
     for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        if any(norm(v) == key for v in row if isinstance(v, str)):
+        cells = {norm(v) for v in row if isinstance(v, str)}
+        if key in cells and cells & fill:
             return i
     return None
 
@@ -135,7 +140,7 @@ def read_returned(path, county: str | None = None) -> Returned:
         if chosen is None or _header_row(grid) is None:
             found = [(n, g) for n in names if n != chosen for g in [grid_of(n)] if _header_row(g) is not None]
             if not found:
-                raise YichunError(f"上期问题清单 {file} 中找不到表头含「{cfg.headers['problem_id']}」的工作表"
+                raise YichunError(f"上期问题清单 {file} 中找不到表头含「{cfg.headers['problem_id']}」和填写列（如「{cfg.headers['progress']}」）的工作表"
                                   f"（工作簿中的工作表：{'、'.join(names) or '无'}）。请使用 yichun problems 生成的问题清单填写后返回。")
             if len(found) > 1:
                 raise YichunError(f"上期问题清单 {file} 中有 {len(found)} 个工作表的表头含「{cfg.headers['problem_id']}」"
