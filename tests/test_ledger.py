@@ -379,3 +379,28 @@ def test_cli_exit_2_for_a_bad_returned_ledger(tmp_path, capsys):
 def test_config_statuses_are_the_contracts():
     st = config().statuses
     assert [st[k] for k in ("closed", "remains", "claimed", "overdue", "new")] == ["已销号", "仍存在", "县报已完成但数据仍未达标", "逾期", "新增"]
+
+
+def test_round_trip_on_the_bundled_sample(tmp_path):
+    """The 2024 ledger of 宜丰县, three rows marked 已完成 with measures and deadlines, read back with the
+    2025 data: the statuses agree with the data for every earlier problem and the measures carry over."""
+    import yichun
+
+    inputs = yichun.load().select(counties="宜丰县", years=[2024, 2025])
+    sample = assess(inputs)
+    r24, r25 = problem_rows(sample, "宜丰县", 2024), problem_rows(sample, "宜丰县", 2025)
+    persisting = r24[r24["problem_id"].isin(set(r25["problem_id"]))]["problem_id"].tolist()
+    gone = r24[~r24["problem_id"].isin(set(r25["problem_id"]))]["problem_id"].tolist()
+    assert persisting and gone  # the sample has both
+    marked = persisting[:2] + gone[:1]
+    sent = write_problem_list(sample, "宜丰县", 2024, tmp_path / "2024.xlsx")
+    back = fill_in(sent, {p: {"measure": f"措施{k}", "deadline": "2025年6月", "progress": "已完成"} for k, p in enumerate(marked)},
+                   tmp_path / "2024（已填）.xlsx")
+    rnd = ledger_round(sample, "宜丰县", 2025, back, as_of=dt.date(2025, 12, 31))
+    status = rnd.closing.set_index("problem_id")["status"]
+    assert all(status[p] not in ("已销号",) for p in persisting)
+    assert all(status[p] in ("已销号", "无法核实") for p in gone)
+    assert [status[p] for p in marked] == ["县报已完成但数据仍未达标", "县报已完成但数据仍未达标", "已销号"]
+    carried = rnd.rows.set_index("problem_id")["measure"]
+    assert [carried[p] for p in marked[:2]] == ["措施0", "措施1"]
+    assert (status == "新增").sum() == len(set(r25["problem_id"]) - set(r24["problem_id"]))

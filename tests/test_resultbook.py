@@ -28,7 +28,7 @@ def test_every_csv_table_is_a_sheet_with_chinese_headers_only(book):
     assert wb.sheetnames == ["申报条件", "逐项指标", "学校(学段)资源配置", "不计入的学校(学段)", "差异系数", "学前普及普惠", "缺口", "达标费用"]
     labels = column_labels(a.catalogue)
     for name, frame in tables(a).items():
-        assert set(frame.columns) <= set(labels), set(frame.columns) - set(labels)
+        assert set(frame.columns) <= set(labels), (name, set(frame.columns) - set(labels))
     for ws in wb.worksheets:
         assert all(not str(c.value).isascii() or str(c.value)[:1] in "RAB" for c in ws[1]), ws.title  # no English field names
 
