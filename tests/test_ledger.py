@@ -404,3 +404,21 @@ def test_round_trip_on_the_bundled_sample(tmp_path):
     carried = rnd.rows.set_index("problem_id")["measure"]
     assert [carried[p] for p in marked[:2]] == ["措施0", "措施1"]
     assert (status == "新增").sum() == len(set(r25["problem_id"]) - set(r24["problem_id"]))
+
+
+def test_a_formula_without_a_cached_value_is_read_as_empty_and_noted(returned, tmp_path):
+    wb = openpyxl.load_workbook(returned)
+    wb["问题清单"]["P2"] = '=CONCAT("新建","教学楼")'  # openpyxl saves formulas without a computed value
+    wb.save(tmp_path / "f.xlsx")
+    r = read_returned(tmp_path / "f.xlsx")
+    assert r.frame["measure"].iloc[0] is None
+    (note,) = [n for n in r.notes if n.kind == "公式没有计算结果"]
+    assert "P2" in note.message and note.row == 2
+
+
+def test_the_closing_sheet_is_never_taken_for_the_ledger(a, returned, tmp_path):
+    path = write_problem_list(a, "宜丰县", 2024, tmp_path / "y.xlsx", previous=returned, as_of=dt.date(2024, 12, 1))
+    wb = openpyxl.load_workbook(path)
+    wb["问题清单"].title = "台账"
+    wb.save(tmp_path / "z.xlsx")
+    assert read_returned(tmp_path / "z.xlsx").sheet == "台账"

@@ -113,3 +113,4 @@ def test_whole_unit_shortfalls_have_no_decimals_and_pages_fit_the_width(book):
     assert units and all(fmt == "#,##0" for unit, fmt in units.items() if unit in ("人", "㎡", "间"))
     for sheet in wb.worksheets:
         assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert wb["问题清单"].print_title_rows == "$1:$1" and wb["一校一策"].print_title_rows == "$4:$4"  # header rows on every page

@@ -84,7 +84,7 @@ def write_problem_list(assessment, county: str, year: int, path: str | Path | No
     _plans(wb.create_sheet("一园一策"), rnd.rows, a.catalogue, "学前教育", "幼儿园")
     _costs_sheet(wb.create_sheet("单价依据"), a)
     for ws in wb.worksheets[2 if previous is not None else 1:]:  # printed for meetings: landscape A4, one page width
-        print_setup(ws)
+        print_setup(ws, ws.print_title_rows)
     with replacing(path) as tmp:
         wb.save(tmp)
     return path

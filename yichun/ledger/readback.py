@@ -118,7 +118,7 @@ def read_returned(path, county: str | None = None) -> Returned:
     if path.suffix.lower() != ".xlsx":
         raise YichunError(f"上期问题清单 {file} 应为 .xlsx 工作簿（请在 Excel 中「另存为」Excel 工作簿后再读取）")
     try:
-        scan(path)
+        sc = scan(path)
     except Refused as exc:
         raise InputError(f"上期问题清单 {file} 不能读取：{exc.message}", [Problem(ERROR, exc.kind, exc.message, file=file)]) from None
     try:
@@ -138,7 +138,7 @@ def read_returned(path, county: str | None = None) -> Returned:
         chosen = next((n for n in names if norm(n) == norm(cfg.sheet)), None)
         grid = grid_of(chosen) if chosen else None
         if chosen is None or _header_row(grid) is None:
-            found = [(n, g) for n in names if n != chosen for g in [grid_of(n)] if _header_row(g) is not None]
+            found = [(n, g) for n in names if n not in (chosen, cfg.closing_sheet) for g in [grid_of(n)] if _header_row(g) is not None]
             if not found:
                 raise YichunError(f"上期问题清单 {file} 中找不到表头含「{cfg.headers['problem_id']}」和填写列（如「{cfg.headers['progress']}」）的工作表"
                                   f"（工作簿中的工作表：{'、'.join(names) or '无'}）。请使用 yichun problems 生成的问题清单填写后返回。")
@@ -150,6 +150,9 @@ def read_returned(path, county: str | None = None) -> Returned:
                                  file=file, sheet=chosen))
     finally:
         wb.close()
+    for f in sc.uncached_formulas.get(chosen, []):
+        notes.append(Problem(WARNING, "公式没有计算结果", f"单元格 {f.ref} 是公式（{f.formula}）但保存时没有计算结果，按空白读取；"
+                             "请在 Excel 中打开、重新计算并保存", file=file, sheet=chosen, row=f.row, value=f.formula))
     frame, problems = _rows(grid, file, chosen, county, notes)
     if problems:
         raise InputError(f"上期问题清单 {file}（工作表「{chosen}」）有 {len(problems)} 处无法读取，请修改后重试：", problems)

@@ -77,6 +77,8 @@ def write_ledger_sheet(ws, rows: pd.DataFrame, catalogue=None) -> None:
                    "cost_wan": MONEY, "deadline": DATE}.get(c.field)
             fill = FILL_IN if c.fill_in else None
             cell = s.put(i, j, v, fmt, fill)
+            if c.field == "deadline":
+                cell.number_format = DATE  # what the county types becomes a date
             cell.alignment = TOP_WRAP if c.wrap else (TOP_CENTRE if c.field in CENTRED else TOP)
             if c.field in ("problem_id", "school_id") and v not in (None, ""):
                 cell.number_format = "@"
