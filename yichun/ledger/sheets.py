@@ -19,7 +19,7 @@ from yichun.ledger.config import config
 from yichun.ledger.problems import is_percent
 from yichun.sheetwriter import AMBER, DATE, FILL_IN, GREEN, HEAD, MONEY, PCT, RED, TWO, Sheet, print_setup, quantity_format, text_width
 
-LINE_HEIGHT, MAX_LINES = 15.0, 6  # points per line of 11-point text; taller rows are capped
+LINE_HEIGHT, MAX_LINES = 16.0, 6  # points per line of 11-point text; taller rows are capped
 
 TOP, TOP_WRAP, TOP_CENTRE = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True), Alignment(vertical="top", horizontal="center")
 CENTRED = {"county", "level", "indicator", "unit", "cost_kind", "planned", "outlook", "progress", "required", "status"}
@@ -44,7 +44,7 @@ def _finish(s: Sheet, ncols: int, nrows: int, widths: dict[int, float], wrap: se
         for j in wrap:
             v = ws.cell(row=i, column=j).value
             if isinstance(v, str) and v:
-                lines = max(lines, math.ceil(text_width(v) / max(1.0, widths[j] - 2)))
+                lines = max(lines, math.ceil(text_width(v) / max(1.0, widths[j])))
         if lines > 1:
             ws.row_dimensions[i].height = min(lines, MAX_LINES) * LINE_HEIGHT
     ws.row_dimensions[1].height = 30
@@ -101,7 +101,7 @@ def write_closing_sheet(ws, closing: pd.DataFrame) -> None:
     """The 销号情况 sheet: every earlier problem with its 状态, then the 新增 ones."""
     s = Sheet(ws)
     fields = [f for f in CLOSING_LABELS]
-    widths = {"problem_id": 21, "county": 8, "school_id": 12, "school_name": 16, "level": 6, "indicator": 6, "indicator_name": 26,
+    widths = {"problem_id": 21, "county": 7, "school_id": 12, "school_name": 16, "level": 6, "indicator": 6, "indicator_name": 26,
               "previous_shortfall": 9, "current_shortfall": 9, "unit": 5, "progress": 8, "deadline": 11, "status": 13,
               "check_note": 32, "excel_row": 7}
     wrap = {"school_name", "indicator_name", "check_note", "status"}
