@@ -422,3 +422,21 @@ def test_the_closing_sheet_is_never_taken_for_the_ledger(a, returned, tmp_path):
     wb["问题清单"].title = "台账"
     wb.save(tmp_path / "z.xlsx")
     assert read_returned(tmp_path / "z.xlsx").sheet == "台账"
+
+
+def test_a_title_row_above_the_header_is_skipped(returned, tmp_path):
+    wb = openpyxl.load_workbook(returned)
+    ws = wb["问题清单"]
+    ws.insert_rows(1)
+    ws["A1"] = "宜丰县问题整改台账（县教体局填报）"
+    wb.save(tmp_path / "t.xlsx")
+    frame = read_returned(tmp_path / "t.xlsx").frame
+    assert len(frame) == 6 and frame["excel_row"].iloc[0] == 3
+
+
+def test_every_priced_unit_cost_says_its_cost_kind():
+    from yichun.assessment.gaps import unit_costs
+
+    kinds = {k: c.get("cost_kind") for k, c in unit_costs().items() if c.get("price_yuan") is not None}
+    assert set(kinds.values()) == {"一次性投入", "每年经费"}
+    assert kinds["teacher_qualified"] == "每年经费" and kinds["teaching_building_m2"] == "一次性投入"
