@@ -2,7 +2,8 @@
 
 Chinese headers and sheet names from yichun/data/result_labels.yaml (R1–R7 from the standards
 catalogue), identifiers as text, shares as percentages, booleans as 是/否 (missing: empty),
-frozen header row and an autofilter on every sheet; text is never a formula (yichun.cellsafe).
+frozen header row and an autofilter on every sheet (printed: landscape A4, one page width,
+header repeated); text is never a formula (yichun.cellsafe).
 The CSVs keep their stable English columns; this workbook is for people, not for machines.
 """
 
@@ -15,7 +16,7 @@ import pandas as pd
 
 from yichun._yaml import package_yaml
 from yichun.atomic import replacing
-from yichun.sheetwriter import HEAD, INT, MONEY, PCT, TWO, text_width
+from yichun.sheetwriter import HEAD, INT, MONEY, PCT, TWO, print_setup, shown_text, text_width
 
 TEXT_IDS = ("school_id", "kg_id", "code", "indicator", "cost_key")
 
@@ -112,11 +113,12 @@ def write_results(tables: dict[str, pd.DataFrame], path, catalogue=None) -> Path
                     cell.number_format = f(row) if callable(f) else (f or TWO)
                 elif c in TEXT_IDS and cell.value is not None:
                     cell.number_format = "@"
-                if i <= 200 and isinstance(cell.value, str):
-                    widths[j] = max(widths[j], min(text_width(cell.value), 40))
+                if i <= 200 and cell.value is not None:  # widths from the first rows, numbers as shown
+                    widths[j] = max(widths[j], min(text_width(shown_text(cell.value, cell.number_format)), 40))
         for j, w in widths.items():
             ws.column_dimensions[get_column_letter(j)].width = max(6.0, min(w, 40) + 2)
         ws.freeze_panes = "A2"
+        print_setup(ws, "1:1")
         if cols:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(2, len(frame) + 1)}"
     path = Path(path)

@@ -80,7 +80,7 @@ class Sheet:
             cell.font = self._bold
         if wrap:
             cell.alignment = self._wrap
-        shown = _shown(cell.value, fmt)
+        shown = shown_text(cell.value, fmt)
         self.widths[col] = max(self.widths.get(col, 0), min(text_width(shown), MAX_WIDTH))
         return cell
 
@@ -142,7 +142,7 @@ def text_width(text: str) -> float:
     return max(sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line) for line in lines)
 
 
-def _shown(value, fmt) -> str:
+def shown_text(value, fmt) -> str:
     if value is None:
         return ""
     if isinstance(value, float | int) and not isinstance(value, bool):
