@@ -129,5 +129,14 @@ def test_problems_command_writes_the_workbook(raw, tmp_path, capsys):
     out = tmp_path / "宜丰.xlsx"
     assert main(["problems", "--county", "宜丰", "--year", "2024", "--raw", str(raw), "--out", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[0] == "汇总" and "一校一策" in wb.sheetnames and "义务·资源配置" in wb.sheetnames
+    assert wb.sheetnames[:2] == ["问题清单", "汇总"] and "一校一策" in wb.sheetnames and "义务·资源配置" in wb.sheetnames
     assert "具备申报条件" in capsys.readouterr().out
+
+
+def test_assess_xlsx_writes_the_results_workbook_beside_the_csvs(raw, tmp_path):
+    out = tmp_path / "out"
+    assert main(["assess", "--raw", str(raw), "--out", str(out), "--xlsx"]) == 0
+    wb = openpyxl.load_workbook(out / "评估结果.xlsx")
+    ws = wb["学校(学段)资源配置"]
+    assert [c.value for c in ws[1]][:3] == ["县(市、区)", "统计年度", "学校(幼儿园)标识码"] and ws["C2"].value == "3609240001"
+    assert read(out / "school_parts.csv")[0]["school_id"] == "3609240001"  # the CSVs keep their English columns

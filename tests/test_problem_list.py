@@ -29,7 +29,7 @@ def find(ws, text):
 
 def test_sheets_and_frozen_panes(book):
     _, wb, path = book
-    assert wb.sheetnames == ["汇总", "义务·资源配置", "义务·政府保障程度", "义务·教育质量", "义务·社会认可度", "义务·否决项",
+    assert wb.sheetnames == ["问题清单", "汇总", "义务·资源配置", "义务·政府保障程度", "义务·教育质量", "义务·社会认可度", "义务·否决项",
                              "学前·普及普惠水平", "学前·政府保障情况", "学前·保教质量保障情况", "学前·社会认可度", "一校一策", "一园一策", "单价依据"]
     assert wb["汇总"].freeze_panes == "A2"
     assert wb["义务·资源配置"].freeze_panes == "A4"  # title, blank, header
@@ -113,3 +113,4 @@ def test_whole_unit_shortfalls_have_no_decimals_and_pages_fit_the_width(book):
     assert units and all(fmt == "#,##0" for unit, fmt in units.items() if unit in ("人", "㎡", "间"))
     for sheet in wb.worksheets:
         assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert wb["问题清单"].print_title_rows == "$1:$1" and wb["一校一策"].print_title_rows == "$4:$4"  # header rows on every page

@@ -55,10 +55,13 @@ def write_text(path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def csv_text(frame) -> str:
-    """A frame as CSV text: booleans true/false, missing values empty, floats at full precision."""
+    """A frame as CSV text: booleans true/false, missing values empty, floats at full precision;
+    text that a spreadsheet could take for a formula gets a leading ' (yichun.cellsafe)."""
     import pandas as pd
 
-    out = frame.copy()
+    from yichun.cellsafe import neutralise_frame
+
+    out = neutralise_frame(frame)
     for c in out.columns:
         s = out[c]
         if pd.api.types.is_bool_dtype(s.dtype):

@@ -1,23 +1,30 @@
-"""The 问题清单 and 一校(园)一策 workbook of one county and year (`yichun problems`).
+"""The 问题清单 (整改台账) workbook of one county and year (`yichun problems`).
 
-`write_problem_list(assessment, county, year, path=None)` writes a formatted .xlsx:
+`write_problem_list(assessment, county, year, path=None, *, plans=None, outlook=None,
+previous=None, as_of=None)` writes a formatted .xlsx:
 
-- 汇总: readiness per track (A/B status), the largest gaps, the bill with its unit-cost basis;
+- 问题清单: the rectification ledger, one self-contained row per problem (yichun.ledger): a
+  stable 问题编号, the facts, cost and 费用类别, 建设计划已安排, 预测结论, and the columns the
+  county fills in (进度 as a dropdown); filter, frozen header, print titles, A4 landscape;
+- 销号情况 (with `previous`, a ledger the county filled in and sent back): every earlier
+  problem with its 状态 against this year's data, then the 新增 ones; the county's entries
+  are carried forward into 问题清单 for the problems that persist;
+- 汇总: readiness per track (A/B status), the ledger's counts (by 状态 and 费用类别), the
+  largest gaps, the bill with its unit-cost basis;
 - one sheet per track and dimension (义务·资源配置, 义务·政府保障程度, …, 学前·保教质量保障情况):
   every indicator with its standard, value and status, plus the school-by-school tables behind
   the computed ones (R1–R7 per school part, 差异系数, G3/G4/G5 offenders, kindergartens);
-- 一校一策 / 一园一策: one block per school (kindergarten) with its gaps, quantities and cost.
+- 一校一策 / 一园一策: the ledger's rows as one block per school (kindergarten), with 问题编号.
 
 Formatting: Chinese headers, frozen panes, number formats (0.00, 0.0%, #,##0 for whole-unit shortfalls), red/amber/green
 fills on status cells only, column widths fitted to the text (CJK characters count double).
-Text is always written as text: a value starting with = + - @ never becomes a formula. The file
-is written atomically (temporary file in the same folder, then os.replace).
+Text is always written as text (yichun.cellsafe): a value starting with = + - @ never becomes a
+formula. The file is written atomically (temporary file in the same folder, then os.replace).
 """
 
 from __future__ import annotations
 
 import math
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -25,30 +32,28 @@ import pandas as pd
 from yichun import paths
 from yichun.atomic import replacing
 from yichun.errors import YichunError
+from yichun.sheetwriter import AMBER, GREEN, HEAD, INT, MONEY, PCT, RED, TWO, Sheet, met_fill, print_setup, quantity_format
 
-GREEN, AMBER, RED, HEAD = "C6EFCE", "FFEB9C", "FFC7CE", "D9E1F2"
-FORMULA_START = ("=", "+", "-", "@")
-PCT, TWO, INT, MONEY = "0.0%", "0.00", "#,##0", "#,##0.00"
-
-
-def quantity_format(unit: str) -> str:
-    """Shortfalls in whole units (teachers, rooms, ㎡: rounded up by the assessment) show no decimals."""
-    from yichun.assessment.gaps import INTEGER_UNITS
-
-    return INT if unit in INTEGER_UNITS else TWO
 TRACK_PREFIX = {"义务教育": "义务", "学前教育": "学前"}
-MAX_WIDTH = 60
 
 
 def default_path(county: str, year: int) -> Path:
     return paths.reports_dir() / f"{county}{year}年问题清单与一校一策.xlsx"
 
 
-def write_problem_list(assessment, county: str, year: int, path: str | Path | None = None) -> Path:
-    """Write the workbook for one county and year; returns the path written."""
+def write_problem_list(assessment, county: str, year: int, path: str | Path | None = None, *, plans: pd.DataFrame | None = None,
+                       outlook=None, previous=None, as_of=None, ledger=None) -> Path:
+    """Write the workbook for one county and year; returns the path written.
+
+    plans: the 建设计划 table (`Inputs.plans`) for 建设计划已安排; outlook: an `Outlook` (or its
+    status frame) for 预测结论; previous: a returned ledger (path or `yichun.ledger.Returned`);
+    as_of: the date 完成时限 are checked against (default today); ledger: a `yichun.ledger.Round`
+    already computed for this county and year (then plans, outlook, previous, as_of are not used)."""
     from openpyxl import Workbook
 
     from yichun.counties import normalize_county
+    from yichun.ledger import ledger_round
+    from yichun.ledger.sheets import write_closing_sheet, write_ledger_sheet
 
     county = normalize_county(county)
     year = int(year)
@@ -59,26 +64,27 @@ def write_problem_list(assessment, county: str, year: int, path: str | Path | No
     path = Path(path) if path else default_path(county, year)
     if path.suffix.lower() != ".xlsx":
         raise YichunError(f"输出文件应为 .xlsx：{path}")
+    rnd = ledger or ledger_round(a, county, year, previous, plans=plans, outlook=outlook, as_of=as_of)
+    previous = rnd.returned
     sel = {name: _pick(getattr(a, name), county, year) for name in
            ("school_parts", "cv", "preschool", "items", "readiness", "gaps", "bill", "cv_drivers", "school_checks", "kg_checks")}
     wb = Workbook()
     ws = wb.active
-    ws.title = "汇总"
-    _summary(ws, a, sel, county, year)
+    ws.title = "问题清单"
+    write_ledger_sheet(ws, rnd.rows, a.catalogue)
+    if previous is not None:
+        write_closing_sheet(wb.create_sheet("销号情况"), rnd.closing)
+    _summary(wb.create_sheet("汇总"), a, sel, county, year, rnd, previous is not None)
     for track in ("义务教育", "学前教育"):
         items = sel["items"][sel["items"]["track"] == track]
         for dim in dict.fromkeys(items["dimension"]):
             sheet = wb.create_sheet(f"{TRACK_PREFIX[track]}·{dim}"[:31])
             _dimension(sheet, a, sel, track, dim, items[items["dimension"] == dim])
-    _plans(wb.create_sheet("一校一策"), sel, "义务教育", "学校")
-    _plans(wb.create_sheet("一园一策"), sel, "学前教育", "幼儿园")
+    _plans(wb.create_sheet("一校一策"), rnd.rows, a.catalogue, "义务教育", "学校")
+    _plans(wb.create_sheet("一园一策"), rnd.rows, a.catalogue, "学前教育", "幼儿园")
     _costs_sheet(wb.create_sheet("单价依据"), a)
-    for ws in wb.worksheets:  # printed for meetings: landscape A4, all columns on one page width
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.print_title_rows = None
+    for ws in wb.worksheets[2 if previous is not None else 1:]:  # printed for meetings: landscape A4, one page width
+        print_setup(ws, ws.print_title_rows)
     with replacing(path) as tmp:
         wb.save(tmp)
     return path
@@ -90,137 +96,6 @@ def _pick(frame: pd.DataFrame, county: str, year: int) -> pd.DataFrame:
     return frame[(frame["county"] == county) & (frame["year"] == year)].reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------------- cell writing
-class Sheet:
-    """Row-by-row writer that tracks column widths and applies the house formats."""
-
-    def __init__(self, ws):
-        from openpyxl.styles import Alignment, Font, PatternFill
-
-        self.ws = ws
-        self.row = 1
-        self.widths: dict[int, float] = {}
-        self._fills: dict[str, PatternFill] = {}
-        self._fill_cls = PatternFill
-        self._bold = Font(bold=True)
-        self._wrap = Alignment(wrap_text=True, vertical="top")
-
-    def _fill(self, color: str):
-        if color not in self._fills:
-            self._fills[color] = self._fill_cls("solid", start_color=color, end_color=color)
-        return self._fills[color]
-
-    def put(self, row: int, col: int, value, fmt: str | None = None, fill: str | None = None, bold: bool = False, wrap: bool = False):
-        cell = self.ws.cell(row=row, column=col)
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-            cell.value = None
-        elif isinstance(value, bool):
-            cell.value = "是" if value else "否"
-        elif isinstance(value, int | float):
-            cell.value = float(value) if isinstance(value, float) else int(value)
-            if math.isinf(cell.value):
-                cell.value = "∞"
-            elif fmt:
-                cell.number_format = fmt
-        else:
-            text = str(value)
-            cell.value = text
-            if text.startswith(FORMULA_START):
-                cell.data_type = "s"  # text, never a formula
-                cell.quotePrefix = True
-        if fill:
-            cell.fill = self._fill(fill)
-        if bold:
-            cell.font = self._bold
-        if wrap:
-            cell.alignment = self._wrap
-        shown = _shown(cell.value, fmt)
-        self.widths[col] = max(self.widths.get(col, 0), min(_width(shown), MAX_WIDTH))
-        return cell
-
-    def title(self, text: str, note: str = "") -> None:
-        from openpyxl.styles import Font
-
-        c = self.put(self.row, 1, text)
-        c.font = Font(bold=True, size=14)
-        self.widths[1] = min(self.widths.get(1, 0), 20)  # a title does not size the first column
-        self.row += 1
-        if note:
-            self.put(self.row, 1, note)
-            self.widths[1] = min(self.widths.get(1, 0), 20)
-            self.row += 1
-        self.row += 1
-
-    def table(self, frame: pd.DataFrame, formats: dict | None = None, status: dict | None = None, wrap: tuple = (),
-              heading: str | None = None) -> tuple[int, int]:
-        """Write a table with a header row; returns (header row, last row). status: column → fill function."""
-        from openpyxl.styles import Font
-
-        formats, status = formats or {}, status or {}
-        if heading:
-            c = self.put(self.row, 1, heading)
-            c.font = Font(bold=True, size=12)
-            self.widths[1] = min(self.widths.get(1, 0), 20)
-            self.row += 1
-        head = self.row
-        for j, name in enumerate(frame.columns, start=1):
-            self.put(head, j, name, fill=HEAD, bold=True)
-        self.row += 1
-        cols = list(frame.columns)
-        for values in frame.itertuples(index=False):
-            row = dict(zip(cols, values))
-            for j, (name, v) in enumerate(row.items(), start=1):
-                fill = status[name](v) if name in status else None
-                fmt = formats.get(name)
-                self.put(self.row, j, v, fmt(row) if callable(fmt) else fmt, fill, wrap=name in wrap)
-            self.row += 1
-        if frame.empty:
-            self.put(self.row, 1, "（无）")
-            self.row += 1
-        last = self.row - 1
-        self.row += 1
-        return head, last
-
-    def finish(self, freeze: str | None = None) -> None:
-        from openpyxl.utils import get_column_letter
-
-        for col, w in self.widths.items():
-            self.ws.column_dimensions[get_column_letter(col)].width = max(6.0, w + 2)
-        if freeze:
-            self.ws.freeze_panes = freeze
-
-
-def _width(text: str) -> float:
-    """Display width: East Asian wide/full-width characters count double."""
-    lines = str(text).split("\n") or [""]
-    return max(sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line) for line in lines)
-
-
-def _shown(value, fmt) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        if fmt == PCT:
-            return f"{value * 100:.1f}%"
-        if fmt in (MONEY, TWO):
-            return f"{value:,.2f}"
-        if fmt == INT:
-            return f"{value:,.0f}"
-        return f"{value:.6g}"
-    return str(value)
-
-
-def met_fill(v) -> str | None:
-    """Status colours: 达标 green, 未达标 red, 缺数据 amber."""
-    if v in ("达标", "是", "具备", True):
-        return GREEN
-    if v in ("未达标", "否", "不具备", False):
-        return RED
-    if v in ("缺数据", "低于标准(容差内)", "不适用"):
-        return AMBER
-    return None
-
-
 def _status(met) -> str:
     if met is None or met is pd.NA or (isinstance(met, float) and math.isnan(met)):
         return "缺数据"
@@ -228,7 +103,9 @@ def _status(met) -> str:
 
 
 # ----------------------------------------------------------------------------- sheets
-def _summary(ws, a, sel, county, year) -> None:
+def _summary(ws, a, sel, county, year, rnd, with_closing: bool) -> None:
+    from yichun.ledger import config, round_history
+
     s = Sheet(ws)
     desc = a.catalogue.description if a.catalogue is not None else ""
     s.title(f"{county}{year}年 县域义务教育优质均衡与学前教育普及普惠 问题清单",
@@ -243,19 +120,42 @@ def _summary(ws, a, sel, county, year) -> None:
     })
     s.table(rows, {"补短板费用(万元)": MONEY}, {"是否具备申报条件": met_fill, "一票否决": lambda v: RED if v == "有" else GREEN},
             heading="一、是否具备申报条件")
-    gaps = sel["gaps"]
-    top = gaps[gaps["in_bill"] & gaps["cost_wan"].notna()].sort_values("cost_wan", ascending=False).head(15)
-    s.table(pd.DataFrame({"学校/幼儿园": top["school_name"], "学段": top["level"], "指标": top["indicator"], "项目": top["item"],
-                          "依据": top["basis"], "缺口": top["shortfall"], "单位": top["unit"], "费用(万元)": top["cost_wan"]}),
-            {"缺口": lambda r: quantity_format(r["单位"]), "费用(万元)": MONEY}, heading="二、费用最大的缺口（前15项）")
+    p = rnd.rows
+    counts = []
+    for track in ("义务教育", "学前教育"):
+        t = p[p["track"] == track]
+        counts.append({"评估类别": track, "问题数": len(t), "其中必需": int(t["required"].sum()),
+                       "一次性投入(万元)": float(t.loc[t["cost_kind"] == "一次性投入", "cost_wan"].sum()),
+                       "每年经费(万元/年)": float(t.loc[t["cost_kind"] == "每年经费", "cost_wan"].sum()),
+                       "不计价问题数": int((t["cost_kind"] == config().unpriced_kind).sum()),
+                       "建设计划已安排": int((t["planned"] == "是").sum()), "建设计划部分安排": int((t["planned"] == "部分").sum())})
+    s.table(pd.DataFrame(counts), {"问题数": INT, "其中必需": INT, "一次性投入(万元)": MONEY, "每年经费(万元/年)": MONEY,
+                                   "不计价问题数": INT, "建设计划已安排": INT, "建设计划部分安排": INT},
+            heading="二、问题清单（见「问题清单」工作表，每个问题一行）")
+    n = 3
+    if with_closing:
+        h = round_history(rnd.closing)
+        s.table(h.drop(columns=["县(市、区)"]), {c: INT for c in h.columns}, heading=f"{_cn(n)}、销号情况（与上期问题清单核对，见「销号情况」工作表）")
+        n += 1
+    top = p[p["cost_wan"].notna()].sort_values("cost_wan", ascending=False).head(15)
+    s.table(pd.DataFrame({"问题编号": top["problem_id"], "学校/幼儿园": top["school_name"], "学段": top["level"], "指标": top["indicator"],
+                          "项目": top["item"], "依据": top["basis"], "缺口": top["shortfall"], "单位": top["unit"], "费用(万元)": top["cost_wan"],
+                          "费用类别": top["cost_kind"]}),
+            {"缺口": lambda r: quantity_format(r["单位"]), "费用(万元)": MONEY}, heading=f"{_cn(n)}、费用最大的缺口（前15项）")
     bill = sel["bill"]
     frame = pd.DataFrame({"评估类别": bill["track"], "类别": bill["category"], "数量": bill["quantity"], "单位": bill["unit"],
                           "费用(万元)": bill["cost_wan"], "计价依据": bill["basis"]})
     total = pd.DataFrame({"评估类别": ["合计"], "类别": ["已计价项目合计"], "数量": [None], "单位": [""],
                           "费用(万元)": [a.total_cost(county, year)], "计价依据": ["不计价的项目（学位、班额、持证等）只列数量"]})
-    s.table(pd.concat([frame, total], ignore_index=True), {"数量": lambda r: quantity_format(r["单位"]), "费用(万元)": MONEY}, wrap=("计价依据",), heading="三、达标费用测算")
+    s.table(pd.concat([frame, total], ignore_index=True), {"数量": lambda r: quantity_format(r["单位"]), "费用(万元)": MONEY}, wrap=("计价依据",),
+            heading=f"{_cn(n + 1)}、达标费用测算（一次性投入与每年经费合计）")
+    s.widths[1] = max(s.widths.get(1, 0), 19)
     s.widths[6] = min(s.widths.get(6, 0), 50)
     s.finish("A2")
+
+
+def _cn(n: int) -> str:
+    return "一二三四五六七八九十"[n - 1]
 
 
 def _items_table(items: pd.DataFrame) -> pd.DataFrame:
@@ -273,9 +173,10 @@ def _dimension(ws, a, sel, track, dim, items) -> None:
     head, last = s.table(frame, {"数值": TWO}, {"是否达标": met_fill, "一票否决": lambda v: RED if v == "是" else None},
                          wrap=("指标", "情况说明", "标准"))
     # percentages read better as %: apply per row from the catalogue unit
+    from yichun.resultbook import items_percent
+
     for i, code in enumerate(items["code"], start=head + 1):
-        unit = a.catalogue[code].unit if code in a.catalogue.indicators else ""
-        if unit == "%" or code in ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "G3", "G4", "G5", "PQ1", "PG4", "CV"):
+        if items_percent(code, a.catalogue):
             ws.cell(row=i, column=5).number_format = PCT
     for col, cap in ((2, 40), (4, 36), (9, 70)):
         s.widths[col] = min(s.widths.get(col, 0), cap)
@@ -339,22 +240,23 @@ def _kindergarten_table(s: Sheet, sel) -> None:
             {"PQ1": met_fill}, heading="逐园核查（仅列有问题的幼儿园）")
 
 
-def _plans(ws, sel, track, label) -> None:
-    """一校一策 / 一园一策: one block per school with its gaps, quantities and cost, costliest first."""
+def _plans(ws, rows: pd.DataFrame, catalogue, track, label) -> None:
+    """一校一策 / 一园一策: the ledger's rows as one block per school, costliest first."""
     from openpyxl.styles import Font
+
+    from yichun.ledger.problems import is_percent
 
     s = Sheet(ws)
     s.title(f"{'一校一策' if label == '学校' else '一园一策'}（{track}）",
-            "「必需」= 县域达标必须补齐；「计入测算」= 计入达标费用（同校两学段共用的设施只计一次）")
-    g = sel["gaps"]
-    g = g[g["track"] == track]
+            "「必需」= 县域达标必须补齐；费用只列计入测算的项目（同校两学段共用的设施只计一次）；问题编号同「问题清单」")
+    g = rows[rows["track"] == track]
     if g.empty:
         s.put(s.row, 1, "无需补齐的缺口")
         s.finish()
         return
-    cost = g["cost_wan"].where(g["in_bill"], 0.0).fillna(0.0).groupby(g["school_id"], sort=False).sum()
+    cost = g["cost_wan"].fillna(0.0).groupby(g["school_id"], sort=False).sum()
     order = sorted(cost.index, key=lambda k: (k != "", -cost[k]))  # the county-wide block first, then by cost
-    header = ["指标", "依据", "项目", "学段", "现值", "标准", "缺口", "单位", "费用(万元)", "必需", "计入测算", "说明"]
+    header = ["指标", "依据", "项目", "学段", "现值", "标准", "缺口", "单位", "费用(万元)", "必需", "费用类别", "说明", "问题编号"]
     for j, h in enumerate(header, start=1):
         s.put(s.row, j, h, fill=HEAD, bold=True)
     head_row = s.row
@@ -365,13 +267,14 @@ def _plans(ws, sel, track, label) -> None:
         c = s.put(s.row, 1, f"{name}（{sid}）" if sid else f"{name}（县域层面）")
         c.font = Font(bold=True, size=12)
         s.widths[1] = min(s.widths.get(1, 0), 12)
-        s.put(s.row, 9, float(block.loc[block["in_bill"], "cost_wan"].sum()), MONEY, bold=True)
+        s.put(s.row, 9, float(block["cost_wan"].sum()), MONEY, bold=True)
         s.row += 1
         for r in block.itertuples(index=False):
-            pct = r.indicator in ("G12", "PQ4", "P1", "P2", "P3", "PQ2")
+            unit_of = catalogue[r.indicator].unit if catalogue is not None and r.indicator in catalogue.indicators else ""
+            pct = is_percent(unit_of, r.standard)
             values = [r.indicator, r.basis, r.item, r.level, r.value, r.standard, r.shortfall, r.unit, r.cost_wan,
-                      "是" if r.required else "否", "是" if r.in_bill else "否", r.note]
-            fmts = [None, None, None, None, PCT if pct else TWO, PCT if pct else TWO, quantity_format(r.unit), None, MONEY, None, None, None]
+                      "是" if r.required else "否", r.cost_kind, r.note, r.problem_id]
+            fmts = [None, None, None, None, PCT if pct else TWO, PCT if pct else TWO, quantity_format(r.unit), None, MONEY, None, None, None, None]
             for j, (v, f) in enumerate(zip(values, fmts), start=1):
                 fill = (RED if v == "是" else AMBER) if j == 10 else None
                 s.put(s.row, j, v, f, fill, wrap=j == 12)
@@ -379,6 +282,7 @@ def _plans(ws, sel, track, label) -> None:
         s.row += 1
     s.widths[12] = min(s.widths.get(12, 0), 50)
     s.finish(f"A{head_row + 1}")
+    print_setup(ws, f"{head_row}:{head_row}")
 
 
 def _costs_sheet(ws, a) -> None:

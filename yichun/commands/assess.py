@@ -2,7 +2,8 @@
 stable output tables (see /work/shared/spec/outputs.md) as CSV.
 
 school_parts.csv (counted parts), cv.csv, preschool.csv, readiness.csv, plus items.csv,
-gaps.csv, bill.csv and school_parts_excluded.csv. UTF-8 with BOM, booleans true/false, numbers
+gaps.csv, bill.csv and school_parts_excluded.csv; with --xlsx also 评估结果.xlsx (the same tables
+under Chinese headers, yichun.resultbook). UTF-8 with BOM, booleans true/false, numbers
 at full precision, missing values empty. Exit 0; 2 for invalid input (problem records on
 stderr); 1 for anything else.
 """
@@ -27,6 +28,7 @@ def register(parser) -> None:
     parser.add_argument("--out", metavar="文件夹", help="输出文件夹，默认 reports/assess-<年度>")
     parser.add_argument("--profile", default="national", metavar="标准配置",
                         help="标准配置：national（默认）、plan-2025，或自定义 YAML 文件路径")
+    parser.add_argument("--xlsx", action="store_true", help="另写 评估结果.xlsx：同样的表格，中文表头，供在 Excel 中查看")
 
 
 def read_inputs(raw_dir, year: int | None = None):
@@ -94,6 +96,10 @@ def run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables(a).items():
         write_csv(frame, out / f"{name}.csv")
+    if args.xlsx:
+        from yichun.resultbook import write_results
+
+        write_results(tables(a), out / "评估结果.xlsx", a.catalogue)
     r = a.readiness
     print(f"已评估 {year} 年度 {r['county'].nunique()} 个县(市、区)（标准：{a.profile}），结果写入 {out}")
     for track in ("义务教育", "学前教育"):

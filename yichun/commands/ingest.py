@@ -32,13 +32,8 @@ def run(args) -> int:
 
 
 def _write_problems(problems, path) -> None:
-    from yichun.atomic import replacing
+    from yichun.cellsafe import write_table
 
     labels = {"severity": "级别", "kind": "类别", "message": "说明", "file": "文件", "sheet": "工作表", "row": "行号",
               "column": "列", "value": "值", "county": "县(市、区)", "year": "统计年度"}
-    frame = problems.rename(columns=labels)
-    with replacing(path) as tmp:
-        if path.suffix.lower() == ".xlsx":
-            frame.to_excel(tmp, index=False, sheet_name="问题清单", engine="openpyxl")
-        else:
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+    write_table(problems.rename(columns=labels), path, sheet="问题清单")
