@@ -343,3 +343,27 @@ def test_items_14_and_15_carry_their_b_type_judgements():
     assert cat["G15"].klass == "A" and cat["G15B"].klass == "B"
     a = assess(ready_county(county_inputs={"G15B": "中"}))
     assert not ready(a, "义务教育")["ready"] and ready(a, "义务教育")["unmet"] == "G15B"
+
+
+def test_the_missing_table_names_the_school_and_the_empty_field():
+    a = assess(with_school(ready_county(), "3609240002", teaching_area_m2=np.nan))
+    m = a.missing
+    row = m[(m["indicator"] == "R4")].iloc[0]
+    assert (row["school_name"], row["fields"]) == ("城关第二小学", "教学及辅助用房面积")
+    assert assess(ready_county()).missing.empty
+
+
+def test_the_missing_table_names_an_empty_county_figure():
+    a = assess(ready_county(county_inputs={"SATISFACTION": None}))
+    row = a.missing[a.missing["indicator"] == "S1"].iloc[0]
+    assert row["school_name"] == "全县" and "SATISFACTION" in row["fields"]
+
+
+def test_the_problem_list_carries_a_row_for_missing_data():
+    from yichun.ledger.problems import problem_rows
+
+    a = assess(with_school(ready_county(), "3609240002", teaching_area_m2=np.nan))
+    rows = problem_rows(a, "宜丰县", 2024)
+    row = rows[rows["indicator"] == "R4"].iloc[0]
+    assert row["school_name"] == "城关第二小学" and "教学及辅助用房面积" in row["note"] and "缺数据" in row["indicator_name"]
+    assert pd.isna(row["cost_wan"])

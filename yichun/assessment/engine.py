@@ -15,6 +15,7 @@ from yichun.assessment.compulsory import SUFFIX, balance, build_parts, cv_frame
 from yichun.assessment.core import Groups, county_years
 from yichun.assessment.county_items import assemble, compulsory_items, wide_inputs
 from yichun.assessment.gaps import compute_gaps, unit_costs
+from yichun.assessment.missing import missing_frame
 from yichun.assessment.preschool import assess_preschool, kindergarten_checks
 from yichun.assessment.verdict import readiness
 from yichun.catalogue import Catalogue, catalogue
@@ -33,7 +34,8 @@ class Assessment:
     cv            enrolment-weighted 差异系数 per county, year, level, indicator
     preschool     P1–P3 per county and year (fractions)
     items         every catalogue indicator per county and year: value, standard, met, rating, detail, veto
-    readiness     per county, track, year: A met/total, B good/total, ready, unmet codes
+    readiness     per county, track, year: A met/total, B good/total, ready, unmet codes, missing (what and where)
+    missing       one row per school/kindergarten/county figure and indicator whose empty fields leave it 缺数据
     school_checks one row per school: counted, G3/G4/G5 checks and G12 sums
     kg_checks     one row per kindergarten: per-child areas and PQ1, classes, teachers
     gaps          what to add, per school part / kindergarten / county, in physical units, priced
@@ -51,6 +53,7 @@ class Assessment:
     readiness: pd.DataFrame
     school_checks: pd.DataFrame
     kg_checks: pd.DataFrame
+    missing: pd.DataFrame = field(default_factory=pd.DataFrame)
     profile: str = "national"
     catalogue: Catalogue | None = field(default=None, repr=False)
     inputs: Inputs | None = field(default=None, repr=False)
@@ -166,9 +169,11 @@ def assess(inputs: Inputs, years: int | list[int] | None = None, profile: str | 
     ready = readiness(groups, matrices, cat)
     met_by_code = {c: matrices["met"][:, i] for i, c in enumerate(matrices["codes"])}
     # PG3's shortfall (townships/streets lacking a kindergarten) is worked out township by township
+    missing = missing_frame(sf, kg, g_kg, groups, cat, met_by_code, values, ratings)
     values = {**values, "PG3_SHORT": computed["PG3"]["short"]}
     pending = (sf, bal, cv_met, levels, kg, g_kg, preschool, met_by_code, values, groups, cat, costs)
     return Assessment(
         school_parts=sf.parts, cv=cv, preschool=preschool, items=items, readiness=ready, school_checks=sf.checks, kg_checks=kg,
+        missing=missing,
         profile=cat.profile, catalogue=cat, inputs=sub, costs=costs, _pending=pending,
     )

@@ -23,6 +23,7 @@ from yichun.errors import YichunError
 from yichun.ledger.config import config
 
 NOT_PROJECTED = "未预测"
+MISSING_BASIS = "缺数据"
 COST_KINDS = ("一次性投入", "每年经费")
 
 
@@ -124,6 +125,23 @@ def problem_rows(assessment, county: str, year: int, *, plans: pd.DataFrame | No
             "required": bool(r.required), "note": "；".join(notes),
             "track": r.track, "in_bill": bool(r.in_bill), "cost_key": r.cost_key, "basis": r.basis, "item": r.item,
         })
+    # 缺数据 is a problem too: the county must fill the field in before the indicator can be judged
+    m = getattr(a, "missing", None)
+    if m is not None and len(m):
+        m = m[(m["county"] == county) & (m["year"] == year)]
+        for r in m.itertuples(index=False):
+            unit_id = r.school_id or code
+            name = cat[r.indicator].name.split("；")[0] if cat is not None and r.indicator in cat.indicators else r.indicator
+            rows.append({
+                "problem_id": problem_id(unit_id, r.indicator, r.level, "missing_data", MISSING_BASIS), "county": county,
+                "school_id": r.school_id, "school_name": r.school_name, "level": r.level, "indicator": r.indicator,
+                "indicator_name": f"{name}（缺数据）", "value": np.nan, "standard": np.nan, "shortfall": np.nan, "unit": "",
+                "cost_wan": np.nan, "cost_kind": "", "planned": "否",
+                "outlook": verdicts.get((county, r.track), NOT_PROJECTED) if verdicts else NOT_PROJECTED,
+                **{f: None for f in cfg.fill_in}, "progress": cfg.progress[0], "required": True,
+                "note": f"{MISSING_BASIS}：未填{r.fields}，补填后才能判定（缺数据不算达标）",
+                "track": r.track, "in_bill": False, "cost_key": "missing_data", "basis": MISSING_BASIS, "item": "补填数据",
+            })
     columns = [c.field for c in cfg.columns] + ["track", "in_bill", "cost_key", "basis", "item"]
     frame = pd.DataFrame(rows, columns=columns)
     dup = frame[frame["problem_id"].duplicated(keep=False)]
