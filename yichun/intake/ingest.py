@@ -249,7 +249,7 @@ def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
     for p in problems:
         if p.severity != ERROR:
             continue
-        if p.kind == "缺少必填列":
+        if p.kind in ("缺少必填列", "无法识别的单位"):
             sheet_reasons.setdefault((p.file, p.sheet), []).append(p.message)
         elif p.row is not None and p.sheet:
             text = f"{p.column}：{p.message}" if p.column else p.message
