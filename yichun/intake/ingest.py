@@ -157,8 +157,8 @@ def _parse_one(item: tuple[Path, str, str, Path | None]) -> FileResult:
 
 
 def _workers(n_files: int) -> int:
-    """Worker processes for parsing: YICHUN_WORKERS, else one per core once a batch is large
-    enough to repay the pool's start; 1 (in-process) whenever this process runs other threads."""
+    """Child processes parsing at once: YICHUN_WORKERS, else one per core once a batch is large
+    enough; 1 whenever this process runs other threads (then one helper interpreter parses)."""
     import threading
 
     if threading.active_count() > 1:
@@ -170,20 +170,13 @@ def _workers(n_files: int) -> int:
 
 
 def _parse_all(todo: list[tuple[Path, str, str, Path | None]], n: int):
-    """Parse workbooks, in `n` forked worker processes when n > 1; yields results in input order.
-
-    Fork is used only when this process has a single thread (the CLI, a plain script): forking
-    a process with live threads (a Jupyter kernel) can deadlock, and spawn/forkserver would
-    re-run an unguarded user script. Otherwise the files are parsed in this process.
+    """Parse workbooks, each in a bounded child process (yichun.intake.isolate), `n` at a time;
+    yields results in input order. A file that crashes, overruns its time or exhausts its memory
+    comes back as one 错误 for that file; the others are read.
     """
-    if n <= 1:
-        yield from map(_parse_one, todo)
-        return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from yichun.intake.isolate import parse_isolated
 
-    with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork")) as pool:
-        yield from pool.map(_parse_one, todo, chunksize=max(1, len(todo) // (n * 8)))
+    yield from parse_isolated(todo, n, _parse_one)
 
 
 def _gather(results: list[FileResult], part: str) -> pd.DataFrame:

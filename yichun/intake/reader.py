@@ -722,3 +722,20 @@ def _report_missing(ctx, spec: Sheet, sheet: str, header: Header, parsed: dict, 
             shown = "、".join(map(str, hits[:8])) + (" 行等" if len(hits) > 8 else " 行")
             seen = header.columns[f.field].seen
             ctx.add(WARNING, "缺失值", f"列「{seen}」有 {len(hits)} 个单元格为空或填写了缺失标记（第 {shown}），按缺失处理（不按 0 计），请补填。", sheet, hits[0], seen)
+
+
+def warm() -> None:
+    """Load everything a parse needs once (rules, dictionary, catalogue, the native reader), so
+    that child processes forked to parse one file each start with it in memory."""
+    import python_calamine  # noqa: F401
+
+    from yichun.intake.headers import _sheet_terms
+
+    rules()
+    _sheet_terms()
+    _row_patterns()
+    _county_input_units()
+    _type_levels()
+    for key in sheets():
+        lookup(key)
+    normalize_county(counties()[0].name)
