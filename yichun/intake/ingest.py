@@ -26,13 +26,13 @@ from yichun import paths
 from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
 from yichun.intake.cache import CACHE_VERSION, cache_key, load_cached, save_cached
+from yichun.intake.folder import Survey, survey
 from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, raw_dtypes, to_pandas
 from yichun.intake.reader import FileResult, read_workbook
 from yichun.intake.rules import rules
 from yichun.intake.values import cell_text
 from yichun.tables import TABLES, Inputs
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm")
 MANIFEST = "manifest.json"
 CACHE_DIR = ".cache"
 _YEAR_DIR = re.compile(r"^(20\d{2})(年|年度)?$")
@@ -51,6 +51,7 @@ class IngestResult:
     files_read: list[str] = field(default_factory=list)  # parsed in this run
     files_cached: list[str] = field(default_factory=list)  # taken from the cache or the previous outputs
     files_skipped: list[tuple[str, str]] = field(default_factory=list)  # refused: (file, reason)
+    files_other: list[tuple[str, str]] = field(default_factory=list)  # not workbooks, not read: (file, why)
     ok: bool = True
     written: bool = False
     unchanged: bool = False  # nothing changed since the last successful run
@@ -77,16 +78,8 @@ class IngestResult:
 
 
 def discover(raw_dir: Path) -> list[tuple[Path, str]]:
-    """Workbook files below a folder as (path, path relative to it), sorted; lock files skipped."""
-    out = []
-    for p in raw_dir.rglob("*"):
-        if p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(("~$", ".")) or not p.is_file():
-            continue
-        rel = p.relative_to(raw_dir)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        out.append((p, rel.as_posix()))
-    return sorted(out, key=lambda t: t[1])
+    """Workbook files below a folder as (path, path relative to it), sorted (see yichun.intake.folder)."""
+    return survey(Path(raw_dir)).workbooks
 
 
 def folder_year(relpath: str) -> int | None:
@@ -190,9 +183,10 @@ def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
     return to_pandas(pa.concat_tables(pieces, promote_options="permissive"))
 
 
-def assemble(results: list[FileResult]) -> tuple[Inputs, pd.DataFrame]:
-    """Cross-file checks over parsed files; returns the clean Inputs and every problem."""
-    problems: list[Problem] = [p for r in results for p in r.problems]
+def assemble(results: list[FileResult], others: list[Problem] = ()) -> tuple[Inputs, pd.DataFrame]:
+    """Cross-file checks over parsed files; returns the clean Inputs and every problem
+    (`others`: the files of the folder that are not workbooks, see yichun.intake.folder)."""
+    problems: list[Problem] = [*others, *(p for r in results for p in r.problems)]
     # several workbooks for one county-year: none of them can be trusted over the other
     by_key: dict[tuple, list[FileResult]] = {}
     for r in results:
@@ -230,6 +224,7 @@ def assemble(results: list[FileResult]) -> tuple[Inputs, pd.DataFrame]:
     # year-on-year jumps only compare rows that made it into the clean tables
     for t in ("schools", "kindergartens"):
         problems += VAL.year_on_year(t, clean[t], loc)
+    problems += VAL.county_year_on_year(clean["county_inputs"], loc)
     frame = _sorted_problems(problems)
     inputs = Inputs(**{t: finalize(t, clean[t]) for t in DATA_TABLES}, problems=frame, quarantine=finalize("quarantine", quarantine))
     return inputs, frame
@@ -288,20 +283,34 @@ def _sorted_problems(problems: list[Problem]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _found(raw_dir: Path) -> list[tuple[Path, str, str]]:
+def _found(raw_dir: Path) -> tuple[list[tuple[Path, str, str]], Survey]:
     raw_dir = Path(raw_dir)
+    if raw_dir.exists() and not raw_dir.is_dir():
+        raise InputError(f"{raw_dir} 是一个文件，不是文件夹。请用 --raw 指定存放各县工作簿(.xlsx)的文件夹。")
     if not raw_dir.is_dir():
         raise InputError(f"找不到原始数据文件夹 {raw_dir}。请用 --raw 指定存放各县工作簿(.xlsx)的文件夹。")
-    return [(p, rel, sha256_file(p)) for p, rel in discover(raw_dir)]
+    try:
+        found = survey(raw_dir)
+        return [(p, rel, sha256_file(p)) for p, rel in found.workbooks], found
+    except PermissionError as exc:
+        raise InputError(f"没有权限读取 {exc.filename or raw_dir}。请检查文件夹的访问权限。") from None
+    except OSError as exc:
+        raise InputError(f"读取文件夹 {raw_dir} 时出错（{exc.strerror or '系统错误'}：{exc.filename or ''}）。") from None
+
+
+def _no_workbooks(raw_dir: Path, found: Survey) -> InputError:
+    if found.problems:
+        return InputError(f"文件夹 {raw_dir} 及其子文件夹中没有可读取的工作簿(.xlsx/.xls/.ods)，只有下列文件：", found.problems)
+    return InputError(f"文件夹 {raw_dir} 及其子文件夹中没有找到任何工作簿(.xlsx)。")
 
 
 def read_folder(raw_dir: Path | str | None = None, *, progress: bool | None = False) -> tuple[Inputs, pd.DataFrame]:
     """Every workbook below `raw_dir`, read in memory (the processed cache is used read-only)."""
     raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
-    found = _found(raw_dir)
+    found, folder = _found(raw_dir)
     cache_dir = paths.processed_dir() / CACHE_DIR
     run = _read_files(found, cache_dir, write_cache=False, progress=progress)
-    return assemble(run.results)
+    return assemble(run.results, folder.problems)
 
 
 # ----------------------------------------------------------------------------- ingest with outputs
@@ -319,10 +328,12 @@ def _read_manifest(out_dir: Path) -> dict | None:
         return None
 
 
-def _up_to_date(manifest: dict | None, found, out_dir: Path) -> bool:
+def _up_to_date(manifest: dict | None, found, out_dir: Path, folder: Survey | None = None) -> bool:
     if not manifest or manifest.get("cache_version") != CACHE_VERSION or manifest.get("rules") != rules().fingerprint:
         return False
     if {k: v["sha256"] for k, v in manifest.get("files", {}).items()} != _manifest_files(found):
+        return False
+    if folder is not None and manifest.get("others", {}) != folder.others:
         return False
     return all((out_dir / f"{t}.parquet").exists() for t in TABLES)
 
@@ -354,7 +365,7 @@ def _write_outputs(out_dir: Path, inputs: Inputs, manifest: dict) -> None:
         os.replace(tmp, final)
 
 
-def _manifest(raw_dir: Path, run: _Run, inputs: Inputs) -> dict:
+def _manifest(raw_dir: Path, run: _Run, inputs: Inputs, folder: Survey) -> dict:
     files = {}
     for r in run.results:
         sev = [p.severity for p in r.problems]
@@ -365,7 +376,7 @@ def _manifest(raw_dir: Path, run: _Run, inputs: Inputs) -> dict:
         }
     return {
         "format": 1, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "raw_dir": str(raw_dir),
-        "created": dt.datetime.now().isoformat(timespec="seconds"), "ok": True, "files": files,
+        "created": dt.datetime.now().isoformat(timespec="seconds"), "ok": True, "files": files, "others": folder.others,
         "tables": {t: {"file": f"{t}.parquet", "rows": len(getattr(inputs, t))} for t in TABLES},
     }
 
@@ -384,22 +395,24 @@ def ingest(raw_dir: Path | str | None = None, out_dir: Path | str | None = None,
     start = time.perf_counter()
     raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
     out_dir = Path(out_dir) if out_dir else paths.processed_dir()
-    found = _found(raw_dir)
+    found, folder = _found(raw_dir)
     if not found:
-        raise InputError(f"文件夹 {raw_dir} 及其子文件夹中没有找到任何工作簿(.xlsx)。")
+        raise _no_workbooks(raw_dir, folder)
     files = [rel for _, rel, _ in found]
+    others = [(p.file, f"{p.kind}：{p.message}") for p in folder.problems if p.severity != ERROR] + folder.notes
     manifest = _read_manifest(out_dir)
-    if _up_to_date(manifest, found, out_dir):
+    if _up_to_date(manifest, found, out_dir, folder):
         inputs = read_outputs(out_dir)
-        return IngestResult(inputs, inputs.problems, raw_dir, out_dir, files, [], files, [], ok=True, written=False,
+        return IngestResult(inputs, inputs.problems, raw_dir, out_dir, files, [], files, [], others, ok=True, written=False,
                             unchanged=True, seconds=time.perf_counter() - start)
     run = _read_files(found, out_dir / CACHE_DIR, write_cache=True, progress=progress)
-    inputs, problems = assemble(run.results)
+    inputs, problems = assemble(run.results, folder.problems)
     skipped = [(r.file, r.problems[0].message if r.problems else "") for r in run.results if r.status == "refused"]
+    skipped += [(p.file, p.message) for p in folder.problems if p.severity == ERROR]
     ok = not (problems["severity"] == ERROR).any()
-    result = IngestResult(inputs, problems, raw_dir, out_dir, files, run.read, run.cached, skipped, ok=ok)
+    result = IngestResult(inputs, problems, raw_dir, out_dir, files, run.read, run.cached, skipped, others, ok=ok)
     if ok:
-        m = _manifest(raw_dir, run, inputs)
+        m = _manifest(raw_dir, run, inputs, folder)
         _write_outputs(out_dir, inputs, m)
         _prune_cache(out_dir, m)
         result.written = True
@@ -415,9 +428,9 @@ def load(raw_dir: Path | str | None = None, *, use_processed: bool = True) -> In
     """
     raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
     out_dir = paths.processed_dir()
-    found = _found(raw_dir)
-    if use_processed and _up_to_date(_read_manifest(out_dir), found, out_dir):
+    found, folder = _found(raw_dir)
+    if use_processed and _up_to_date(_read_manifest(out_dir), found, out_dir, folder):
         return read_outputs(out_dir)
     run = _read_files(found, out_dir / CACHE_DIR, write_cache=False, progress=False)
-    inputs, _ = assemble(run.results)
+    inputs, _ = assemble(run.results, folder.problems)
     return inputs

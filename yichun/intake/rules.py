@@ -68,6 +68,8 @@ class Rules:
     county_whole_units: frozenset[str]
     county_share_units: frozenset[str]
     county_share_points: float
+    unreadable_files: dict[str, str]  # suffix → what to do
+    project_files: frozenset[str]
     missing_markers: frozenset[str]
     true_values: frozenset[str]
     false_values: frozenset[str]
@@ -119,6 +121,8 @@ def rules() -> Rules:
         county_whole_units=frozenset(nfkc(str(u)) for u in (raw.get("county_figures") or {}).get("whole_units", [])),
         county_share_units=frozenset(nfkc(str(u)) for u in (raw.get("county_figures") or {}).get("share_units", ["%"])),
         county_share_points=float((raw.get("county_figures") or {}).get("share_points", 30)),
+        unreadable_files={str(k).lower(): str(v) for k, v in (raw.get("unreadable_files") or {}).items()},
+        project_files=frozenset(raw.get("project_files") or []),
         missing_markers=frozenset(nfkc(str(m)) for m in d.get("missing_markers", [])),
         true_values=frozenset(nfkc(str(v)) for v in d["bool_values"][True]),
         false_values=frozenset(nfkc(str(v)) for v in d["bool_values"][False]),
