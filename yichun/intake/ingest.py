@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from yichun.intake.values import cell_text
 from yichun.tables import TABLES, Inputs
 
 MANIFEST = "manifest.json"
+RUN_KEY = b"yichun_run"  # parquet metadata: the id of the run that wrote the table (= manifest "run")
 CACHE_DIR = ".cache"
 _YEAR_DIR = re.compile(r"^(20\d{2})(年|年度)?$")
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
@@ -328,6 +330,17 @@ def _read_manifest(out_dir: Path) -> dict | None:
         return None
 
 
+def _table_runs(out_dir: Path) -> set:
+    """The run ids the written tables carry (one id: they were written by one run)."""
+    import pyarrow.parquet as pq
+
+    runs = set()
+    for t in TABLES:
+        meta = pq.read_schema(out_dir / f"{t}.parquet").metadata or {}
+        runs.add(meta.get(RUN_KEY, b"").decode())
+    return runs
+
+
 def _up_to_date(manifest: dict | None, found, out_dir: Path, folder: Survey | None = None) -> bool:
     if not manifest or manifest.get("cache_version") != CACHE_VERSION or manifest.get("rules") != rules().fingerprint:
         return False
@@ -335,34 +348,40 @@ def _up_to_date(manifest: dict | None, found, out_dir: Path, folder: Survey | No
         return False
     if folder is not None and manifest.get("others", {}) != folder.others:
         return False
-    return all((out_dir / f"{t}.parquet").exists() for t in TABLES)
+    if not all((out_dir / f"{t}.parquet").exists() for t in TABLES):
+        return False
+    return _table_runs(out_dir) == {manifest.get("run", "")}
 
 
 def read_outputs(out_dir: Path) -> Inputs:
-    """The tables written by the last successful ingest."""
-    frames = {}
-    for t in TABLES:
-        frames[t] = pd.read_parquet(out_dir / f"{t}.parquet")
-    return Inputs(**frames)
+    """The tables written by the last successful ingest, all of one run (checked: a reader that
+    overlaps a new run's commit reads again rather than mixing two runs' tables)."""
+    import pyarrow.parquet as pq
+
+    for _attempt in range(3):
+        frames, runs = {}, set()
+        for t in TABLES:
+            table = pq.read_table(out_dir / f"{t}.parquet")
+            runs.add((table.schema.metadata or {}).get(RUN_KEY, b"").decode())
+            frames[t] = table.to_pandas()
+        if len(runs) == 1:
+            return Inputs(**frames)
+    raise InputError(f"{out_dir} 中的数据表来自不同的导入运行，无法使用。请重新运行 yichun ingest。")
 
 
 def _write_outputs(out_dir: Path, inputs: Inputs, manifest: dict) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    temps = []
-    try:
+    """Every table and the manifest, committed as one set (yichun.atomic.folder); the cache moves along."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from yichun.atomic import folder
+
+    run = manifest["run"].encode()
+    with folder(out_dir, move=(CACHE_DIR,)) as tmp:
         for t in TABLES:
-            tmp = out_dir / f".{t}.parquet.tmp{os.getpid()}"
-            getattr(inputs, t).to_parquet(tmp, index=False)
-            temps.append((tmp, out_dir / f"{t}.parquet"))
-        tmp = out_dir / f".{MANIFEST}.tmp{os.getpid()}"
-        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        temps.append((tmp, out_dir / MANIFEST))
-    except BaseException:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, final in temps:  # the manifest goes last: it vouches for the tables
-        os.replace(tmp, final)
+            table = pa.Table.from_pandas(getattr(inputs, t), preserve_index=False)
+            pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}), RUN_KEY: run}), tmp / f"{t}.parquet")
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _manifest(raw_dir: Path, run: _Run, inputs: Inputs, folder: Survey) -> dict:
@@ -375,7 +394,7 @@ def _manifest(raw_dir: Path, run: _Run, inputs: Inputs, folder: Survey) -> dict:
             "errors": sev.count(ERROR), "warnings": sev.count(WARNING),
         }
     return {
-        "format": 1, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "raw_dir": str(raw_dir),
+        "format": 1, "run": uuid.uuid4().hex, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "raw_dir": str(raw_dir),
         "created": dt.datetime.now().isoformat(timespec="seconds"), "ok": True, "files": files, "others": folder.others,
         "tables": {t: {"file": f"{t}.parquet", "rows": len(getattr(inputs, t))} for t in TABLES},
     }
@@ -391,10 +410,21 @@ def _prune_cache(out_dir: Path, manifest: dict) -> None:
 
 
 def ingest(raw_dir: Path | str | None = None, out_dir: Path | str | None = None, *, progress: bool | None = None) -> IngestResult:
-    """Read every workbook below `raw_dir` and, when there is no 错误, write the tables to `out_dir`."""
+    """Read every workbook below `raw_dir` and, when there is no 错误, write the tables to `out_dir`.
+
+    One run at a time per output folder (another is refused with a message); the tables are
+    committed as one set, so an interrupted or failed run leaves the previous set as it was."""
+    from yichun.atomic import locked, recover
+
+    out_dir = Path(out_dir) if out_dir else paths.processed_dir()
+    with locked(out_dir):
+        recover(out_dir)
+        return _ingest(raw_dir, out_dir, progress)
+
+
+def _ingest(raw_dir, out_dir: Path, progress) -> IngestResult:
     start = time.perf_counter()
     raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
-    out_dir = Path(out_dir) if out_dir else paths.processed_dir()
     found, folder = _found(raw_dir)
     if not found:
         raise _no_workbooks(raw_dir, folder)
