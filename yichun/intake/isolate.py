@@ -146,6 +146,9 @@ class _Worker:
                     os.close(out_r)
                     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                     os.dup2(fd, 2)
+                    import faulthandler
+
+                    faulthandler.disable()  # an inherited handler may write to the user's terminal
                     os.environ["RUST_BACKTRACE"] = "0"
                     signal.signal(signal.SIGINT, signal.SIG_IGN)
                     _serve(os.fdopen(in_r, "rb"), os.fdopen(out_w, "wb"), parse_one, limits)
