@@ -193,3 +193,25 @@ def test_folder_keeps_files_it_does_not_write(tmp_path):
     assert (out / "cv.csv").read_text(encoding="utf-8") == "new"
     assert (out / "备注.txt").read_text(encoding="utf-8") == "analyst's note"
     assert leftovers(tmp_path) == []
+
+
+def test_a_folder_holding_much_else_is_not_swapped_only_the_set_changes(tmp_path):
+    out = tmp_path / "桌面"
+    (out / "别的项目").mkdir(parents=True)
+    (out / "别的项目" / "a.txt").write_text("a", encoding="utf-8")
+    inode = out.stat().st_ino
+    with folder(out) as tmp:
+        (tmp / "cv.csv").write_text("new", encoding="utf-8")
+    assert out.stat().st_ino == inode  # the same folder, not a copy
+    assert (out / "cv.csv").read_text(encoding="utf-8") == "new" and (out / "别的项目" / "a.txt").exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_the_working_directory_is_never_swapped(tmp_path, monkeypatch):
+    out = tmp_path / "here"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    inode = out.stat().st_ino
+    with folder(out) as tmp:
+        (tmp / "cv.csv").write_text("new", encoding="utf-8")
+    assert out.stat().st_ino == inode and (out / "cv.csv").read_text(encoding="utf-8") == "new"

@@ -193,13 +193,46 @@ def _link_or_copy(src, dest) -> None:
         shutil.copy2(src, dest)
 
 
+CARRY_MAX = 20  # files of the old folder a run does not write, kept by hard links when swapping
+
+
+def _swappable(path: Path, written: set[str], move: tuple[str, ...]) -> bool:
+    """Whether `path` may be replaced as a whole: it holds only this kind of set plus a few small
+    files (a README), and no process works inside it (a folder someone stands in is never swapped)."""
+    try:
+        cwd = Path.cwd().resolve()
+        if cwd == path.resolve() or path.resolve() in cwd.parents:
+            return False
+    except OSError:
+        return False
+    foreign = [e for e in os.scandir(path) if e.name not in written and e.name not in move and not e.name.startswith(".yichun")]
+    return len(foreign) <= CARRY_MAX and all(e.is_file(follow_symlinks=False) for e in foreign)
+
+
+def _in_place(tmp: Path, path: Path) -> None:
+    """Move a new set into a folder that also holds other things: entry by entry (a folder
+    entry is exchanged whole), so only the set's own names change."""
+    import shutil
+
+    for entry in sorted(os.listdir(tmp)):
+        src, dest = tmp / entry, path / entry
+        if src.is_dir() and dest.is_dir() and not dest.is_symlink():
+            if _exchange(src, dest):
+                shutil.rmtree(src, ignore_errors=True)
+                continue
+            shutil.rmtree(dest)
+        os.replace(src, dest)
+
+
 @contextmanager
 def folder(path, *, move: tuple[str, ...] = ()) -> Iterator[Path]:
     """Write a set of files as a whole: yields an empty temporary folder beside `path`; when the block
-    succeeds, it replaces `path` in one step (files of the old folder the run did not write are kept;
-    entries named in `move`, such as a cache, are moved over), so a reader sees either the old set
-    or the new one, never a mix. On any failure the temporary folder is removed and `path` is left
-    as it was; an OSError becomes an OutputError with a Chinese message naming the folder.
+    succeeds, it replaces `path` in one step, so a reader sees either the old set or the new one,
+    never a mix (a few small files of the old folder that the run does not write, such as a
+    README, are kept; entries named in `move`, such as a cache, are moved over). A folder that
+    holds much else, or that a process works in, is not swapped: the set's files are moved into
+    it one by one. On any failure the temporary folder is removed and `path` is left as it was;
+    an OSError becomes an OutputError with a Chinese message naming the folder.
 
     Hold `locked(path)` around it when several processes may write the same folder."""
     import shutil
@@ -213,7 +246,13 @@ def folder(path, *, move: tuple[str, ...] = ()) -> Iterator[Path]:
             tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.new-", dir=path.parent))
             os.chmod(tmp, _file_mode() | 0o111)  # as a plain mkdir would (mkdtemp makes 0700)
             yield tmp
-            if path.is_dir():
+            written = set(os.listdir(tmp))
+            if not path.is_dir():
+                os.rename(tmp, path)
+            elif not _swappable(path, written, move):
+                _in_place(tmp, path)
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
                 shutil.copymode(path, tmp)
                 for entry in os.scandir(path):
                     if entry.name in move or os.path.lexists(tmp / entry.name):
@@ -229,8 +268,6 @@ def folder(path, *, move: tuple[str, ...] = ()) -> Iterator[Path]:
                     os.rename(path, aside)
                     os.rename(tmp, path)
                     shutil.rmtree(aside, ignore_errors=True)
-            else:
-                os.rename(tmp, path)
             tmp = None
         finally:
             if tmp is not None:

@@ -112,9 +112,9 @@ def scan(path: Path, limits: Limits | None = None) -> Scan:
         with zipfile.ZipFile(path) as zf:
             return _scan_zip(zf, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, NotImplementedError) as exc:
-        raise Refused("不是有效的工作簿", f"文件不是有效的 .xlsx 工作簿（zip 结构损坏：{exc}）。请在 Excel 中重新保存为 .xlsx。") from exc
+        raise Refused("不是有效的工作簿", "文件不是有效的 .xlsx 工作簿（zip 结构损坏，可能未下载完整或已被截断）。请在 Excel 中重新保存为 .xlsx。") from exc
     except (SafeET.ParseError, expat.ExpatError) as exc:
-        raise Refused("不是有效的工作簿", f"工作簿内部的 XML 无法解析（{exc}）。请在 Excel 中重新保存为 .xlsx。") from exc
+        raise Refused("不是有效的工作簿", f"工作簿内部的 XML 无法解析（第 {getattr(exc, 'lineno', '?')} 行附近格式错误）。请在 Excel 中重新保存为 .xlsx。") from exc
 
 
 _BIFF_DIMENSIONS = re.compile(rb"\x00\x02\x0e\x00(.{4})(.{4})(.{2})(.{2})", re.S)
