@@ -35,7 +35,7 @@ def run(args) -> int:
     import pandas as pd
 
     from yichun import paths
-    from yichun.atomic import write_csv
+    from yichun.atomic import folder, locked, write_csv
     from yichun.counties import normalize_county
     from yichun.errors import YichunError
     from yichun.intake import load
@@ -62,11 +62,11 @@ def run(args) -> int:
     result = outlook(inputs, args.to_year, growth=args.growth, profile=args.profile, params=params, counties=counties,
                      scenario=scenario)
     out = Path(args.out) if args.out else paths.reports_dir() / "projection"
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv(result.enrolment, out / "enrolment_projection.csv")
-    write_csv(result.indicators, out / "indicator_projection.csv")
-    write_csv(result.readiness, out / "readiness_projection.csv")
-    write_csv(result.status, out / "status.csv")
+    with locked(out), folder(out) as tmp:  # the four CSVs as one set
+        write_csv(result.enrolment, tmp / "enrolment_projection.csv")
+        write_csv(result.indicators, tmp / "indicator_projection.csv")
+        write_csv(result.readiness, tmp / "readiness_projection.csv")
+        write_csv(result.status, tmp / "status.csv")
 
     title = "按期达标预测" + (f"（情景：{scenario.name}）" if scenario else "")
     print(f"{title}：数据截至 {max(years)} 年，预测至 {args.to_year} 年；中/低/高方案见 yichun/data/projection.yaml")
