@@ -89,7 +89,7 @@ def read_workbook(path: Path, file: str, sha256: str = "", folder_year: int | No
         meta = [m for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
         names = [m.name for m in meta]
         hidden = {m.name for m in meta if not str(m.visible).endswith(".Visible")}
-    except Exception as exc:  # noqa: BLE001 — calamine raises several types for a damaged file
+    except Exception:  # noqa: BLE001 — calamine raises several types for a damaged file
         result.status = "refused"
         ctx.add(ERROR, "不是有效的工作簿", "工作簿无法读取：文件已损坏，或内容不是其扩展名所说的格式。请在 Excel 中打开并重新保存为 .xlsx。")
         return result
