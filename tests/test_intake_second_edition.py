@@ -118,3 +118,19 @@ def test_teachers_column_absent_from_the_kindergarten_sheet_is_an_error(tmp_path
     s["幼儿园"] = [row[:i] + row[i + 1:] for row in s["幼儿园"]]
     [p] = by_kind(read(tmp_path, s).problems, "缺少必填列")
     assert (p.severity, p.sheet, p.column) == (ERROR, "幼儿园", "专任教师数")
+
+
+def test_a_workbook_with_more_xml_elements_than_the_budget_is_refused_before_parsing(tmp_path):
+    import dataclasses
+
+    import pytest
+    from hostile_corpus import valid
+
+    from yichun.intake.hostile import Refused, scan
+    from yichun.intake.rules import rules
+
+    path = valid(tmp_path)  # about 2 000 elements
+    with pytest.raises(Refused) as exc:
+        scan(path, dataclasses.replace(rules().limits, max_elements=1_000))
+    assert exc.value.kind == "工作表范围过大" and "1,000 个" in exc.value.message
+    assert scan(path).sheet_parts  # within the configured budget it passes

@@ -195,13 +195,14 @@ def _scan_zip(zf: zipfile.ZipFile, limits: Limits) -> Scan:
     result = Scan(sheet_parts=_sheet_parts(zf, names, workbook))
     by_member = {member.lower(): name for name, member in result.sheet_parts.items()}
     budget = [limits.max_uncompressed_bytes]
+    elements = [limits.max_elements]
     # every XML part is scanned, not only the ones the relationships name: a reader may find a
     # sheet or the shared strings by a path the relationships do not give
     for info in infos:
         if info.is_dir():
             continue
         sheet = by_member.get(info.filename.lower(), info.filename)
-        cells, errors = _scan_xml(zf, info, sheet, limits, budget)
+        cells, errors = _scan_xml(zf, info, sheet, limits, budget, elements)
         if info.filename.lower() in by_member:
             if cells:
                 result.uncached_formulas[sheet] = cells
@@ -280,8 +281,9 @@ class _SheetWalk:
     dimension, shared-strings counts, nesting depth (small parts) and formula cells without
     cached values. Hot paths are kept short: a county sheet has tens of thousands of cells."""
 
-    def __init__(self, sheet: str, limits: Limits, parser):
+    def __init__(self, sheet: str, limits: Limits, parser, elements: list[int]):
         self.sheet, self.limits, self.parser = sheet, limits, parser
+        self.left = elements  # elements the whole workbook may still hold (shared by its parts)
         self.root = ""
         self.depth = 0
         self.row = 0  # current Excel row (1-based)
@@ -317,7 +319,13 @@ class _SheetWalk:
             p.EndElementHandler = self.depth_end
             self.depth = 1
 
+    def _too_many(self) -> None:
+        raise Refused("工作表范围过大", f"工作簿内部的 XML 元素超过 {self.limits.max_elements:,} 个，远超正常的县级采集表，解析代价过高，不予读取。")
+
     def other_start(self, name: str, attrs: dict) -> None:
+        self.left[0] -= 1
+        if self.left[0] < 0:
+            self._too_many()
         self.depth += 1
         if self.depth > self.limits.max_xml_depth:
             raise Refused("XML 嵌套过深", f"工作簿内部的 XML 嵌套超过 {self.limits.max_xml_depth} 层，不是正常的工作簿，不予读取。")
@@ -326,6 +334,9 @@ class _SheetWalk:
         self.depth -= 1
 
     def sst_start(self, name: str, attrs: dict) -> None:
+        self.left[0] -= 1
+        if self.left[0] < 0:
+            self._too_many()
         self.depth += 1
         if self.depth == 2 and (name == "si" or name.endswith(":si")):
             self.strings += 1
@@ -342,6 +353,9 @@ class _SheetWalk:
             self.parser.CharacterDataHandler = self.text
 
     def sheet_start(self, name: str, attrs: dict) -> None:
+        self.left[0] -= 1
+        if self.left[0] < 0:
+            self._too_many()
         if name == "c" or name[-2:] == ":c":
             r = attrs.get("r")
             pos = None
@@ -430,7 +444,7 @@ class _SheetWalk:
             raise Refused("共享字符串过多", f"工作簿的共享字符串表{what} {n:,} 项，超过上限 {self.limits.max_shared_strings:,} 项，不予读取（疑似恶意文件）。")
 
 
-def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, limits: Limits, budget: list[int]) -> tuple[list, list]:
+def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, limits: Limits, budget: list[int], elements: list[int]) -> tuple[list, list]:
     """Scan one zip member if it is XML; returns (formula cells without cached values, error cells)."""
     with zf.open(info) as fh:
         first = fh.read(CHUNK)
@@ -444,7 +458,7 @@ def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, limits: Li
             return [], []
         parser = expat.ParserCreate()
         parser.buffer_text = True
-        walk = _SheetWalk(sheet, limits, parser)
+        walk = _SheetWalk(sheet, limits, parser, elements)
         _parse_xml(fh, parser, info, budget, limits, first, walk)
     return walk.uncached, walk.errors
 

@@ -46,6 +46,7 @@ class Limits:
     max_cells: int = 3_000_000
     max_shared_strings: int = 1_000_000
     max_xml_depth: int = 200
+    max_elements: int = 1_000_000
     memory_bytes: int = 2048 * 1024 * 1024  # per file, in a child process (address space on top of the parent's)
     seconds: float = 40.0  # per file, wall clock, in a child process
 
@@ -103,6 +104,7 @@ def rules() -> Rules:
             max_cells=int(lim.get("max_cells", 3_000_000)),
             max_shared_strings=int(lim.get("max_shared_strings", 1_000_000)),
             max_xml_depth=int(lim.get("max_xml_depth", 200)),
+            max_elements=int(lim.get("max_elements", 1_000_000)),
             memory_bytes=int(float((raw.get("isolation") or {}).get("memory_mb", 2048)) * mb),
             seconds=float((raw.get("isolation") or {}).get("seconds", 40)),
         ),
