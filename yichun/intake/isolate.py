@@ -47,14 +47,16 @@ def _address_space() -> int:
 
 
 def limit_self(limits: Limits) -> None:
-    """Bound this (child) process: address space = what it has + the per-file budget; CPU time."""
+    """Bound this (child) process for its next file: address space = what it has + the per-file
+    budget; CPU time = what it has used + the per-file seconds."""
     import resource
 
     soft = _address_space() + limits.memory_bytes
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or soft <= hard:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-    cpu = int(limits.seconds) + 5
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = int(used.ru_utime + used.ru_stime + limits.seconds) + 5  # CPU time is counted over the worker's life
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     if hard == resource.RLIM_INFINITY or cpu <= hard:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
