@@ -126,6 +126,7 @@ def _read_files(found: list[tuple[Path, str, str]], cache_dir: Path | None, writ
     if todo and (progress or (progress is None and len(todo) > 20)):
         from tqdm import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: parsing forks its workers, which needs a single thread
         bar = tqdm(total=len(todo), desc="读取工作簿", unit="个", file=sys.stderr, leave=False)
     save_to = cache_dir if write_cache else None
     for res in _parse_all([(*item, save_to) for item in todo], workers):
