@@ -23,6 +23,7 @@ from intake_helpers import (
     table_rows,
     write_sheets,
 )
+from xls_writer import write_xls
 
 from yichun.dictionary import sheets
 
@@ -172,6 +173,18 @@ def fake_xls(folder: Path, year: int = 2025) -> Path:
     return path
 
 
+def xls_huge_dimensions(folder: Path, year: int = 2025) -> Path:
+    """A legacy .xls whose DIMENSIONS record declares the whole grid (the reader would allocate it)."""
+    import struct
+
+    path = write_xls(Path(folder) / "旧格式范围.xls", standard_sheets(year=year))
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\x00\x02\x0e\x00")  # the first sheet's DIMENSIONS record
+    data[at + 4:at + 18] = struct.pack("<IIHHH", 0, 1_048_576, 0, 256, 0)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def wps_et(folder: Path, year: int = 2025) -> Path:
     path = Path(folder) / "万载县.et"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
@@ -263,6 +276,7 @@ BAD = {
     "encrypted": encrypted,
     "renamed_xlsm": renamed_xlsm,
     "fake_xls": fake_xls,
+    "xls_huge_dimensions": xls_huge_dimensions,
     "wps_et": wps_et,
     "csv_file": csv_file,
     "zip_of_workbooks": zip_of_workbooks,
@@ -292,6 +306,7 @@ BAD_EXPECT = {
     "encrypted": ("文件已加密", "密码"),
     "renamed_xlsm": ("含宏的工作簿", ".xlsx"),
     "fake_xls": ("不是有效的工作簿", ".xlsx"),
+    "xls_huge_dimensions": ("工作表范围过大", "1048576 行"),
     "wps_et": ("无法读取的文件", "另存为"),
     "csv_file": ("无法读取的文件", "模板"),
     "zip_of_workbooks": ("无法读取的文件", "解压"),
@@ -398,7 +413,12 @@ def good_single_quotes_and_invisible_county(folder: Path, year: int = 2025) -> P
     return out
 
 
+def good_xls(folder: Path, year: int = 2025) -> Path:
+    return write_xls(Path(folder) / "樟树市.xls", standard_sheets(year=year, county="樟树市"))
+
+
 GOOD = {
+    "xls": good_xls,
     "ods": good_ods,
     "messy": good_messy,
     "merged_data_cells": good_merged_data_cells,

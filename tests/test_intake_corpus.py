@@ -105,6 +105,13 @@ def test_ods_workbook_is_read_like_xlsx(good):
     assert s["source_file"].unique().tolist() == ["靖安县.ods"]
 
 
+def test_legacy_xls_workbook_is_read_like_xlsx(good):
+    _raw, _files, inputs, _problems = good
+    s = inputs.schools[inputs.schools["county"] == "樟树市"]
+    assert s["school_id"].tolist() == ["3609240001", "3609240002"] and s["teachers_total"].tolist() == [42.0, 42.0]
+    assert s["source_file"].unique().tolist() == ["樟树市.xls"]
+
+
 def test_merged_data_cells_fill_down_with_one_warning(good):
     _raw, _files, inputs, problems = good
     s = inputs.schools[inputs.schools["county"] == "奉新县"]

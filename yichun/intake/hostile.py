@@ -131,7 +131,7 @@ def _scan_xls(data: bytes, limits: Limits) -> Scan:
         first_col, last_col = struct.unpack("<H", m.group(3))[0], struct.unpack("<H", m.group(4))[0]
         if last_row < first_row or last_col < first_col:
             continue
-        _check_extent("（.xls 工作表）", last_row, last_col, limits, declared=True)
+        _check_extent("（.xls 文件中的一张）", last_row, last_col, limits, declared=True)
         if (last_row - first_row) * (last_col - first_col) > limits.max_cells:
             raise Refused("工作表范围过大", f"工作表声明的范围为 {last_row - first_row} 行 × {last_col - first_col} 列，超过上限 {limits.max_cells:,} 个单元格，不予读取。")
     for m in _BIFF_SST.finditer(data):
