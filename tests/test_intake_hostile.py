@@ -119,10 +119,12 @@ def test_legacy_ole2_renamed_to_xlsx(tmp_path):
     assert p.kind == "不支持的文件格式" and "另存为" in p.message
 
 
-def test_xls_is_refused(tmp_path):
+def test_broken_xls_is_refused(tmp_path):
+    # second edition: .xls is read like .xlsx; one that is only an OLE2 header fails cleanly
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    assert refused(path).kind == "不支持的文件格式"
+    p = refused(path)
+    assert p.kind == "不是有效的工作簿" and ".xlsx" in p.message
 
 
 def test_formula_cells_without_cached_values(tmp_path):

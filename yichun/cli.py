@@ -7,12 +7,12 @@ its Chinese message (exit 2, no traceback); anything else is an internal error (
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import pkgutil
 import sys
 import traceback
+from pathlib import Path
 
 from yichun import __version__
 from yichun.errors import YichunError
@@ -26,8 +26,10 @@ def _command_modules():
             yield importlib.import_module(f"yichun.commands.{info.name}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser():
+    from yichun.commands._args import ChineseParser
+
+    parser = ChineseParser(
         prog="yichun",
         add_help=False,
         description="宜春市县域义务教育优质均衡发展与学前教育普及普惠分析工具",
@@ -61,13 +63,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         for problem in getattr(exc, "problems", [])[:200]:
             print(f"  {problem}", file=sys.stderr)
-        return 2
+        return int(getattr(exc, "exit_code", 2))
     except BrokenPipeError:  # output piped into `head`: not an error
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except OSError as exc:  # a disk or permission failure outside the guarded writers: Chinese, no system text
+        from yichun.atomic import disk_message
+
+        where = Path(exc.filename).parent if getattr(exc, "filename", None) else Path.cwd()
+        if os.environ.get("YICHUN_DEBUG"):
+            traceback.print_exc()
+        print(f"错误：{disk_message(where, exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 — the last line of defence: a message, not a traceback
         if os.environ.get("YICHUN_DEBUG"):
             traceback.print_exc()

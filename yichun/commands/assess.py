@@ -23,9 +23,11 @@ OUTPUTS = {
 
 
 def register(parser) -> None:
-    parser.add_argument("--raw", metavar="文件夹", help="存放各县工作簿的文件夹（含子文件夹），默认 data/raw")
-    parser.add_argument("--year", type=int, metavar="年度", help="要评估的统计年度，如 2024（默认：数据中最新的年度）")
-    parser.add_argument("--out", metavar="文件夹", help="输出文件夹，默认 reports/assess-<年度>")
+    from yichun.commands import _args as A
+
+    parser.add_argument("--raw", type=A.folder_in, metavar="文件夹", help="存放各县工作簿的文件夹（含子文件夹），默认 data/raw")
+    parser.add_argument("--year", type=A.year, metavar="年度", help="要评估的统计年度，如 2024（默认：数据中最新的年度）")
+    parser.add_argument("--out", type=A.folder_out, metavar="文件夹", help="输出文件夹，默认 reports/assess-<年度>")
     parser.add_argument("--profile", default="national", metavar="标准配置",
                         help="标准配置：national（默认）、plan-2025，或自定义 YAML 文件路径")
     parser.add_argument("--xlsx", action="store_true", help="另写 评估结果.xlsx：同样的表格，中文表头，供在 Excel 中查看")
@@ -84,7 +86,7 @@ def run(args) -> int:
 
     from yichun import paths
     from yichun.assessment import assess
-    from yichun.atomic import write_csv
+    from yichun.atomic import folder, locked, write_csv
     from yichun.catalogue import catalogue
 
     cat = catalogue(args.profile)  # a bad profile fails before any workbook is read
@@ -93,13 +95,13 @@ def run(args) -> int:
     year = inputs.resolve_year(args.year, where=str(raw))
     a = assess(inputs, years=year, profile=cat)
     out = Path(args.out) if args.out else paths.reports_dir() / f"assess-{year}"
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables(a).items():
-        write_csv(frame, out / f"{name}.csv")
-    if args.xlsx:
-        from yichun.resultbook import write_results
+    with locked(out), folder(out) as tmp:  # the CSVs (and the workbook) as one set: the old set or the new, never a mix
+        for name, frame in tables(a).items():
+            write_csv(frame, tmp / f"{name}.csv")
+        if args.xlsx:
+            from yichun.resultbook import write_results
 
-        write_results(tables(a), out / "评估结果.xlsx", a.catalogue)
+            write_results(tables(a), tmp / "评估结果.xlsx", a.catalogue)
     r = a.readiness
     print(f"已评估 {year} 年度 {r['county'].nunique()} 个县(市、区)（标准：{a.profile}），结果写入 {out}")
     for track in ("义务教育", "学前教育"):

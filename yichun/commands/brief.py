@@ -8,29 +8,35 @@ ORDER = 60
 
 
 def register(parser) -> None:
+    from yichun.commands import _args as A
+
     parser.add_argument("--county", metavar="县(市、区)", help="只生成全市简报和这一个县(市、区)的简报，如 宜丰县 或 宜丰（默认：全部十个）")
-    parser.add_argument("--year", type=int, metavar="年度", help="统计年度，如 2024（默认：数据中最新的一年）")
-    parser.add_argument("--out", metavar="文件夹", help="输出文件夹（默认：reports/<今天的日期>/）")
-    parser.add_argument("--raw", metavar="文件夹", help="读取该文件夹中的工作簿（默认：data/processed，过期时读取 data/raw）")
+    parser.add_argument("--year", type=A.year, metavar="年度", help="统计年度，如 2024（默认：数据中最新的一年）")
+    parser.add_argument("--out", type=A.folder_out, metavar="文件夹", help="输出文件夹（默认：reports/<今天的日期>/）")
+    parser.add_argument("--raw", type=A.folder_in, metavar="文件夹", help="读取该文件夹中的工作簿（默认：data/processed，过期时读取 data/raw）")
     parser.add_argument("--profile", default="national", metavar="标准配置",
                         help="标准配置：national（默认）、plan-2025，或自定义 YAML 文件路径")
-    parser.add_argument("--workers", type=int, default=None, metavar="N", help="同时运行的笔记本内核数（默认 2）")
+    parser.add_argument("--workers", type=A.count(1), default=None, metavar="N", help="同时运行的笔记本内核数（默认 2）")
 
 
 def run(args) -> int:
     import sys
     import warnings
+    from pathlib import Path
 
-    from yichun.briefing.build import WORKERS, build_briefing
+    from yichun.atomic import folder, locked
+    from yichun.briefing.build import WORKERS, build_briefing, default_out_dir
     from yichun.charts.export import ExportSkippedWarning
 
+    out = Path(args.out).absolute() if args.out else default_out_dir()
     print("正在生成领导小组简报……", file=sys.stderr)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, locked(out), folder(out) as tmp:  # the folder as one set
         warnings.simplefilter("ignore")
         warnings.simplefilter("always", ExportSkippedWarning)
-        result = build_briefing(out_dir=args.out, county=args.county, year=args.year, raw_dir=args.raw,
+        result = build_briefing(out_dir=tmp, county=args.county, year=args.year, raw_dir=args.raw,
                                 profile=args.profile, workers=args.workers or WORKERS)
+        summary = result.summary().replace(str(tmp), str(out))
     for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ExportSkippedWarning)):
         print(f"警告：{message}", file=sys.stderr)
-    print(result.summary())
+    print(summary)
     return 0

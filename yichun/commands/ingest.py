@@ -8,10 +8,12 @@ ORDER = 10
 
 
 def register(parser) -> None:
-    parser.add_argument("--raw", metavar="文件夹", help="存放各县工作簿的文件夹（含子文件夹），默认 data/raw")
-    parser.add_argument("--out", metavar="文件夹", help="输出文件夹，默认 data/processed")
-    parser.add_argument("--examples", type=int, default=3, metavar="N", help="每类问题显示的示例条数（默认 3）")
-    parser.add_argument("--problems", metavar="文件", help="另把全部问题写入 .csv 或 .xlsx 文件（出错时也写）")
+    from yichun.commands import _args as A
+
+    parser.add_argument("--raw", type=A.folder_in, metavar="文件夹", help="存放各县工作簿的文件夹（含子文件夹），默认 data/raw")
+    parser.add_argument("--out", type=A.folder_out, metavar="文件夹", help="输出文件夹，默认 data/processed")
+    parser.add_argument("--examples", type=A.count(0), default=3, metavar="N", help="每类问题显示的示例条数（默认 3）")
+    parser.add_argument("--problems", type=A.file_out(".csv", ".xlsx"), metavar="文件", help="另把全部问题写入 .csv 或 .xlsx 文件（出错时也写）")
 
 
 def run(args) -> int:

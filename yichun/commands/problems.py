@@ -24,10 +24,12 @@ def _date(text: str):
 
 
 def register(parser) -> None:
+    from yichun.commands import _args as A
+
     parser.add_argument("--county", required=True, metavar="县(市、区)", help="县(市、区)名称，如 宜丰县 或 宜丰")
-    parser.add_argument("--year", type=int, metavar="年度", help="统计年度，如 2024（默认：该县数据中最新的年度）")
-    parser.add_argument("--out", metavar="文件", help="输出的 .xlsx 文件，默认 reports/<县><年度>年问题清单与一校一策.xlsx")
-    parser.add_argument("--raw", metavar="文件夹", help="直接读取该文件夹中的工作簿（默认读取 data/processed，过期时读取 data/raw）")
+    parser.add_argument("--year", type=A.year, metavar="年度", help="统计年度，如 2024（默认：该县数据中最新的年度）")
+    parser.add_argument("--out", type=A.file_out(".xlsx"), metavar="文件", help="输出的 .xlsx 文件，默认 reports/<县><年度>年问题清单与一校一策.xlsx")
+    parser.add_argument("--raw", type=A.folder_in, metavar="文件夹", help="直接读取该文件夹中的工作簿（默认读取 data/processed，过期时读取 data/raw）")
     parser.add_argument("--profile", default="national", metavar="标准配置",
                         help="标准配置：national（默认）、plan-2025，或自定义 YAML 文件路径")
     parser.add_argument("--previous", metavar="文件", help="县里填写后返回的上期问题清单(.xlsx)：按问题编号核对销号，并把填写内容带入本期清单")

@@ -17,13 +17,15 @@ ORDER = 40
 
 
 def register(parser) -> None:
+    from yichun.commands import _args as A
+
     parser.add_argument("--county", action="append", metavar="县(市、区)", help="只预测该县(市、区)；可重复给出")
-    parser.add_argument("--scenario", metavar="情景.yaml", help="在预测年度实施的情景文件（见 yichun/data/scenarios/）")
-    parser.add_argument("--to-year", type=int, default=2030, metavar="年度", help="预测截止的统计年度（默认 2030）")
-    parser.add_argument("--raw", metavar="目录", help="工作簿所在目录（默认 data/raw）")
-    parser.add_argument("--out", metavar="目录", help="输出目录（默认 reports/projection）")
+    parser.add_argument("--scenario", type=A.file_in, metavar="情景.yaml", help="在预测年度实施的情景文件（见 yichun/data/scenarios/）")
+    parser.add_argument("--to-year", type=A.year, default=2030, metavar="年度", help="预测截止的统计年度（默认 2030）")
+    parser.add_argument("--raw", type=A.folder_in, metavar="目录", help="工作簿所在目录（默认 data/raw）")
+    parser.add_argument("--out", type=A.folder_out, metavar="目录", help="输出目录（默认 reports/projection）")
     parser.add_argument("--profile", default="national", metavar="标准配置", help="标准配置名或 YAML 路径（默认 national）")
-    parser.add_argument("--params", metavar="参数.yaml", help="覆盖预测参数（yichun/data/projection.yaml）的 YAML 文件")
+    parser.add_argument("--params", type=A.file_in, metavar="参数.yaml", help="覆盖预测参数（yichun/data/projection.yaml）的 YAML 文件")
     parser.add_argument("--growth", action="store_true", help="延续近年资源增长（默认只计存量和建设计划）")
 
 
@@ -33,7 +35,7 @@ def run(args) -> int:
     import pandas as pd
 
     from yichun import paths
-    from yichun.atomic import write_csv
+    from yichun.atomic import folder, locked, write_csv
     from yichun.counties import normalize_county
     from yichun.errors import YichunError
     from yichun.intake import load
@@ -60,11 +62,11 @@ def run(args) -> int:
     result = outlook(inputs, args.to_year, growth=args.growth, profile=args.profile, params=params, counties=counties,
                      scenario=scenario)
     out = Path(args.out) if args.out else paths.reports_dir() / "projection"
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv(result.enrolment, out / "enrolment_projection.csv")
-    write_csv(result.indicators, out / "indicator_projection.csv")
-    write_csv(result.readiness, out / "readiness_projection.csv")
-    write_csv(result.status, out / "status.csv")
+    with locked(out), folder(out) as tmp:  # the four CSVs as one set
+        write_csv(result.enrolment, tmp / "enrolment_projection.csv")
+        write_csv(result.indicators, tmp / "indicator_projection.csv")
+        write_csv(result.readiness, tmp / "readiness_projection.csv")
+        write_csv(result.status, tmp / "status.csv")
 
     title = "按期达标预测" + (f"（情景：{scenario.name}）" if scenario else "")
     print(f"{title}：数据截至 {max(years)} 年，预测至 {args.to_year} 年；中/低/高方案见 yichun/data/projection.yaml")

@@ -20,11 +20,12 @@ def _years(text: str) -> tuple[int, int]:
 
 
 def register(parser) -> None:
+    from yichun.commands import _args as A
     from yichun.sample import DEFAULT_SEED, DEFAULT_YEARS
 
-    parser.add_argument("--out", metavar="目录", help="输出目录（默认 data/raw；每个统计年度一个子文件夹）")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N", help=f"随机种子（默认 {DEFAULT_SEED}，即提交的样例数据）")
-    parser.add_argument("--counties", type=int, metavar="N",
+    parser.add_argument("--out", type=A.folder_out, metavar="目录", help="输出目录（默认 data/raw；每个统计年度一个子文件夹）")
+    parser.add_argument("--seed", type=A.count(0), default=DEFAULT_SEED, metavar="N", help=f"随机种子（默认 {DEFAULT_SEED}，即提交的样例数据）")
+    parser.add_argument("--counties", type=A.count(1), metavar="N",
                         help="县(市、区)个数：1—10 取前 N 个；大于 10 时生成 ⌈N/10⌉ 套互相独立的十县数据，"
                              "分别写入 <目录>/set01、set02……（每套单独导入）")
     parser.add_argument("--years", type=_years, default=DEFAULT_YEARS, metavar="A-B",
@@ -33,7 +34,7 @@ def register(parser) -> None:
     mess.add_argument("--messy", dest="messy", action="store_true", default=True,
                       help="模仿各县报表的不规范写法：标题行、合并表头、合计行、文本数字等（默认）")
     mess.add_argument("--clean", dest="messy", action="store_false", help="写成与模板一致的规范工作簿")
-    parser.add_argument("--workers", type=int, default=1, metavar="N", help="生成多套数据时的并行进程数（默认 1）")
+    parser.add_argument("--workers", type=A.count(1), default=1, metavar="N", help="生成多套数据时的并行进程数（默认 1）")
 
 
 def run(args) -> int:

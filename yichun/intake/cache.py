@@ -82,8 +82,13 @@ def load_cached(cache_dir: Path, relpath: str, sha256: str) -> FileResult | None
         return None
 
 
-def save_cached(cache_dir: Path, result: FileResult) -> Path:
+def save_cached(cache_dir: Path, result: FileResult) -> Path | None:
+    """Store a parsed file; None when the cache cannot be written (a read-only or full disk: the
+    run goes on, and writing its outputs then fails with a message naming the folder)."""
     path = cache_dir / f"{cache_key(result.file, result.sha256)}.parquet"
-    with replacing(path) as tmp:
-        pq.write_table(pack(result), tmp)
+    try:
+        with replacing(path) as tmp:
+            pq.write_table(pack(result), tmp)
+    except OSError:
+        return None
     return path

@@ -228,17 +228,33 @@ def _sheet_terms() -> list[tuple[str, str]]:
     return sorted(terms, key=lambda t: len(t[0]), reverse=True)
 
 
-def match_sheet_name(name: str) -> tuple[str, int] | None:
-    """(dictionary sheet key, strength) for a workbook sheet name, or None.
+def sheet_name_candidates(name: str) -> dict[str, int]:
+    """Dictionary sheet key → strength for a workbook sheet name (empty when none matches).
 
     Strength 1000 for an exact name or synonym, else the length of the longest name or
-    synonym the sheet name contains (so `幼儿园基本情况` is 幼儿园, not 基本信息).
+    synonym the sheet name contains. A term that lies inside a longer term found in the same
+    name does not count (`义务教育学校基本情况汇总` is 义务教育学校, not also 基本信息 by its
+    `基本情况`), so several keys left means the name is ambiguous (`学校基本情况`: 学校 or
+    基本情况?) and the caller decides by the sheet's content.
     """
     text = nfkc(name)
     for term, key in _sheet_terms():
         if text == term:
-            return key, 1000
-    for term, key in _sheet_terms():
-        if term in text:
-            return key, len(term)
-    return None
+            return {key: 1000}
+    found = [(term, key) for term, key in _sheet_terms() if term in text]
+    out: dict[str, int] = {}
+    for term, key in found:  # longest first
+        if any(term in longer and key != k for longer, k in found if len(longer) > len(term)):
+            continue
+        out[key] = max(out.get(key, 0), len(term))
+    return out
+
+
+def match_sheet_name(name: str) -> tuple[str, int] | None:
+    """(dictionary sheet key, strength) for a workbook sheet name when the name points to one
+    sheet only (see `sheet_name_candidates`), else None."""
+    found = sheet_name_candidates(name)
+    if len(found) != 1:
+        return None
+    [(key, strength)] = found.items()
+    return key, strength

@@ -2,14 +2,19 @@
 
 Every check is bounded in time and memory and looks only at the zip directory and at
 capped, streamed reads of the parts: a file that is not a zip, an encrypted or legacy
-OLE2 file, a zip bomb (declared sizes, compression ratio, and the bytes actually
-inflated), an absurd sheet size (`<dimension ref=...>` and the last row/column present),
-a macro-enabled workbook (.xlsm, xl/vbaProject.bin, or a macroEnabled content type) are
-refused with one Chinese message. Nothing in a workbook is ever executed.
+OLE2 file renamed to .xlsx, a zip bomb (declared sizes, compression ratio, and the bytes
+actually inflated), a macro-enabled workbook (.xlsm, xl/vbaProject.bin, or a macroEnabled
+content type) are refused with one Chinese message. Nothing in a workbook is ever executed.
 
-The same streaming pass notes, per sheet, formula cells that carry no cached value (Excel
-saved them without calculating, typical of generated files): the reader reads them as
-empty and reports them cell by cell.
+What parsing would cost is worked out from what the file really holds, not from how its XML
+is spelt: every XML part is streamed through expat (any quote style, spacing, namespace
+prefix, transitional or Strict OOXML), cell positions are followed as the reader follows
+them (from `r` attributes, or counted when they are missing), and the rectangle the cells
+span is checked against the row, column and cell budgets; a shared-strings table is checked
+on its declared counts before the reader would allocate for them. The same pass notes, per
+sheet, formula cells that carry no cached value (the reader reads them as empty and they are
+reported cell by cell). `.ods` (repeated rows and columns expanded) and `.xls` (BIFF
+DIMENSIONS and SST records) get the same budgets.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from xml.parsers import expat
 
 from defusedxml import ElementTree as SafeET
 
@@ -30,15 +36,6 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 CHUNK = 1 << 20
-
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
-_CELL_COL = re.compile(rb'\sr="([A-Z]+)\d+"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 class Refused(Exception):
@@ -63,7 +60,9 @@ class Scan:
     """What the guards learnt: sheet parts and formula cells without cached values."""
 
     sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name → zip member
+    format: str = "xlsx"  # xlsx | xls | ods
     uncached_formulas: dict[str, list[FormulaCell]] = field(default_factory=dict)
+    error_cells: dict[str, list[FormulaCell]] = field(default_factory=dict)  # Excel error values (#REF! …); `formula` holds the error
 
 
 def col_index(letters: str) -> int:
@@ -91,9 +90,7 @@ def scan(path: Path, limits: Limits | None = None) -> Scan:
     """Check a workbook file; raise `Refused` with a Chinese message, else return a `Scan`."""
     limits = limits or rules().limits
     suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise Refused("不支持的文件格式", "这是旧版 Excel 97-2003 工作簿(.xls)，不能读取。请在 Excel 中打开后「另存为」Excel 工作簿(.xlsx)再导入。")
-    if suffix in (".xlsm", ".xltm"):
+    if suffix in (".xlsm", ".xltm", ".xlsb"):
         raise _macro()
     size = path.stat().st_size
     if size > limits.max_file_bytes:
@@ -103,16 +100,45 @@ def scan(path: Path, limits: Limits | None = None) -> Scan:
         if head == CFB_MAGIC:
             if _contains(fh, ENCRYPTED_MARK, limits.max_file_bytes):
                 raise Refused("文件已加密", "工作簿设置了打开密码（已加密），无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存为 .xlsx 再导入。")
+            if suffix == ".xls":
+                fh.seek(0)
+                return _scan_xls(fh.read(limits.max_file_bytes), limits)
             raise Refused("不支持的文件格式", "这是旧版 Excel 97-2003 格式(OLE2)的文件，只是扩展名为 .xlsx。请在 Excel 中打开后「另存为」Excel 工作簿(.xlsx)再导入。")
+        if suffix == ".xls":
+            raise Refused("不是有效的工作簿", "文件扩展名是 .xls，但内容不是 Excel 97-2003 工作簿：可能已损坏，或是改了扩展名的其他文件。请在 Excel 中打开后「另存为」Excel 工作簿(.xlsx)再导入。")
         if head[:4] not in ZIP_MAGIC:
             raise Refused("不是有效的工作簿", "文件不是有效的 .xlsx 工作簿（不是 zip 格式）：可能已损坏、未下载完整，或是改了扩展名的其他文件。请重新导出为 .xlsx。")
     try:
         with zipfile.ZipFile(path) as zf:
             return _scan_zip(zf, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, NotImplementedError) as exc:
-        raise Refused("不是有效的工作簿", f"文件不是有效的 .xlsx 工作簿（zip 结构损坏：{exc}）。请在 Excel 中重新保存为 .xlsx。") from exc
-    except SafeET.ParseError as exc:
-        raise Refused("不是有效的工作簿", f"工作簿内部的 XML 无法解析（{exc}）。请在 Excel 中重新保存为 .xlsx。") from exc
+        raise Refused("不是有效的工作簿", "文件不是有效的 .xlsx 工作簿（zip 结构损坏，可能未下载完整或已被截断）。请在 Excel 中重新保存为 .xlsx。") from exc
+    except (SafeET.ParseError, expat.ExpatError) as exc:
+        raise Refused("不是有效的工作簿", f"工作簿内部的 XML 无法解析（第 {getattr(exc, 'lineno', '?')} 行附近格式错误）。请在 Excel 中重新保存为 .xlsx。") from exc
+
+
+_BIFF_DIMENSIONS = re.compile(rb"\x00\x02\x0e\x00(.{4})(.{4})(.{2})(.{2})", re.S)
+_BIFF_SST = re.compile(rb"\xfc\x00(.{2})(.{4})(.{4})", re.S)
+
+
+def _scan_xls(data: bytes, limits: Limits) -> Scan:
+    """Excel 97-2003 (BIFF8 in an OLE2 container): the DIMENSIONS and SST records say what the
+    reader will allocate; both are checked before parsing (the parse itself is isolated too)."""
+    import struct
+
+    for m in _BIFF_DIMENSIONS.finditer(data):
+        first_row, last_row = struct.unpack("<I", m.group(1))[0], struct.unpack("<I", m.group(2))[0]
+        first_col, last_col = struct.unpack("<H", m.group(3))[0], struct.unpack("<H", m.group(4))[0]
+        if last_row < first_row or last_col < first_col:
+            continue
+        _check_extent("（.xls 文件中的一张）", last_row, last_col, limits, declared=True)
+        if (last_row - first_row) * (last_col - first_col) > limits.max_cells:
+            raise Refused("工作表范围过大", f"工作表声明的范围为 {last_row - first_row} 行 × {last_col - first_col} 列，超过上限 {limits.max_cells:,} 个单元格，不予读取。")
+    for m in _BIFF_SST.finditer(data):
+        total, unique = struct.unpack("<I", m.group(2))[0], struct.unpack("<I", m.group(3))[0]
+        if struct.unpack("<H", m.group(1))[0] >= 8 and max(total, unique) > limits.max_shared_strings:
+            raise Refused("共享字符串过多", f"工作簿的共享字符串表声明 {max(total, unique):,} 项，超过上限 {limits.max_shared_strings:,} 项，不予读取（疑似恶意文件）。")
+    return Scan(format="xls")
 
 
 def _macro() -> Refused:
@@ -157,110 +183,372 @@ def _scan_zip(zf: zipfile.ZipFile, limits: Limits) -> Scan:
     names = {i.filename.lower(): i for i in infos}
     if any(n.endswith("vbaproject.bin") for n in names):
         raise _macro()
+    mimetype = names.get("mimetype")
+    if mimetype is not None and b"opendocument.spreadsheet" in _read_capped(zf, mimetype, 4096):
+        return _scan_ods(zf, names, limits)
     ct = names.get("[content_types].xml")
-    if ct is None or "xl/workbook.xml" not in names:
+    workbook = _workbook_part(zf, names) if ct is not None else None
+    if ct is None or workbook is None:
         raise Refused("不是有效的工作簿", "文件是 zip 压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）。请重新导出为 .xlsx。")
     if b"macroenabled" in _read_capped(zf, ct, 4 * CHUNK).lower():
         raise _macro()
-    result = Scan(sheet_parts=_sheet_parts(zf, names))
-    budget = limits.max_uncompressed_bytes
-    for name, member in result.sheet_parts.items():
-        info = names.get(member.lower())
-        if info is None:
+    result = Scan(sheet_parts=_sheet_parts(zf, names, workbook))
+    by_member = {member.lower(): name for name, member in result.sheet_parts.items()}
+    budget = [limits.max_uncompressed_bytes]
+    elements = [limits.max_elements]
+    # every XML part is scanned, not only the ones the relationships name: a reader may find a
+    # sheet or the shared strings by a path the relationships do not give
+    for info in infos:
+        if info.is_dir():
             continue
-        budget, has_formula = _stream_sheet(zf, info, name, limits, budget)
-        if has_formula:
-            cells = _uncached_formulas(zf, info)
+        sheet = by_member.get(info.filename.lower(), info.filename)
+        cells, errors = _scan_xml(zf, info, sheet, limits, budget, elements)
+        if info.filename.lower() in by_member:
             if cells:
-                result.uncached_formulas[name] = cells
+                result.uncached_formulas[sheet] = cells
+            if errors:
+                result.error_cells[sheet] = errors
     return result
 
 
-def _sheet_parts(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
-    wb = SafeET.fromstring(_read_capped(zf, names["xl/workbook.xml"], 8 * CHUNK))
-    rels_info = names.get("xl/_rels/workbook.xml.rels")
-    targets: dict[str, str] = {}
-    if rels_info is not None:
-        for rel in SafeET.fromstring(_read_capped(zf, rels_info, 8 * CHUNK)).iter(f"{NS_PKG_REL}Relationship"):
-            target = rel.get("Target", "")
-            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            targets[rel.get("Id", "")] = member
-    out = {}
-    for sheet in wb.iter(f"{NS_MAIN}sheet"):
-        rid = sheet.get(f"{NS_REL}id", "")
-        if rid in targets:
-            out[sheet.get("name", "")] = targets[rid]
+_REF = re.compile(r"\s*\$?([A-Za-z]{1,6})\$?(\d{1,12})\s*")
+_INT = re.compile(r"\s*\+?(\d{1,12})\s*")
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+def _attr(attrs: dict, local: str) -> str | None:
+    """An attribute by local name, whatever its prefix."""
+    v = attrs.get(local)
+    if v is not None:
+        return v
+    for k, v in attrs.items():
+        if _local(k) == local:
+            return v
+    return None
+
+
+def _parse_xml(fh, parser, info: zipfile.ZipInfo, budget: list[int], limits: Limits, first: bytes = b"", walk=None) -> None:
+    """Feed a part to an expat parser in bounded chunks (the decompressed-bytes budget is shared)."""
+    def no_dtd(*_args):
+        raise Refused("不是有效的工作簿", f"工作簿内部文件 {info.filename} 含有 DTD 声明（Excel 不会写入），为安全起见不予读取。")
+
+    parser.StartDoctypeDeclHandler = no_dtd
+    parser.EntityDeclHandler = no_dtd
+    chunk = first
+    tail = b""
+    while True:
+        if chunk:
+            if walk is not None and not walk.formulas_on and _FORMULA_TAG.search(tail + chunk):
+                walk.enable_formulas()
+            tail = chunk[-64:]
+            budget[0] -= len(chunk)
+            if budget[0] < 0:
+                raise Refused("疑似压缩炸弹", f"工作簿解压后超过 {_mb(limits.max_uncompressed_bytes)}（疑似压缩炸弹），不予读取。")
+            parser.Parse(chunk, False)
+        chunk = fh.read(CHUNK)
+        if not chunk:
+            break
+    parser.Parse(b"", True)
+
+
+_DIGITS = "0123456789"
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st\s*=\s*[\"']e[\"']")
+_PLAIN_COLS = {col_letters(i): i for i in range(702)}  # A … ZZ, the common case of the hot path
+SHEET_ROOTS = frozenset({"worksheet", "chartsheet", "dialogsheet", "macrosheet"})
+
+
+@lru_cache(maxsize=4096)
+def _letters_index(letters: str) -> int:
+    return col_index(letters.upper()) if letters.isascii() and letters.isalpha() and len(letters) <= 6 else -1
+
+
+def _split_ref(ref: str) -> tuple[int, int] | None:
+    """(row, 0-based column) of an A1 reference, tolerating spaces, `$` and lower case."""
+    ref = ref.strip().replace("$", "")
+    letters = ref.rstrip(_DIGITS)
+    digits = ref[len(letters):]
+    col = _letters_index(letters) if letters else -1
+    if col < 0 or not digits or len(digits) > 12:
+        return None
+    return int(digits), col
+
+
+class _SheetWalk:
+    """Expat handlers for one XML part: cell extent (with or without r attributes), declared
+    dimension, shared-strings counts, nesting depth (small parts) and formula cells without
+    cached values. Hot paths are kept short: a county sheet has tens of thousands of cells."""
+
+    def __init__(self, sheet: str, limits: Limits, parser, elements: list[int]):
+        self.sheet, self.limits, self.parser = sheet, limits, parser
+        self.left = elements  # elements the whole workbook may still hold (shared by its parts)
+        self.root = ""
+        self.depth = 0
+        self.row = 0  # current Excel row (1-based)
+        self.col = -1  # last 0-based column in the row
+        self.min_row = self.min_col = 1 << 60
+        self.max_row = self.max_col = 0  # max_col counts columns (1-based)
+        self.cell = (0, 0)
+        self.formula: list[str] | None = None
+        self.value = False
+        self.text_target: list[str] | None = None
+        self.uncached: list[FormulaCell] = []
+        self.errors: list[FormulaCell] = []
+        self.is_error = False
+        self.value_text = ""
+        self.strings = 0
+        self.formulas_on = False
+        parser.StartElementHandler = self.first
+
+    # the root element decides what kind of part this is
+    def first(self, name: str, attrs: dict) -> None:
+        self.root = _local(name)
+        p = self.parser
+        if self.root in SHEET_ROOTS:
+            p.StartElementHandler = self.sheet_start
+        elif self.root == "sst":
+            for key in ("count", "uniqueCount"):
+                self._strings(_attr(attrs, key), declared=True)
+            p.StartElementHandler = self.sst_start
+            p.EndElementHandler = self.depth_end
+            self.depth = 1
+        else:
+            p.StartElementHandler = self.other_start
+            p.EndElementHandler = self.depth_end
+            self.depth = 1
+
+    def _too_many(self) -> None:
+        raise Refused("工作表范围过大", f"工作簿内部的 XML 元素超过 {self.limits.max_elements:,} 个，远超正常的县级采集表，解析代价过高，不予读取。")
+
+    def other_start(self, name: str, attrs: dict) -> None:
+        self.left[0] -= 1
+        if self.left[0] < 0:
+            self._too_many()
+        self.depth += 1
+        if self.depth > self.limits.max_xml_depth:
+            raise Refused("XML 嵌套过深", f"工作簿内部的 XML 嵌套超过 {self.limits.max_xml_depth} 层，不是正常的工作簿，不予读取。")
+
+    def depth_end(self, name: str) -> None:
+        self.depth -= 1
+
+    def sst_start(self, name: str, attrs: dict) -> None:
+        self.left[0] -= 1
+        if self.left[0] < 0:
+            self._too_many()
+        self.depth += 1
+        if self.depth == 2 and (name == "si" or name.endswith(":si")):
+            self.strings += 1
+            if self.strings > self.limits.max_shared_strings:
+                self._strings(str(self.strings), declared=False)
+        elif self.depth > self.limits.max_xml_depth:
+            self.other_start(name, attrs)
+
+    def enable_formulas(self) -> None:
+        """Called before a chunk holding a formula element is parsed (the start tag is complete only in it)."""
+        if not self.formulas_on:
+            self.formulas_on = True
+            self.parser.EndElementHandler = self.sheet_end
+            self.parser.CharacterDataHandler = self.text
+
+    def sheet_start(self, name: str, attrs: dict) -> None:
+        self.left[0] -= 1
+        if self.left[0] < 0:
+            self._too_many()
+        if name == "c" or name[-2:] == ":c":
+            r = attrs.get("r")
+            pos = None
+            if r is not None:
+                letters = r.rstrip(_DIGITS)
+                col = _PLAIN_COLS.get(letters)
+                n = len(r) - len(letters)
+                if col is not None and 0 < n <= 12:
+                    pos = (int(r[-n:]), col)
+                else:
+                    pos = _split_ref(r)
+            elif attrs:
+                r = _attr(attrs, "r")
+                pos = _split_ref(r) if r is not None else None
+            if pos is None:
+                pos = (self.row or 1, self.col + 1)
+            row, col = pos
+            self.col = col
+            self.cell = pos
+            self.formula, self.value = None, False
+            if self.formulas_on:
+                t = attrs.get("t")
+                self.is_error = t is not None and t.strip() == "e"
+            if row > self.max_row or col >= self.max_col or row < self.min_row or col < self.min_col:
+                self._grow(row, col)
+        elif name == "row" or name[-4:] == ":row":
+            r = attrs.get("r")
+            if r is None and attrs:
+                r = _attr(attrs, "r")
+            r = r.strip() if r is not None else ""
+            self.row = int(r) if r.isdigit() and len(r) <= 12 else self.row + 1
+            self.col = -1
+        elif name == "f" or name[-2:] == ":f":
+            self.formula = []
+            self.text_target = self.formula
+        elif name == "v" or name[-2:] == ":v":
+            self.text_target = []
+        elif name == "is" or name[-3:] == ":is":
+            self.value = True
+        elif name == "dimension" or name[-10:] == ":dimension":
+            ref = (_attr(attrs, "ref") or "").split(":")[-1]
+            pos = _split_ref(ref)
+            if pos:
+                _check_extent(self.sheet, pos[0], pos[1] + 1, self.limits, declared=True)
+
+    def sheet_end(self, name: str) -> None:
+        if name == "v" or name[-2:] == ":v":
+            self.value_text = "".join(self.text_target or ()).strip()
+            if self.value_text:
+                self.value = True
+            self.text_target = None
+        elif name == "f" or name[-2:] == ":f":
+            self.text_target = None
+        elif name == "c" or name[-2:] == ":c":
+            if self.formula is not None and not self.value:
+                row, col = self.cell
+                self.uncached.append(FormulaCell(row, col, f"{col_letters(col)}{row}", "=" + "".join(self.formula)[:500]))
+            elif self.is_error:
+                row, col = self.cell
+                self.errors.append(FormulaCell(row, col, f"{col_letters(col)}{row}", self.value_text[:50] or "#错误"))
+            self.formula, self.is_error = None, False
+
+    def text(self, data: str) -> None:
+        if self.text_target is not None and len(self.text_target) < 64:
+            self.text_target.append(data)
+
+    def _grow(self, row: int, col: int) -> None:
+        lim = self.limits
+        self.min_row, self.min_col = min(self.min_row, row), min(self.min_col, col)
+        self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col + 1)
+        if self.max_row > lim.max_rows or self.max_col > lim.max_cols:
+            _check_extent(self.sheet, self.max_row, self.max_col, lim, declared=False)
+        rows, cols = self.max_row - self.min_row + 1, self.max_col - self.min_col
+        if rows * cols > lim.max_cells:
+            raise Refused(
+                "工作表范围过大",
+                f"工作表「{self.sheet}」的内容跨 {rows} 行 × {cols} 列，共 {rows * cols:,} 个单元格，超过上限 {lim.max_cells:,} 个，不予读取。"
+                "县级采集表不会有这么多单元格，请删除多余的行列或检查文件。",
+            )
+
+    def _strings(self, text: str | None, declared: bool) -> None:
+        text = (text or "").strip()
+        n = int(text) if text.isdigit() and len(text) < 30 else 0
+        if n > self.limits.max_shared_strings:
+            what = "声明" if declared else "实际含有"
+            raise Refused("共享字符串过多", f"工作簿的共享字符串表{what} {n:,} 项，超过上限 {self.limits.max_shared_strings:,} 项，不予读取（疑似恶意文件）。")
+
+
+def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, limits: Limits, budget: list[int], elements: list[int]) -> tuple[list, list]:
+    """Scan one zip member if it is XML; returns (formula cells without cached values, error cells)."""
+    with zf.open(info) as fh:
+        first = fh.read(CHUNK)
+        head = first[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not head.startswith(b"<"):
+            budget[0] -= len(first)  # a binary part (an image): counted, not parsed
+            while chunk := fh.read(CHUNK):
+                budget[0] -= len(chunk)
+                if budget[0] < 0:
+                    raise Refused("疑似压缩炸弹", f"工作簿解压后超过 {_mb(limits.max_uncompressed_bytes)}（疑似压缩炸弹），不予读取。")
+            return [], []
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        walk = _SheetWalk(sheet, limits, parser, elements)
+        _parse_xml(fh, parser, info, budget, limits, first, walk)
+    return walk.uncached, walk.errors
+
+
+def _xml_root(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+    return SafeET.fromstring(_read_capped(zf, info, 8 * CHUNK))
+
+
+def _rels(zf: zipfile.ZipFile, names: dict, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id → (type, zip member) of one part, whatever the namespaces."""
+    folder, base = posixpath.split(part)
+    info = names.get(posixpath.join(folder, "_rels", base + ".rels").lower())
+    out: dict[str, tuple[str, str]] = {}
+    if info is None:
+        return out
+    for rel in _xml_root(zf, info).iter():
+        if _local(rel.tag.rsplit("}", 1)[-1]) != "Relationship":
+            continue
+        target = (rel.get("Target") or "").strip()
+        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id", "")] = (rel.get("Type", ""), member)
     return out
 
 
-@lru_cache(maxsize=8)
-def _columns_beyond(limit: int, separator: bytes = rb"\s") -> re.Pattern:
-    """A regex matching any cell reference whose column is beyond `limit` columns.
-
-    With a literal space as `separator` the regex engine can skip ahead on the literal
-    prefix, which is about ten times faster; `\\s` is the fallback for pretty-printed XML.
-    """
-    last = col_letters(limit - 1)
-    alts = [f"[A-Z]{{{len(last) + 1},}}"]
-    for i, ch in enumerate(last):
-        if ch < "Z":
-            alts.append(f"{last[:i]}[{chr(ord(ch) + 1)}-Z][A-Z]{{{len(last) - i - 1}}}")
-    return re.compile(separator + rf'r="(?:{"|".join(alts)})\d'.encode())
+def _workbook_part(zf: zipfile.ZipFile, names: dict) -> str | None:
+    """The workbook part: the package's officeDocument relationship, else xl/workbook.xml."""
+    for rtype, member in _rels(zf, names, "").values():
+        if rtype.endswith("/officeDocument") and member.lower() in names:
+            return names[member.lower()].filename
+    return names["xl/workbook.xml"].filename if "xl/workbook.xml" in names else None
 
 
-def _has_formula(data: bytes, plain: bool) -> bool:
-    """`<f` elements in sheet XML: plain substring tests unless the XML uses a namespace prefix."""
-    if not plain:
-        return _FORMULA.search(data) is not None
-    i = data.find(b"<f")
-    while i >= 0:
-        if data[i + 2 : i + 3] in (b">", b" ", b"/"):
-            return True
-        i = data.find(b"<f", i + 2)
-    return False
+def _sheet_parts(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], workbook: str) -> dict[str, str]:
+    wb = _xml_root(zf, names[workbook.lower()])
+    targets = _rels(zf, names, workbook)
+    out = {}
+    for sheet in wb.iter():
+        if sheet.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if k.rsplit("}", 1)[-1] == "id" and k.startswith("{")), "")
+        if rid in targets:
+            out[sheet.get("name", "")] = targets[rid][1]
+    return out
 
 
-def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits, budget: int) -> tuple[int, bool]:
-    """Inflate one sheet part in chunks (bounded), checking its size and extent."""
-    has_formula = False
-    max_row = 0
-    tail = b""
-    first = True
-    plain = True  # the main namespace is the default one (no x: prefixes)
-    beyond = _columns_beyond(limits.max_cols, b" ")
-    loose = _columns_beyond(limits.max_cols)
-    long_rows = re.compile(rb' r="(\d{%d,})"' % len(str(limits.max_rows)))
+def _scan_ods(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: Limits) -> Scan:
+    """OpenDocument spreadsheet: content.xml with repeated rows and columns expanded as the reader would."""
+    info = names.get("content.xml")
+    if info is None:
+        raise Refused("不是有效的工作簿", "文件是 OpenDocument 压缩包，但缺少 content.xml。请在 WPS 或 LibreOffice 中重新另存为 .xlsx。")
+    budget = [limits.max_uncompressed_bytes]
+    state = {"sheet": "", "row": 0, "col": 0, "rows_rep": 1, "max_row": 0, "max_col": 0, "depth": 0, "names": []}
+
+    def repeat(attrs, key) -> int:
+        m = _INT.fullmatch(_attr(attrs, key) or "1")
+        return max(1, int(m.group(1))) if m else 1
+
+    def start(name, attrs):
+        state["depth"] += 1
+        if state["depth"] > limits.max_xml_depth:
+            raise Refused("工作表范围过大", f"content.xml 的 XML 嵌套超过 {limits.max_xml_depth} 层，不是正常的工作簿，不予读取。")
+        tag = _local(name)
+        if tag == "table":
+            state.update(sheet=_attr(attrs, "name") or "", row=0, max_row=0, max_col=0)
+            state["names"].append(state["sheet"])
+        elif tag == "table-row":
+            state["rows_rep"] = repeat(attrs, "number-rows-repeated")
+            state["col"] = 0
+        elif tag in ("table-cell", "covered-table-cell"):
+            n = repeat(attrs, "number-columns-repeated")
+            if _attr(attrs, "value-type") is not None or _attr(attrs, "formula") is not None:
+                last_row, last_col = state["row"] + state["rows_rep"], state["col"] + n
+                state["max_row"], state["max_col"] = max(state["max_row"], last_row), max(state["max_col"], last_col)
+                _check_extent(state["sheet"], state["max_row"], state["max_col"], limits, declared=False)
+                if state["max_row"] * state["max_col"] > limits.max_cells:
+                    raise Refused("工作表范围过大", f"工作表「{state['sheet']}」的内容跨 {state['max_row']} 行 × {state['max_col']} 列，超过上限 {limits.max_cells:,} 个单元格，不予读取。")
+            state["col"] += n
+
+    def end(name):
+        state["depth"] -= 1
+        if _local(name) == "table-row":
+            state["row"] += state["rows_rep"]
+            state["rows_rep"] = 1
+
     with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(CHUNK)
-            if not chunk:
-                break
-            budget -= len(chunk)
-            if budget < 0:
-                raise Refused("疑似压缩炸弹", f"工作簿解压后超过 {_mb(limits.max_uncompressed_bytes)}（疑似压缩炸弹），不予读取。")
-            data = tail + chunk
-            if first:
-                plain = b"<worksheet" in data[:4096]
-                m = _DIMENSION.search(data[:65536])
-                if m:
-                    last_col, last_row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
-                    _check_extent(name, int(last_row), col_index(last_col.decode()) + 1, limits, declared=True)
-                first = False
-            at = data.rfind(b"<row ")  # rows are in order: the last one is the furthest ...
-            m = _ROW.match(data, at) if at >= 0 else None
-            if m:
-                max_row = max(max_row, int(m.group(1)))
-            for far in long_rows.findall(data):  # ... unless a file lies: any long row number counts
-                max_row = max(max_row, int(far))
-            spaced = plain and not (b"\n" in data or b"\t" in data or b"\r" in data)
-            if (beyond if spaced else loose).search(data):
-                widest = max(_CELL_COL.findall(data), key=lambda c: (len(c), c))
-                _check_extent(name, max_row, col_index(widest.decode()) + 1, limits, declared=False)
-            if not has_formula and _has_formula(data, plain):
-                has_formula = True
-            _check_extent(name, max_row, 0, limits, declared=False)
-            tail = data[-256:]
-    return budget, has_formula
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        _parse_xml(fh, parser, info, budget, limits)
+    return Scan(sheet_parts={n: "content.xml" for n in state["names"]}, format="ods")
 
 
 def _check_extent(name: str, rows: int, cols: int, limits: Limits, declared: bool) -> None:
@@ -271,24 +559,3 @@ def _check_extent(name: str, rows: int, cols: int, limits: Limits, declared: boo
             f"工作表「{name}」{what}达 {rows} 行 × {cols} 列，超过上限 {limits.max_rows} 行 × {limits.max_cols} 列，不予读取。"
             "县级采集表不会有这么多行列，请删除多余的空行空列或检查文件。",
         )
-
-
-def _uncached_formulas(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[FormulaCell]:
-    """Formula cells whose value was never calculated (<f> with no or an empty <v>)."""
-    out = []
-    with zf.open(info) as fh:
-        for _event, elem in SafeET.iterparse(fh, events=("end",)):
-            tag = elem.tag.rsplit("}", 1)[-1]
-            if tag == "c":
-                f = elem.find(f"{NS_MAIN}f")
-                if f is not None:
-                    v = elem.find(f"{NS_MAIN}v")
-                    is_ = elem.find(f"{NS_MAIN}is")
-                    if (v is None or not (v.text or "").strip()) and is_ is None:
-                        ref = elem.get("r", "")
-                        m = re.match(r"([A-Z]+)(\d+)$", ref)
-                        if m:
-                            out.append(FormulaCell(int(m.group(2)), col_index(m.group(1)), ref, "=" + (f.text or "")))
-            elif tag == "row":
-                elem.clear()
-    return out

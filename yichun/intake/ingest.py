@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,14 +27,15 @@ from yichun import paths
 from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
 from yichun.intake.cache import CACHE_VERSION, cache_key, load_cached, save_cached
+from yichun.intake.folder import Survey, survey
 from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, raw_dtypes, to_pandas
 from yichun.intake.reader import FileResult, read_workbook
 from yichun.intake.rules import rules
 from yichun.intake.values import cell_text
 from yichun.tables import TABLES, Inputs
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm")
 MANIFEST = "manifest.json"
+RUN_KEY = b"yichun_run"  # parquet metadata: the id of the run that wrote the table (= manifest "run")
 CACHE_DIR = ".cache"
 _YEAR_DIR = re.compile(r"^(20\d{2})(年|年度)?$")
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
@@ -51,6 +53,7 @@ class IngestResult:
     files_read: list[str] = field(default_factory=list)  # parsed in this run
     files_cached: list[str] = field(default_factory=list)  # taken from the cache or the previous outputs
     files_skipped: list[tuple[str, str]] = field(default_factory=list)  # refused: (file, reason)
+    files_other: list[tuple[str, str]] = field(default_factory=list)  # not workbooks, not read: (file, why)
     ok: bool = True
     written: bool = False
     unchanged: bool = False  # nothing changed since the last successful run
@@ -77,16 +80,8 @@ class IngestResult:
 
 
 def discover(raw_dir: Path) -> list[tuple[Path, str]]:
-    """Workbook files below a folder as (path, path relative to it), sorted; lock files skipped."""
-    out = []
-    for p in raw_dir.rglob("*"):
-        if p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(("~$", ".")) or not p.is_file():
-            continue
-        rel = p.relative_to(raw_dir)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        out.append((p, rel.as_posix()))
-    return sorted(out, key=lambda t: t[1])
+    """Workbook files below a folder as (path, path relative to it), sorted (see yichun.intake.folder)."""
+    return survey(Path(raw_dir)).workbooks
 
 
 def folder_year(relpath: str) -> int | None:
@@ -131,6 +126,7 @@ def _read_files(found: list[tuple[Path, str, str]], cache_dir: Path | None, writ
     if todo and (progress or (progress is None and len(todo) > 20)):
         from tqdm import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: parsing forks its workers, which needs a single thread
         bar = tqdm(total=len(todo), desc="读取工作簿", unit="个", file=sys.stderr, leave=False)
     save_to = cache_dir if write_cache else None
     for res in _parse_all([(*item, save_to) for item in todo], workers):
@@ -157,8 +153,8 @@ def _parse_one(item: tuple[Path, str, str, Path | None]) -> FileResult:
 
 
 def _workers(n_files: int) -> int:
-    """Worker processes for parsing: YICHUN_WORKERS, else one per core once a batch is large
-    enough to repay the pool's start; 1 (in-process) whenever this process runs other threads."""
+    """Child processes parsing at once: YICHUN_WORKERS, else one per core once a batch is large
+    enough; 1 whenever this process runs other threads (then one helper interpreter parses)."""
     import threading
 
     if threading.active_count() > 1:
@@ -170,20 +166,13 @@ def _workers(n_files: int) -> int:
 
 
 def _parse_all(todo: list[tuple[Path, str, str, Path | None]], n: int):
-    """Parse workbooks, in `n` forked worker processes when n > 1; yields results in input order.
-
-    Fork is used only when this process has a single thread (the CLI, a plain script): forking
-    a process with live threads (a Jupyter kernel) can deadlock, and spawn/forkserver would
-    re-run an unguarded user script. Otherwise the files are parsed in this process.
+    """Parse workbooks, each in a bounded child process (yichun.intake.isolate), `n` at a time;
+    yields results in input order. A file that crashes, overruns its time or exhausts its memory
+    comes back as one 错误 for that file; the others are read.
     """
-    if n <= 1:
-        yield from map(_parse_one, todo)
-        return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from yichun.intake.isolate import parse_isolated
 
-    with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork")) as pool:
-        yield from pool.map(_parse_one, todo, chunksize=max(1, len(todo) // (n * 8)))
+    yield from parse_isolated(todo, n, _parse_one)
 
 
 def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
@@ -197,9 +186,10 @@ def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
     return to_pandas(pa.concat_tables(pieces, promote_options="permissive"))
 
 
-def assemble(results: list[FileResult]) -> tuple[Inputs, pd.DataFrame]:
-    """Cross-file checks over parsed files; returns the clean Inputs and every problem."""
-    problems: list[Problem] = [p for r in results for p in r.problems]
+def assemble(results: list[FileResult], others: list[Problem] = ()) -> tuple[Inputs, pd.DataFrame]:
+    """Cross-file checks over parsed files; returns the clean Inputs and every problem
+    (`others`: the files of the folder that are not workbooks, see yichun.intake.folder)."""
+    problems: list[Problem] = [*others, *(p for r in results for p in r.problems)]
     # several workbooks for one county-year: none of them can be trusted over the other
     by_key: dict[tuple, list[FileResult]] = {}
     for r in results:
@@ -239,6 +229,7 @@ def assemble(results: list[FileResult]) -> tuple[Inputs, pd.DataFrame]:
     # year-on-year jumps only compare rows that made it into the clean tables
     for t in ("schools", "kindergartens"):
         problems += VAL.year_on_year(t, clean[t], loc)
+    problems += VAL.county_year_on_year(clean["county_inputs"], loc)
     frame = _sorted_problems(problems)
     inputs = Inputs(**{t: finalize(t, clean[t]) for t in DATA_TABLES}, problems=frame, quarantine=finalize("quarantine", quarantine))
     return inputs, frame
@@ -251,7 +242,7 @@ def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
     for p in problems:
         if p.severity != ERROR:
             continue
-        if p.kind == "缺少必填列":
+        if p.kind in ("缺少必填列", "无法识别的单位"):
             sheet_reasons.setdefault((p.file, p.sheet), []).append(p.message)
         elif p.row is not None and p.sheet:
             text = f"{p.column}：{p.message}" if p.column else p.message
@@ -297,20 +288,34 @@ def _sorted_problems(problems: list[Problem]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _found(raw_dir: Path) -> list[tuple[Path, str, str]]:
+def _found(raw_dir: Path) -> tuple[list[tuple[Path, str, str]], Survey]:
     raw_dir = Path(raw_dir)
+    if raw_dir.exists() and not raw_dir.is_dir():
+        raise InputError(f"{raw_dir} 是一个文件，不是文件夹。请用 --raw 指定存放各县工作簿(.xlsx)的文件夹。")
     if not raw_dir.is_dir():
         raise InputError(f"找不到原始数据文件夹 {raw_dir}。请用 --raw 指定存放各县工作簿(.xlsx)的文件夹。")
-    return [(p, rel, sha256_file(p)) for p, rel in discover(raw_dir)]
+    try:
+        found = survey(raw_dir)
+        return [(p, rel, sha256_file(p)) for p, rel in found.workbooks], found
+    except PermissionError as exc:
+        raise InputError(f"没有权限读取 {exc.filename or raw_dir}。请检查文件夹的访问权限。") from None
+    except OSError as exc:
+        raise InputError(f"读取文件夹 {raw_dir} 时出错（{exc.strerror or '系统错误'}：{exc.filename or ''}）。") from None
+
+
+def _no_workbooks(raw_dir: Path, found: Survey) -> InputError:
+    if found.problems:
+        return InputError(f"文件夹 {raw_dir} 及其子文件夹中没有可读取的工作簿(.xlsx/.xls/.ods)，只有下列文件：", found.problems)
+    return InputError(f"文件夹 {raw_dir} 及其子文件夹中没有找到任何工作簿(.xlsx)。")
 
 
 def read_folder(raw_dir: Path | str | None = None, *, progress: bool | None = False) -> tuple[Inputs, pd.DataFrame]:
     """Every workbook below `raw_dir`, read in memory (the processed cache is used read-only)."""
     raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
-    found = _found(raw_dir)
+    found, folder = _found(raw_dir)
     cache_dir = paths.processed_dir() / CACHE_DIR
     run = _read_files(found, cache_dir, write_cache=False, progress=progress)
-    return assemble(run.results)
+    return assemble(run.results, folder.problems)
 
 
 # ----------------------------------------------------------------------------- ingest with outputs
@@ -328,42 +333,61 @@ def _read_manifest(out_dir: Path) -> dict | None:
         return None
 
 
-def _up_to_date(manifest: dict | None, found, out_dir: Path) -> bool:
+def _table_runs(out_dir: Path) -> set:
+    """The run ids the written tables carry (one id: they were written by one run)."""
+    import pyarrow.parquet as pq
+
+    runs = set()
+    for t in TABLES:
+        meta = pq.read_schema(out_dir / f"{t}.parquet").metadata or {}
+        runs.add(meta.get(RUN_KEY, b"").decode())
+    return runs
+
+
+def _up_to_date(manifest: dict | None, found, out_dir: Path, folder: Survey | None = None) -> bool:
     if not manifest or manifest.get("cache_version") != CACHE_VERSION or manifest.get("rules") != rules().fingerprint:
         return False
     if {k: v["sha256"] for k, v in manifest.get("files", {}).items()} != _manifest_files(found):
         return False
-    return all((out_dir / f"{t}.parquet").exists() for t in TABLES)
+    if folder is not None and manifest.get("others", {}) != folder.others:
+        return False
+    if not all((out_dir / f"{t}.parquet").exists() for t in TABLES):
+        return False
+    return _table_runs(out_dir) == {manifest.get("run", "")}
 
 
 def read_outputs(out_dir: Path) -> Inputs:
-    """The tables written by the last successful ingest."""
-    frames = {}
-    for t in TABLES:
-        frames[t] = pd.read_parquet(out_dir / f"{t}.parquet")
-    return Inputs(**frames)
+    """The tables written by the last successful ingest, all of one run (checked: a reader that
+    overlaps a new run's commit reads again rather than mixing two runs' tables)."""
+    import pyarrow.parquet as pq
+
+    for _attempt in range(3):
+        frames, runs = {}, set()
+        for t in TABLES:
+            table = pq.read_table(out_dir / f"{t}.parquet")
+            runs.add((table.schema.metadata or {}).get(RUN_KEY, b"").decode())
+            frames[t] = table.to_pandas()
+        if len(runs) == 1:
+            return Inputs(**frames)
+    raise InputError(f"{out_dir} 中的数据表来自不同的导入运行，无法使用。请重新运行 yichun ingest。")
 
 
 def _write_outputs(out_dir: Path, inputs: Inputs, manifest: dict) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    temps = []
-    try:
+    """Every table and the manifest, committed as one set (yichun.atomic.folder); the cache moves along."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from yichun.atomic import folder
+
+    run = manifest["run"].encode()
+    with folder(out_dir, move=(CACHE_DIR,)) as tmp:
         for t in TABLES:
-            tmp = out_dir / f".{t}.parquet.tmp{os.getpid()}"
-            getattr(inputs, t).to_parquet(tmp, index=False)
-            temps.append((tmp, out_dir / f"{t}.parquet"))
-        tmp = out_dir / f".{MANIFEST}.tmp{os.getpid()}"
-        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        temps.append((tmp, out_dir / MANIFEST))
-    except BaseException:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, final in temps:  # the manifest goes last: it vouches for the tables
-        os.replace(tmp, final)
+            table = pa.Table.from_pandas(getattr(inputs, t), preserve_index=False)
+            pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}), RUN_KEY: run}), tmp / f"{t}.parquet")
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def _manifest(raw_dir: Path, run: _Run, inputs: Inputs) -> dict:
+def _manifest(raw_dir: Path, run: _Run, inputs: Inputs, folder: Survey) -> dict:
     files = {}
     for r in run.results:
         sev = [p.severity for p in r.problems]
@@ -373,8 +397,8 @@ def _manifest(raw_dir: Path, run: _Run, inputs: Inputs) -> dict:
             "errors": sev.count(ERROR), "warnings": sev.count(WARNING),
         }
     return {
-        "format": 1, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "raw_dir": str(raw_dir),
-        "created": dt.datetime.now().isoformat(timespec="seconds"), "ok": True, "files": files,
+        "format": 1, "run": uuid.uuid4().hex, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "raw_dir": str(raw_dir),
+        "created": dt.datetime.now().isoformat(timespec="seconds"), "ok": True, "files": files, "others": folder.others,
         "tables": {t: {"file": f"{t}.parquet", "rows": len(getattr(inputs, t))} for t in TABLES},
     }
 
@@ -389,26 +413,39 @@ def _prune_cache(out_dir: Path, manifest: dict) -> None:
 
 
 def ingest(raw_dir: Path | str | None = None, out_dir: Path | str | None = None, *, progress: bool | None = None) -> IngestResult:
-    """Read every workbook below `raw_dir` and, when there is no 错误, write the tables to `out_dir`."""
+    """Read every workbook below `raw_dir` and, when there is no 错误, write the tables to `out_dir`.
+
+    One run at a time per output folder (another is refused with a message); the tables are
+    committed as one set, so an interrupted or failed run leaves the previous set as it was."""
+    from yichun.atomic import locked, recover
+
+    out_dir = Path(out_dir) if out_dir else paths.processed_dir()
+    with locked(out_dir):
+        recover(out_dir)
+        return _ingest(raw_dir, out_dir, progress)
+
+
+def _ingest(raw_dir, out_dir: Path, progress) -> IngestResult:
     start = time.perf_counter()
     raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
-    out_dir = Path(out_dir) if out_dir else paths.processed_dir()
-    found = _found(raw_dir)
+    found, folder = _found(raw_dir)
     if not found:
-        raise InputError(f"文件夹 {raw_dir} 及其子文件夹中没有找到任何工作簿(.xlsx)。")
+        raise _no_workbooks(raw_dir, folder)
     files = [rel for _, rel, _ in found]
+    others = [(p.file, f"{p.kind}：{p.message}") for p in folder.problems if p.severity != ERROR] + folder.notes
     manifest = _read_manifest(out_dir)
-    if _up_to_date(manifest, found, out_dir):
+    if _up_to_date(manifest, found, out_dir, folder):
         inputs = read_outputs(out_dir)
-        return IngestResult(inputs, inputs.problems, raw_dir, out_dir, files, [], files, [], ok=True, written=False,
+        return IngestResult(inputs, inputs.problems, raw_dir, out_dir, files, [], files, [], others, ok=True, written=False,
                             unchanged=True, seconds=time.perf_counter() - start)
     run = _read_files(found, out_dir / CACHE_DIR, write_cache=True, progress=progress)
-    inputs, problems = assemble(run.results)
+    inputs, problems = assemble(run.results, folder.problems)
     skipped = [(r.file, r.problems[0].message if r.problems else "") for r in run.results if r.status == "refused"]
+    skipped += [(p.file, p.message) for p in folder.problems if p.severity == ERROR]
     ok = not (problems["severity"] == ERROR).any()
-    result = IngestResult(inputs, problems, raw_dir, out_dir, files, run.read, run.cached, skipped, ok=ok)
+    result = IngestResult(inputs, problems, raw_dir, out_dir, files, run.read, run.cached, skipped, others, ok=ok)
     if ok:
-        m = _manifest(raw_dir, run, inputs)
+        m = _manifest(raw_dir, run, inputs, folder)
         _write_outputs(out_dir, inputs, m)
         _prune_cache(out_dir, m)
         result.written = True
@@ -424,9 +461,9 @@ def load(raw_dir: Path | str | None = None, *, use_processed: bool = True) -> In
     """
     raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
     out_dir = paths.processed_dir()
-    found = _found(raw_dir)
-    if use_processed and _up_to_date(_read_manifest(out_dir), found, out_dir):
+    found, folder = _found(raw_dir)
+    if use_processed and _up_to_date(_read_manifest(out_dir), found, out_dir, folder):
         return read_outputs(out_dir)
     run = _read_files(found, out_dir / CACHE_DIR, write_cache=False, progress=False)
-    inputs, _ = assemble(run.results)
+    inputs, _ = assemble(run.results, folder.problems)
     return inputs

@@ -23,7 +23,7 @@ from yichun.dictionary import Field, Sheet, sheets
 from yichun.errors import ERROR, WARNING, Problem
 from yichun.intake import values as V
 from yichun.intake.frames import DATA_TABLES, dtypes, raw_dtypes, to_arrow, to_pandas
-from yichun.intake.headers import Header, detect_header, lookup, match_sheet_name, normalize_header, seen_text
+from yichun.intake.headers import Header, detect_header, lookup, normalize_header, seen_text, sheet_name_candidates
 from yichun.intake.hostile import FormulaCell, Refused, col_letters, scan
 from yichun.intake.rules import nfkc, rules
 
@@ -86,22 +86,30 @@ def read_workbook(path: Path, file: str, sha256: str = "", folder_year: int | No
         from python_calamine import CalamineWorkbook
 
         wb = CalamineWorkbook.from_path(str(path))
-        names = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
-    except Exception as exc:  # noqa: BLE001 — calamine raises several types for a damaged file
+        meta = [m for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        names = [m.name for m in meta]
+        hidden = {m.name for m in meta if not str(m.visible).endswith(".Visible")}
+    except Exception:  # noqa: BLE001 — calamine raises several types for a damaged file
         result.status = "refused"
-        ctx.add(ERROR, "不是有效的工作簿", f"工作簿无法读取（{type(exc).__name__}: {exc}）。请在 Excel 中打开并重新保存为 .xlsx。")
+        ctx.add(ERROR, "不是有效的工作簿", "工作簿无法读取：文件已损坏，或内容不是其扩展名所说的格式。请在 Excel 中打开并重新保存为 .xlsx。")
         return result
     grids: dict[str, list[list]] = {}
+    merges: dict[str, list] = {}
 
     def grid(name: str) -> list[list]:
         if name not in grids:
             try:
-                grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheet = wb.get_sheet_by_name(name)
+                grids[name] = sheet.to_python(skip_empty_area=False)
+                merges[name] = list(getattr(sheet, "merged_cell_ranges", None) or [])
             except Exception as exc:  # noqa: BLE001
                 ctx.add(ERROR, "工作表无法读取", f"工作表无法读取（{type(exc).__name__}: {exc}）。", sheet=name)
                 grids[name] = []
         return grids[name]
 
+    grid.merges = merges  # type: ignore[attr-defined]
+    grid.hidden = hidden  # type: ignore[attr-defined]
+    grid.errors = sc.error_cells  # type: ignore[attr-defined]
     try:
         _read(result, ctx, names, grid, sc.uncached_formulas, path, folder_year)
     finally:
@@ -109,25 +117,36 @@ def read_workbook(path: Path, file: str, sha256: str = "", folder_year: int | No
     return result
 
 
+def _looks_like_table(g) -> bool:
+    return any((h := detect_header(g, sheets()[k])) is not None and _has_key(h, sheets()[k]) for k in DATA_TABLES)
+
+
 def _read(result, ctx, names, grid, formulas, path, folder_year):
-    assigned = _assign_by_name(names, ctx)
-    unassigned = [n for n in names if n not in assigned.values()]
+    assigned, ambiguous, disputed = _assign_by_name(names, grid, ctx)
+    unassigned = [n for n in names if n not in assigned.values() and n not in disputed]
     # 基本信息 (county and year) first: every problem after it carries them
     info_sheet = assigned.get("info")
-    if info_sheet is None:
-        for n in unassigned:
-            if _info_pairs(grid(n)):
-                info_sheet = n
+    if info_sheet is None and "info" not in disputed.values():
+        found = [n for n in unassigned if _info_pairs(grid(n)) and not _looks_like_table(grid(n))]
+        visible = [n for n in found if n not in grid.hidden]
+        found = visible or found
+        if len(found) > 1:
+            _two_info_sheets(ctx, found, grid)
+            disputed.update({n: "info" for n in found})
+            for n in found:
                 unassigned.remove(n)
-                break
+        elif found:
+            info_sheet = found[0]
+            unassigned.remove(info_sheet)
     if info_sheet is None:
-        ctx.add(ERROR, "缺少基本信息", "找不到「基本信息」工作表（项目 | 内容，含 县(市、区) 与 统计年度），无法确定本工作簿属于哪个县、哪一年。请按模板补充。")
+        if "info" not in disputed.values():
+            ctx.add(ERROR, "缺少基本信息", "找不到「基本信息」工作表（项目 | 内容，含 县(市、区) 与 统计年度），无法确定本工作簿属于哪个县、哪一年。请按模板补充。")
     else:
-        _read_info(result, ctx, info_sheet, grid(info_sheet), formulas.get(info_sheet, []))
+        _read_info(result, ctx, info_sheet, grid(info_sheet), formulas.get(info_sheet, []), grid.errors.get(info_sheet, []))
     _check_names(result, ctx, path, folder_year)
     tables: dict[str, str] = {k: v for k, v in assigned.items() if k != "info"}
     # sheets not found by name: look for their header row in the remaining sheets
-    wanted = [k for k in DATA_TABLES if k not in tables]
+    wanted = [k for k in DATA_TABLES if k not in tables and k not in disputed.values()]
     if wanted and unassigned:
         candidates = []
         for n in unassigned:
@@ -136,17 +155,25 @@ def _read(result, ctx, names, grid, formulas, path, folder_year):
                 h = detect_header(g, sheets()[key])
                 if h is not None and _has_key(h, sheets()[key]):
                     candidates.append((h.score, n, key))
-        for _score, n, key in sorted(candidates, key=lambda t: -t[0]):
+        # a visible sheet before a hidden one with the same header score
+        for _score, _hidden, n, key in sorted(((sc, n in grid.hidden, n, k) for sc, n, k in candidates), key=lambda t: (-t[0], t[1])):
             if key not in tables and n not in tables.values():
                 tables[key] = n
-                ctx.add(WARNING, "工作表名称不规范", f"工作表「{n}」的名称不是「{sheets()[key].name}」，按表头识别为{sheets()[key].name}表。", sheet=n)
+                if n in ambiguous:
+                    said = "、".join(f"「{sheets()[k].name}」" for k in ambiguous[n])
+                    ctx.add(WARNING, "工作表名称不规范", f"工作表「{n}」的名称既像{said}表，无法按名称判断；按表头识别为{sheets()[key].name}表。", sheet=n)
+                else:
+                    ctx.add(WARNING, "工作表名称不规范", f"工作表「{n}」的名称不是「{sheets()[key].name}」，按表头识别为{sheets()[key].name}表。", sheet=n)
     for key in DATA_TABLES:
         spec = sheets()[key]
         if key not in tables:
+            if key in disputed.values():
+                continue  # reported: two sheets, no choice made
             if not spec.optional:
                 ctx.add(ERROR, "缺少工作表", f"找不到「{spec.name}」工作表（按名称和表头都未找到）。请按模板补充该表。")
             continue
-        _read_table(result, ctx, spec, tables[key], grid(tables[key]), formulas.get(tables[key], []))
+        name = tables[key]
+        _read_table(result, ctx, spec, name, grid(name), formulas.get(name, []), grid.merges.get(name, []), grid.errors.get(name, []))
 
 
 def _has_key(header: Header, spec: Sheet) -> bool:
@@ -154,53 +181,122 @@ def _has_key(header: Header, spec: Sheet) -> bool:
     return all(k in header.columns for k in need)
 
 
-def _assign_by_name(names: list[str], ctx: _Ctx) -> dict[str, str]:
-    best: dict[str, tuple[int, str]] = {}
+def _assign_by_name(names: list[str], grid, ctx: _Ctx) -> tuple[dict[str, str], dict[str, dict], dict[str, str]]:
+    """Sheets found by name: ({key: sheet}, {ambiguous sheet: candidates}, {disputed sheet: key}).
+
+    The strongest name wins (an exact name over one with a suffix), a visible sheet over a
+    hidden one (said so). Two sheets equally good for one key are an error and neither is read:
+    no silent choice between two readings. A name that points to two keys is left to the content.
+    """
+    hidden = grid.hidden
+    groups: dict[str, list[tuple[int, bool, str]]] = {}
+    ambiguous: dict[str, dict] = {}
     for n in names:
-        m = match_sheet_name(n)
-        if m is None:
+        found = sheet_name_candidates(n)
+        if not found:
             continue
-        key, strength = m
-        if key not in best or strength > best[key][0]:
-            if key in best:
-                ctx.add(WARNING, "重复工作表", f"工作表「{best[key][1]}」与「{n}」都像「{sheets()[key].name}」表，只读取「{n}」。", sheet=best[key][1])
-            best[key] = (strength, n)
-        else:
-            ctx.add(WARNING, "重复工作表", f"工作表「{n}」与「{best[key][1]}」都像「{sheets()[key].name}」表，只读取「{best[key][1]}」。", sheet=n)
-    return {k: v[1] for k, v in best.items()}
+        if len(found) > 1:
+            ambiguous[n] = found
+            continue
+        [(key, strength)] = found.items()
+        groups.setdefault(key, []).append((strength, n not in hidden, n))
+    assigned: dict[str, str] = {}
+    disputed: dict[str, str] = {}
+    for key, group in groups.items():
+        group.sort(key=lambda t: (-t[0], not t[1]))
+        best = group[0]
+        ties = [g for g in group if g[:2] == best[:2]]
+        label = sheets()[key].name
+        if len(ties) > 1:
+            if key == "info":
+                _two_info_sheets(ctx, [t[2] for t in ties], grid)
+            else:
+                listed = "、".join(f"「{t[2]}」" for t in ties)
+                ctx.add(ERROR, "重复工作表", f"工作表{listed}都是「{label}」表，无法判断以哪个为准，均未读取；请只保留一个（或改名区分）。", sheet=ties[0][2])
+            disputed.update({t[2]: key for t in ties})
+            continue
+        assigned[key] = best[2]
+        for strength, visible, n in group[1:]:
+            if strength == best[0] and not visible:
+                ctx.add(WARNING, "隐藏工作表未读取", f"隐藏的工作表「{n}」也像「{label}」表，已读取可见的「{best[2]}」，隐藏表未读取；请核对。", sheet=n)
+            else:
+                ctx.add(WARNING, "重复工作表", f"工作表「{n}」与「{best[2]}」都像「{label}」表，只读取名称更贴切的「{best[2]}」。", sheet=n)
+    return assigned, ambiguous, disputed
+
+
+def _two_info_sheets(ctx: _Ctx, found: list[str], grid) -> None:
+    said = []
+    for n in found:
+        pairs = _info_pairs(grid(n))
+        values = "，".join(f"{pairs[f][2]} {V.cell_text(pairs[f][3])}" for f in ("county", "year") if f in pairs)
+        said.append(f"「{n}」" + (f"（{values}）" if values else ""))
+    ctx.add(ERROR, "基本信息不唯一", f"工作簿有 {len(found)} 张「基本信息」表：{'、'.join(said)}；一个工作簿只能描述一个县一个年度，无法判断以哪张为准，整个工作簿未导入。请只保留一张。", sheet=found[0])
 
 
 # ----------------------------------------------------------------------------- 基本信息
 
 
-def _info_pairs(g) -> dict[str, tuple[int, int, str, object]]:
-    """field → (row, value column, label as seen, value) for a key | value sheet."""
+def _info_entries(g) -> dict[str, list[tuple[int, int, str, object]]]:
+    """field → every (row, value column, label as seen, value) of a key | value sheet."""
     table = lookup("info")
-    out: dict[str, tuple[int, int, str, object]] = {}
+    out: dict[str, list[tuple[int, int, str, object]]] = {}
     for r, row in enumerate(g[:60]):
         for c in range(min(len(row), 4)):
             key, _ = normalize_header(row[c])
-            if key in table and table[key] not in out:
+            if key in table:
                 vc = next((j for j in range(c + 1, len(row)) if row[j] not in ("", None)), c + 1)
-                out[table[key]] = (r, vc, seen_text(row[c]), row[vc] if vc < len(row) else "")
+                out.setdefault(table[key], []).append((r, vc, seen_text(row[c]), row[vc] if vc < len(row) else ""))
                 break
             if type(row[c]) is str and ("：" in row[c] or ":" in row[c]):  # 统计年度：2025 in one cell
                 label, _, value = row[c].replace("：", ":").partition(":")
                 key, _ = normalize_header(label)
-                if key in table and table[key] not in out and value.strip():
-                    out[table[key]] = (r, c, seen_text(label), value.strip())
+                if key in table and value.strip():
+                    out.setdefault(table[key], []).append((r, c, seen_text(label), value.strip()))
                     break
     return out if {"county", "year"} & set(out) else {}
 
 
-def _read_info(result: FileResult, ctx: _Ctx, sheet: str, g, formulas: list[FormulaCell]) -> None:
-    pairs = _info_pairs(g)
+def _info_pairs(g) -> dict[str, tuple[int, int, str, object]]:
+    """field → (row, value column, label as seen, value): the first entry of each field."""
+    return {k: v[0] for k, v in _info_entries(g).items()}
+
+
+def _info_value(fname: str, value):
+    """The comparable reading of a 基本信息 value (county name or year), None when unreadable."""
+    text = V.cell_text(value)
+    if fname == "county":
+        try:
+            return normalize_county(text)
+        except (UnknownCountyError, NotAssessedError):
+            return nfkc(text) or None
+    years, _bad = V.parse_year([value])
+    return years[0]
+
+
+def _read_info(result: FileResult, ctx: _Ctx, sheet: str, g, formulas: list[FormulaCell], errors: list[FormulaCell]) -> None:
+    entries = _info_entries(g)
     fcells = {(f.row, f.col): f for f in formulas}
+    ecells = {(f.row, f.col): f for f in errors}
     for fname, label in (("county", "县(市、区)"), ("year", "统计年度")):
-        if fname not in pairs:
+        if fname not in entries:
             ctx.add(ERROR, "缺少基本信息", f"「基本信息」表中找不到「{label}」一项，无法确定本工作簿属于哪个县、哪一年。", sheet=sheet)
             continue
-        r, c, seen, value = pairs[fname]
+        found = entries[fname]
+        readings = {}
+        for r, _c, seen, value in found:
+            reading = _info_value(fname, value)
+            if reading is not None:
+                readings.setdefault(reading, (r, seen, V.cell_text(value)))
+        if len(readings) > 1:
+            said = "、".join(f"第 {r + 1} 行「{seen}」为「{text}」" for r, seen, text in readings.values())
+            first = next(iter(readings.values()))
+            ctx.add(ERROR, "基本信息矛盾", f"「基本信息」表中{label}填了不同的值：{said}；一个工作簿只能描述一个县一个年度，无法判断以哪个为准，整个工作簿未导入。", sheet, first[0] + 1, first[1], first[2])
+            continue
+        r, c, seen, value = found[0]
+        if (r + 1, c) in ecells:
+            e = ecells[(r + 1, c)]
+            ctx.add(ERROR, "Excel 错误值", f"「{label}」单元格 {e.ref} 是 Excel 错误值 {e.formula}，不是有效内容；请直接填写{label}。", sheet, r + 1, seen, e.formula)
+            continue
         if (r + 1, c) in fcells:
             f = fcells[(r + 1, c)]
             ctx.add(ERROR, "公式无缓存值", f"「{label}」是公式 {f.formula}，但文件中没有保存计算结果；请直接填写{label}。", sheet, r + 1, seen, f.formula)
@@ -320,17 +416,39 @@ class _Block:
         return cls([r + 1 for r in grid_rows], cells)
 
 
-def _read_table(result: FileResult, ctx: _Ctx, spec: Sheet, sheet: str, g, formulas: list[FormulaCell]) -> None:
+def _fill_merged(ctx, sheet: str, g, header: Header, cols: list[int], merges: list) -> None:
+    """A value merged down several data rows applies to each of them (with a warning)."""
+    by_col = {c.index: c for c in header.columns.values()}
+    for (r0, c0), (r1, c1) in merges:
+        if r1 <= r0 or r0 < header.data_start or r0 >= len(g) or not any(c0 <= c <= c1 for c in cols):
+            continue
+        v = g[r0][c0] if c0 < len(g[r0]) else ""
+        if v in ("", None):
+            continue
+        for r in range(r0 + 1, min(r1, len(g) - 1) + 1):
+            row = g[r]
+            if len(row) <= c0:
+                row.extend([""] * (c0 + 1 - len(row)))
+            if row[c0] in ("", None):
+                row[c0] = v
+        col = by_col.get(c0)
+        ref = f"{col_letters(c0)}{r0 + 1}:{col_letters(c1)}{r1 + 1}"
+        ctx.add(WARNING, "合并单元格", f"单元格 {ref} 是合并单元格，值「{V.cell_text(v)}」已用于合并范围内的每一行（第 {r0 + 1}—{r1 + 1} 行）；请核对，最好取消合并、逐行填写。",
+                sheet, r0 + 1, col.seen if col else "", V.cell_text(v))
+
+
+def _read_table(result: FileResult, ctx: _Ctx, spec: Sheet, sheet: str, g, formulas: list[FormulaCell], merges=(), errors=()) -> None:
     header = detect_header(g, spec)
     if header is None:
         ctx.add(ERROR, "找不到表头", f"工作表「{sheet}」中找不到「{spec.name}」的表头行（前 {rules().header_scan_rows} 行内应有 {'、'.join(f.header for f in spec.fields[:4])} 等列）。", sheet)
         return
     at = header.rows[-1] + 1
+    must = set(rules().required_columns.get(spec.key, ()))
     for fdef in spec.fields:
         col = header.columns.get(fdef.field)
         result.headers.append({"table": spec.key, "sheet": sheet, "field": fdef.field, "seen": col.seen if col else fdef.header, "present": col is not None})
         if col is None:
-            if fdef.required:
+            if fdef.required or fdef.field in must:
                 ctx.add(ERROR, "缺少必填列", f"缺少必填列「{fdef.header}」，本表各行都无法使用。请按模板补充该列。", sheet, at, fdef.header)
             elif spec.key in ("schools", "kindergartens"):
                 ctx.add(WARNING, "缺少列", f"缺少列「{fdef.header_with_unit}」，该项按缺失处理（不按 0 计）。", sheet, at, fdef.header)
@@ -342,6 +460,8 @@ def _read_table(result: FileResult, ctx: _Ctx, spec: Sheet, sheet: str, g, formu
 
     fields = [f for f in spec.fields if f.field in header.columns]
     cols = [header.columns[f.field].index for f in fields]
+    if merges:
+        _fill_merged(ctx, sheet, g, header, cols, merges)
     data_rows: list[int] = []
     total_rows: list[int] = []
     after_note = False
@@ -357,13 +477,14 @@ def _read_table(result: FileResult, ctx: _Ctx, spec: Sheet, sheet: str, g, formu
         ctx.add(WARNING, "没有数据行", f"工作表「{sheet}」在表头下没有数据行。", sheet, at)
 
     block = _Block.take(g, data_rows, fields, header)
+    ecells = _report_errors(ctx, sheet, header, fields, block, {(e.row, e.col): e for e in errors})
     parsed, raw, unreadable, factors = _parse(ctx, spec, sheet, header, fields, block)
     fcells = {(f.row, f.col): f for f in formulas}
     formula_totals = _report_formulas(ctx, sheet, header, fields, fcells, set(block.rows), total_rows)
     if total_rows and spec.key in ("schools", "kindergartens", "population"):
         _check_totals(ctx, sheet, header, fields, parsed, factors, _Block.take(g, total_rows, fields, header), formula_totals)
     if spec.key in ("schools", "kindergartens"):
-        _report_missing(ctx, spec, sheet, header, parsed, unreadable, fcells, block.rows)
+        _report_missing(ctx, spec, sheet, header, parsed, unreadable, {**fcells, **ecells}, block.rows)
     n = len(block.rows)
     common = {
         "county": [result.county] * n, "year": [result.year] * n, "source_file": [result.file] * n,
@@ -414,9 +535,10 @@ def _parse(ctx, spec: Sheet, sheet: str, header: Header, fields: list[Field], bl
             report_bad(bad, fdef, f"「{fdef.header}」应为四位年份，如 2025。")
         else:  # int / float
             vals, bad = V.parse_number(cells)
-            if fdef.money:
-                factors[fdef.field] = _money_factor(ctx, sheet, header, fdef)
-                vals = vals * factors[fdef.field]
+            factor = _unit_factor(ctx, sheet, header, fdef)
+            if factor != 1.0:
+                factors[fdef.field] = factor
+                vals = vals * factor
             parsed[fdef.field] = vals
             unit = f"（单位：{fdef.unit}）" if fdef.unit else ""
             report_bad(bad, fdef, f"「{fdef.header}」不是可识别的数值；应填数字{unit}，缺失请留空或填「—」。")
@@ -441,16 +563,45 @@ def _warn_numeric_ids(ctx, sheet: str, seen: str, col: int, block: _Block, fname
         )
 
 
-def _money_factor(ctx, sheet: str, header: Header, fdef: Field) -> float:
+def _unit_factor(ctx, sheet: str, header: Header, fdef: Field) -> float:
+    """value × factor = the dictionary unit, from the unit the header (or units row) names.
+
+    A unit yichun does not know for the field is an error for the whole column (never ignored)."""
     col = header.columns[fdef.field]
     unit = nfkc(col.unit) if col.unit else ""
     if not unit:
         return 1.0
-    factors = rules().money_units
+    factors = rules().money_units if fdef.money else rules().unit_factors.get(nfkc(fdef.unit or ""))
+    if factors is None:
+        return 1.0  # a field without a unit of measure (a year): brackets are only a note
     if unit in factors:
         return factors[unit]
-    ctx.add(WARNING, "无法识别的单位", f"列「{col.seen}」的金额单位「{col.unit}」无法识别，按万元读取；应为 万元 或 元。", sheet, header.rows[-1] + 1, col.seen, col.unit)
-    return 1.0
+    known = "、".join(factors)
+    ctx.add(ERROR, "无法识别的单位", f"列「{col.seen}」的单位「{col.unit}」不是本项可用的单位，无法换算；应为 {known} 之一（{fdef.header}按 {fdef.unit} 计）。本表各行都无法使用。",
+            sheet, header.rows[-1] + 1, col.seen, col.unit)
+    return float("nan")
+
+
+def _report_errors(ctx, sheet: str, header: Header, fields: list[Field], block: _Block, ecells: dict) -> dict:
+    """Excel error values (#REF! …) in data cells: one error each, the cell then read as empty.
+
+    `ecells` are the cells the file marks as errors (the reader gives them as empty); text cells
+    holding an error's spelling count too. Returns the error cells found, by (row, column)."""
+    found = {}
+    for f in fields:
+        col = header.columns[f.field]
+        cells = block.cells[f.field]
+        for k, v in enumerate(cells):
+            row = block.rows[k]
+            e = ecells.get((row, col.index))
+            text = e.formula if e is not None else V.excel_error(v)
+            if text is None:
+                continue
+            cells[k] = ""
+            found[(row, col.index)] = e
+            ref = f"{col_letters(col.index)}{row}"
+            ctx.add(ERROR, "Excel 错误值", f"单元格 {ref} 是 Excel 错误值 {text}（公式出错或引用失效），不是有效数据；请在 Excel 中改正公式或直接填写{f.header}。", sheet, row, col.seen, text)
+    return found
 
 
 def _county_values(ctx, sheet: str, header: Header, block: _Block, parsed: dict) -> None:
@@ -573,3 +724,20 @@ def _report_missing(ctx, spec: Sheet, sheet: str, header: Header, parsed: dict, 
             shown = "、".join(map(str, hits[:8])) + (" 行等" if len(hits) > 8 else " 行")
             seen = header.columns[f.field].seen
             ctx.add(WARNING, "缺失值", f"列「{seen}」有 {len(hits)} 个单元格为空或填写了缺失标记（第 {shown}），按缺失处理（不按 0 计），请补填。", sheet, hits[0], seen)
+
+
+def warm() -> None:
+    """Load everything a parse needs once (rules, dictionary, catalogue, the native reader), so
+    that child processes forked to parse one file each start with it in memory."""
+    import python_calamine  # noqa: F401
+
+    from yichun.intake.headers import _sheet_terms
+
+    rules()
+    _sheet_terms()
+    _row_patterns()
+    _county_input_units()
+    _type_levels()
+    for key in sheets():
+        lookup(key)
+    normalize_county(counties()[0].name)

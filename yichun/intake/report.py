@@ -41,6 +41,10 @@ def render(result, examples: int = 3) -> str:
         lines.append(f"工作簿 {n} 个：本次读取 {len(result.files_read)} 个，沿用缓存 {len(result.files_cached)} 个，拒绝 {len(result.files_skipped)} 个。")
     for file, reason in result.files_skipped:
         lines.append(f"  拒绝 {file}：{reason}")
+    if getattr(result, "files_other", None):
+        lines.append(f"其他文件 {len(result.files_other)} 个，未读取：")
+        for file, reason in result.files_other:
+            lines.append(f"  {file}：{reason}")
     table = counts_table(result.inputs)
     if not table.empty:
         lines.append("")

@@ -20,11 +20,18 @@ from yichun.dictionary import dictionary
 from yichun.paths import package_data
 
 _SPACE = re.compile(r"\s+")
+# zero-width spaces and joiners, word joiner, BOM, soft hyphen, bidi marks and embeddings/isolates
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    """Invisible characters removed and non-breaking spaces made plain (then stripped)."""
+    return INVISIBLE.sub("", text).replace("\u00a0", " ").replace("\u3000", " ").strip()
 
 
 def nfkc(text: str) -> str:
-    """Full-width → half-width (NFKC) and every kind of whitespace removed."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    """Full-width → half-width (NFKC), invisible characters and every kind of whitespace removed."""
+    return _SPACE.sub("", INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,12 @@ class Limits:
     max_members: int
     max_rows: int
     max_cols: int
+    max_cells: int = 3_000_000
+    max_shared_strings: int = 1_000_000
+    max_xml_depth: int = 200
+    max_elements: int = 1_000_000
+    memory_bytes: int = 2048 * 1024 * 1024  # per file, in a child process (address space on top of the parent's)
+    seconds: float = 40.0  # per file, wall clock, in a child process
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,13 @@ class Rules:
     ignored_headers: frozenset[str]
     unit_words: frozenset[str]
     money_units: dict[str, float]
+    unit_factors: dict[str, dict[str, float]]  # dictionary unit (NFKC) → header unit → factor
+    required_columns: dict[str, tuple[str, ...]]  # table → fields whose column must be present
+    county_whole_units: frozenset[str]
+    county_share_units: frozenset[str]
+    county_share_points: float
+    unreadable_files: dict[str, str]  # suffix → what to do
+    project_files: frozenset[str]
     missing_markers: frozenset[str]
     true_values: frozenset[str]
     false_values: frozenset[str]
@@ -82,6 +102,12 @@ def rules() -> Rules:
             max_members=int(lim["max_members"]),
             max_rows=int(lim["max_rows"]),
             max_cols=int(lim["max_cols"]),
+            max_cells=int(lim.get("max_cells", 3_000_000)),
+            max_shared_strings=int(lim.get("max_shared_strings", 1_000_000)),
+            max_xml_depth=int(lim.get("max_xml_depth", 200)),
+            max_elements=int(lim.get("max_elements", 1_000_000)),
+            memory_bytes=int(float((raw.get("isolation") or {}).get("memory_mb", 2048)) * mb),
+            seconds=float((raw.get("isolation") or {}).get("seconds", 40)),
         ),
         jump_factor=float(raw["year_on_year"]["factor"]),
         jump_min_value=float(raw["year_on_year"]["min_value"]),
@@ -93,6 +119,13 @@ def rules() -> Rules:
         ignored_headers=frozenset(nfkc(h) for h in raw.get("ignored_headers", [])),
         unit_words=frozenset(nfkc(str(u)) for u in raw.get("unit_words", [])),
         money_units={nfkc(k): float(v) for k, v in raw.get("money_units", {}).items()},
+        unit_factors={nfkc(str(u)): {nfkc(str(k)): float(v) for k, v in m.items()} for u, m in (raw.get("unit_factors") or {}).items()},
+        required_columns={t: tuple(v) for t, v in (raw.get("required_columns") or {}).items()},
+        county_whole_units=frozenset(nfkc(str(u)) for u in (raw.get("county_figures") or {}).get("whole_units", [])),
+        county_share_units=frozenset(nfkc(str(u)) for u in (raw.get("county_figures") or {}).get("share_units", ["%"])),
+        county_share_points=float((raw.get("county_figures") or {}).get("share_points", 30)),
+        unreadable_files={str(k).lower(): str(v) for k, v in (raw.get("unreadable_files") or {}).items()},
+        project_files=frozenset(raw.get("project_files") or []),
         missing_markers=frozenset(nfkc(str(m)) for m in d.get("missing_markers", [])),
         true_values=frozenset(nfkc(str(v)) for v in d["bool_values"][True]),
         false_values=frozenset(nfkc(str(v)) for v in d["bool_values"][False]),

@@ -234,6 +234,76 @@ def county_input_kinds(frame: pd.DataFrame, loc: Located) -> list[Problem]:
                 out.append(loc.problem(ERROR, "县级指标取值不符", f"指标 {code}（{entry['name']}）应填 是 或 否。", "county_inputs", i, "value"))
         elif has_rating or typed in words:
             out.append(loc.problem(ERROR, "县级指标取值不符", f"指标 {code}（{entry['name']}）应填数值（单位：{entry['unit']}），不是等级或是/否。", "county_inputs", i, "value"))
+        elif has_value:
+            problem = _county_number(code, entry, value, typed)
+            if problem:
+                out.append(loc.problem(ERROR, "县级指标取值不符", problem, "county_inputs", i, "value"))
+    return out
+
+
+def _county_kind(unit: str) -> str:
+    """whole | share | number for a catalogue unit (intake_rules.yaml county_figures)."""
+    r = rules()
+    u = nfkc(unit or "")
+    if u in r.county_whole_units:
+        return "whole"
+    if any(s in u for s in r.county_share_units):
+        return "share"
+    return "number"
+
+
+def _county_number(code: str, entry: dict, value: float, typed: str) -> str | None:
+    """The message for a numeric county figure outside what its unit allows, else None."""
+    unit, name = entry["unit"], entry["name"]
+    kind = _county_kind(unit)
+    if kind == "whole":
+        if typed.endswith("%"):
+            return f"指标 {code}（{name}）应为{unit}数，是不小于 0 的整数，不是百分比；填写的是「{typed}」。"
+        if value < 0 or value % 1 != 0:
+            return f"指标 {code}（{name}）应为不小于 0 的整数（单位：{unit}）；填写的是「{typed}」。"
+    elif kind == "share":
+        if not 0 <= value <= 1:
+            return f"指标 {code}（{name}）是百分比，应在 0—100% 之间（可写 96.5% 或 0.965）；填写的是「{typed}」。"
+    elif value < 0:
+        return f"指标 {code}（{name}）不能为负数（单位：{unit}）；填写的是「{typed}」。"
+    return None
+
+
+def county_year_on_year(frame: pd.DataFrame, loc: Located) -> list[Problem]:
+    """Warnings for county figures that move implausibly between two consecutive years: a share
+    by more than `share_points` percentage points, a count or amount by more than the factor."""
+    if frame is None or frame.empty:
+        return []
+    known = {r["code"]: r for r in catalogue().county_input_codes()}
+    r = rules()
+    base = frame[frame["code"].isin(list(known)) & frame["value"].notna() & frame["year"].notna()]
+    base = base[~base.duplicated(["county", "year", "code"], keep=False)]
+    if base.empty:
+        return []
+    prev = base[["county", "year", "code", "value"]].copy()
+    prev["year"] = prev["year"] + 1
+    pairs = base[["county", "year", "code", "value"]].reset_index(names="idx").merge(prev, on=["county", "year", "code"], suffixes=("", "_prev"))
+    out = []
+    for row in pairs.itertuples(index=False):
+        entry = known[row.code]
+        if entry["class"] == "B" or ("是" in entry["unit"] and "否" in entry["unit"]):
+            continue
+        a, b = float(row.value_prev), float(row.value)
+        y = int(row.year)
+        if _county_kind(entry["unit"]) == "share":
+            if abs(b - a) * 100 <= r.county_share_points:
+                continue
+            message = (f"指标 {row.code}（{entry['name']}）从 {y - 1} 年的 {a * 100:g}% 变为 {y} 年的 {b * 100:g}%，"
+                       f"变化超过 {r.county_share_points:g} 个百分点，常见原因是录入错误（如 0.965 写成 96.5 以外的数），请核对。")
+            seen = f"{a * 100:g}% → {b * 100:g}%"
+        else:
+            hi, lo = max(a, b), min(a, b)
+            if hi < r.jump_min_value or hi <= r.jump_factor * lo:
+                continue
+            message = (f"指标 {row.code}（{entry['name']}）从 {y - 1} 年的 {a:g} 变为 {y} 年的 {b:g}，变化超过 {r.jump_factor:g} 倍，"
+                       "常见原因是录入错误或单位错误，请核对。")
+            seen = f"{a:g} → {b:g}"
+        out.append(loc.problem(WARNING, "年度变化异常", message, "county_inputs", row.idx, "value", seen))
     return out
 
 

@@ -29,7 +29,20 @@ from functools import lru_cache
 
 import numpy as np
 
-from yichun.intake.rules import nfkc, rules
+from yichun.intake.rules import nfkc, rules, strip_invisible
+
+# Excel's error values: a cell showing one of these holds no number (reported as such)
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+                          "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"})
+
+
+def excel_error(v) -> str | None:
+    """The Excel error value a text cell holds (#REF!, #DIV/0! …), else None."""
+    if type(v) is str and v[:1] in "#＃" and v:
+        t = nfkc(v).upper()
+        if t in EXCEL_ERRORS:
+            return t
+    return None
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -47,7 +60,7 @@ def cell_text(v) -> str:
     """A cell as the user typed it (numbers without a spurious `.0`)."""
     t = type(v)
     if t is str:
-        return v.strip()
+        return strip_invisible(v)
     if v is None:
         return ""
     if t is bool or isinstance(v, np.bool_):
@@ -106,7 +119,8 @@ def _number(text: str) -> float | None:
         text = text.replace(",", "")
     if not _NUMBER.match(text):
         return None
-    return float(text)
+    x = float(text)
+    return x if math.isfinite(x) else None  # 1e999 overflows to inf: not a number a county can mean
 
 
 def parse_number(cells: list) -> tuple[np.ndarray, np.ndarray]:
@@ -115,7 +129,9 @@ def parse_number(cells: list) -> tuple[np.ndarray, np.ndarray]:
     bad = np.zeros(n, dtype=bool)
     try:  # fast path: a column of numbers only (the common case)
         if all(type(v) is float for v in cells):
-            return np.array(cells, dtype="float64"), bad
+            arr = np.array(cells, dtype="float64")
+            if np.isfinite(arr[~np.isnan(arr)]).all():
+                return arr, bad
     except (TypeError, ValueError):
         pass
     out = np.full(n, np.nan)
@@ -123,7 +139,10 @@ def parse_number(cells: list) -> tuple[np.ndarray, np.ndarray]:
     for i, v in enumerate(cells):
         t = type(v)
         if t is float or t is int:
-            out[i] = v
+            if math.isfinite(v):
+                out[i] = v
+            else:
+                bad[i] = True
         elif t is str:
             s = norm(v)
             if s in missing:
@@ -194,7 +213,7 @@ def parse_text(cells: list, normalize: bool = False) -> list:
     for v in cells:
         if type(v) is str:
             s = norm(v)
-            out.append(None if s in missing else (s if normalize else v.strip()))
+            out.append(None if s in missing else (s if normalize else strip_invisible(v)))
         else:
             s = cell_text(v)
             out.append(s or None)
