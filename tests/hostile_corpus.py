@@ -393,7 +393,7 @@ def good_hidden_duplicate(folder: Path, year: int = 2025) -> Path:
 
 
 def good_areas_in_mu_and_sheet_named_ambiguously(folder: Path, year: int = 2025) -> Path:
-    s = standard_sheets(year=year, county="万载县", kindergartens=[kindergarten(1), kindergarten(2)])
+    s = standard_sheets(year=year, county="万载县", kindergartens=[kindergarten(1, design_year=min(2018, year)), kindergarten(2, design_year=min(2018, year))])
     i = sheets()["schools"].field_names.index("sports_area_m2")
     s["义务教育学校"][0][i] = "体育运动场馆面积(亩)"
     s["学校基本情况"] = s.pop("义务教育学校")

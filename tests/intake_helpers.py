@@ -72,7 +72,9 @@ def standard_sheets(county: str = "宜丰县", year: int = 2025, schools=None, k
     out = {
         "基本信息": [["项目", "内容"], ["县(市、区)", county], ["统计年度", year], ["填报单位", f"{county}教育体育局"]],
         "义务教育学校": table_rows("schools", schools if schools is not None else [school(1), school(2)]),
-        "幼儿园": table_rows("kindergartens", kindergartens if kindergartens is not None else [kindergarten(1), kindergarten(2)]),
+        # default kindergartens were designed no later than the statistical year (a later design year is an error)
+        "幼儿园": table_rows("kindergartens", kindergartens if kindergartens is not None
+                           else [kindergarten(1, design_year=min(2018, year)), kindergarten(2, design_year=min(2018, year))]),
         "县级指标": table_rows("county_inputs", inputs if inputs is not None else county_inputs()),
         "人口": table_rows("population", births if births is not None else population(year)),
     }
