@@ -232,6 +232,8 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
         shutil.rmtree(work, ignore_errors=True)
     timings["合计"] = time.perf_counter() - start_all
     result.timings = timings
+    if len(result.warnings) > 1:  # one warning, however many steps were skipped
+        result.warnings = ["；".join(dict.fromkeys(result.warnings))]
     if result.warnings:
         from yichun.charts.export import ExportSkippedWarning
 

@@ -21,7 +21,8 @@ from yichun.briefing.fonts import font
 from yichun.charts import format as fmt
 
 SLIDES_NAME = "领导小组汇报.pptx"
-SLIDE_IN = (13.333, 7.5)  # 16:9
+SLIDE_EMU = (12_192_000, 6_858_000)  # 16:9 exactly (PowerPoint's widescreen, 13.333 × 7.5 in)
+SLIDE_IN = (SLIDE_EMU[0] / 914_400, SLIDE_EMU[1] / 914_400)
 TITLE_PT, BODY_PT, TABLE_PT, NOTE_PT = 28, 16, 13, 11
 NAVY = (0x1F, 0x3A, 0x5F)
 MUTED = (0x55, 0x55, 0x55)
@@ -130,7 +131,8 @@ def county_slide(data, county: str) -> Slide | None:
         what = "、".join(items[:3]) + (f" 等 {len(items)} 类" if len(items) > 3 else "")
         table_rows.append({"评估类别": c.TRACK_SHORT[r["track"]], "计划年份": f"{r['scheduled_year']}年", "预测": str(r["status"]),
                            "原因": c.reason_text(data, r), "需要什么": (what + f"；合计 {c._money_text(data, county, r['track'])}") if what else "无须补短板投入"})
-    key = f"{county}_预测"
+    # a county that is late: where its schools stand; otherwise the outlook of its binding series
+    key = f"{county}_学校分布" if str(lead["status"]) == c.LATE and c.worst_indicator(data, county) else f"{county}_预测"
     return Slide(title=title, table=pd.DataFrame(table_rows), image=key,
                  note=f"费用按 {data.year} 年数据和单位造价估算；学校明细见{county}问题清单。")
 
@@ -209,12 +211,14 @@ def _table(slide, frame: pd.DataFrame, x, y, w, h, size=TABLE_PT):
     from pptx.util import Inches
 
     rows, cols = len(frame) + 1, len(frame.columns)
-    shape = slide.shapes.add_table(rows, cols, Inches(x), Inches(y), Inches(w), Inches(min(h, 0.4 * rows)))
+    widths = _column_widths(frame, w)
+    heights = _row_heights(frame, widths, size)
+    shape = slide.shapes.add_table(rows, cols, Inches(x), Inches(y), Inches(w), Inches(sum(heights)))
     table = shape.table
-    lengths = [max([len(str(col))] + [len(str(v)) for v in frame[col]]) for col in frame.columns]
-    total = float(sum(min(n, 40) + 4 for n in lengths))
-    for j, n in enumerate(lengths):
-        table.columns[j].width = Inches(w * (min(n, 40) + 4) / total)
+    for j, cw in enumerate(widths):
+        table.columns[j].width = Inches(cw)
+    for i, rh in enumerate(heights):  # rows sized for their text: renderers do not grow them
+        table.rows[i].height = Inches(rh)
     for i in range(rows):
         for j in range(cols):
             cell = table.cell(i, j)
@@ -228,6 +232,29 @@ def _table(slide, frame: pd.DataFrame, x, y, w, h, size=TABLE_PT):
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = RGBColor(*NAVY)
     return shape
+
+
+def _column_widths(frame: pd.DataFrame, w: float) -> list[float]:
+    lengths = [max([len(str(col))] + [len(str(v)) for v in frame[col]]) for col in frame.columns]
+    weights = [min(n, 60) + 4 for n in lengths]
+    total = float(sum(weights))
+    return [w * k / total for k in weights]
+
+
+def _row_heights(frame: pd.DataFrame, widths: list[float], size: float) -> list[float]:
+    """Inches per row: lines of text at about one character per `size` points, plus the cell margins."""
+    import math
+
+    def lines(text, width_in):
+        per_line = max(1, int((width_in - 0.2) * 72 / (size * 1.05)))
+        return max(1, math.ceil(len(str(text)) / per_line))
+
+    out = []
+    for i in range(len(frame) + 1):
+        values = list(frame.columns) if i == 0 else list(frame.iloc[i - 1])
+        n = max(lines(v, cw) for v, cw in zip(values, widths))
+        out.append(n * size * 1.25 / 72 + 0.12)
+    return out
 
 
 def _layout(prs, s: Slide, images: dict, first: bool) -> None:
@@ -254,8 +281,9 @@ def _layout(prs, s: Slide, images: dict, first: bool) -> None:
     image = images.get(s.image) if s.image else None
     if s.table is not None and len(s.table):
         if image is not None and len(s.table.columns) > 3:  # a county: the table across, the chart below it
-            _table(slide, s.table, 0.45, top, W - 0.9, 2.2, size=12)
-            _picture(slide, image, 0.45, top + 0.45 + 0.55 * (len(s.table) + 1), W - 0.9, bottom - top - 0.5 - 0.55 * (len(s.table) + 1))
+            used = sum(_row_heights(s.table, _column_widths(s.table, W - 0.9), 12))
+            _table(slide, s.table, 0.45, top, W - 0.9, used, size=12)
+            _picture(slide, image, 0.45, top + used + 0.1, W - 0.9, bottom - top - used - 0.1)
         else:
             _table(slide, s.table, 0.45, top, W - 0.9, bottom - top)
     elif image is not None:
@@ -275,12 +303,12 @@ def write_slides(data, path, images: dict | None = None) -> Path:
     import io
 
     from pptx import Presentation
-    from pptx.util import Inches
+    from pptx.util import Emu
 
     from yichun.atomic import write_bytes
 
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(SLIDE_IN[0]), Inches(SLIDE_IN[1])
+    prs.slide_width, prs.slide_height = Emu(SLIDE_EMU[0]), Emu(SLIDE_EMU[1])
     images = {k: Path(v) for k, v in (images or {}).items() if Path(v).exists()}
     for i, s in enumerate(deck(data)):
         _layout(prs, s, images, first=i == 0)

@@ -187,7 +187,9 @@ class _Writer:
             self.para(f"（{caption.split(' ', 1)[-1]}：图表图片未导出，见网页简报。）")
             return
         p = self._para(align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0, line_pt=None, before=6, keep_next=True)
-        p.add_run().add_picture(str(path), width=Mm(TEXT_WIDTH_MM))
+        run = p.add_run()
+        set_run_font(run, font("fang"))  # even the picture's run: no run without its East-Asian font
+        run.add_picture(str(path), width=Mm(TEXT_WIDTH_MM))
         p = self._para(align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0, after=6)
         set_run_font(p.add_run(caption), font("kai"), CAPTION_PT)
 
