@@ -18,7 +18,7 @@ def briefing_data():
 
 @pytest.fixture(scope="session")
 def briefing_build(briefing_data, tmp_path_factory):
-    """(result, out folder, warnings caught): `build_briefing` for the city and 宜丰县 with PNG and SVG charts."""
+    """(result, out folder, warnings caught): `build_briefing` for the city and 宜丰县 (PNG charts, as `yichun brief`)."""
     from yichun import charts
     from yichun.briefing import build
 

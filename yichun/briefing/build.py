@@ -1,19 +1,23 @@
-"""Build the leading-group briefings: notebook 06 run per scope, HTML, chart images and 问题清单.
+"""Build the leading-group briefings: notebook 06 run per scope, HTML, PDF, Word, slides, chart images and 问题清单.
 
 `build_briefing(out_dir=None, county=None, year=None, raw_dir=None)`:
 
 1. computes the `BriefingData` once and pickles it into a hidden work folder;
 2. runs notebooks/06_领导小组简报.ipynb with papermill for the city and each county (all
    counties, or the one given) in a small thread pool, each run loading the pickle, and
-   converts each executed notebook to self-contained HTML (no code, no prompts, plotly.js
-   inline, no CDN scripts);
-3. meanwhile exports every chart of every briefing as PNG and SVG in one batched
-   `yichun.charts.export` call (one browser start), and writes each county's 问题清单
-   workbook (yichun.problem_list);
-4. returns a `BriefingResult` listing what was written (`summary()` in Chinese).
+   converts each executed notebook to an offline HTML page (no code, no prompts, no CDN
+   scripts) that loads the ONE plotly.min.js and its zh-CN locale written beside the pages;
+3. prints each page to `<名称>简报.pdf` (A4 portrait, yichun.briefing.pdf) as soon as it is
+   written, in one browser of its own;
+4. meanwhile exports every chart as PNG (and SVG on request) in one batched
+   `yichun.charts.export` call, then writes each `<名称>汇报材料.docx` (yichun.briefing.word)
+   and the city's `领导小组汇报.pptx` (yichun.briefing.slides) with those images, and each
+   county's 问题清单 workbook (yichun.problem_list);
+5. returns a `BriefingResult` listing what was written (`summary()` in Chinese, with a timing
+   line whose steps add up).
 
-Every file is written atomically. Without chromium the images are skipped with one warning
-and everything else is still produced.
+Every file is written atomically. Without chromium the images and PDFs are skipped with one
+warning and everything else is still produced.
 """
 
 from __future__ import annotations
@@ -115,11 +119,11 @@ class BriefingResult:
         if self.charts:
             n_png = sum(p.suffix == ".png" for p in self.charts)
             n_svg = sum(p.suffix == ".svg" for p in self.charts)
-            lines.append(f"  · 图表 PNG {n_png} 张、SVG {n_svg} 张：{self.charts[0].parent.relative_to(out)}/")
+            lines.append(f"  · 图表 PNG {n_png} 张" + (f"、SVG {n_svg} 张" if n_svg else "") + f"：{self.charts[0].parent.relative_to(out)}/")
         else:
             lines.append("  · 图表图片：未导出" + ("（见上方警告）" if self.warnings else ""))
         if self.timings:
-            lines.append("  用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in self.timings.items()))
+            lines.append("  用时：" + timing_line(self.timings))
         return "\n".join(lines)
 
 
@@ -134,8 +138,47 @@ def default_out_dir() -> Path:
     return paths.reports_dir() / _dt.date.today().isoformat()
 
 
+PARALLEL = ("笔记本与网页", "图表导出", "问题清单", "Word与幻灯片")
+
+
+def timing_line(t: dict) -> str:
+    """'合计 52.0 秒 = 数据 6.1 秒 + 并行生成 43.2 秒 + PDF收尾 2.4 秒；同时进行：…' — the steps that add up, and what ran side by side."""
+    if "并行生成" not in t:
+        return "，".join(f"{k} {v:.1f} 秒" for k, v in t.items())
+    inner = "，".join(f"{k} {t[k]:.1f} 秒" for k in PARALLEL if k in t)
+    return (f"合计 {t.get('合计', 0):.1f} 秒 = 数据 {t.get('数据', 0):.1f} 秒 + 并行生成 {t['并行生成']:.1f} 秒"
+            f" + PDF收尾 {t.get('PDF收尾', 0):.1f} 秒；同时进行：{inner}")
+
+
+class _Progress:
+    """A tqdm bar on stderr counting the files written (no bar when disabled); safe to step from threads."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.lock = threading.Lock()
+        self.bar = None
+        if enabled:
+            import sys
+
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="生成简报", unit="份", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def step(self, what=None) -> None:
+        if self.bar is None:
+            return
+        with self.lock:
+            if what is not None:
+                self.bar.set_postfix_str(Path(str(what)).name, refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def build_briefing(out_dir=None, county: str | None = None, year: int | None = None, raw_dir=None, *,
-                   profile: str = "national", workers: int = WORKERS, formats=("png", "svg"), data=None) -> BriefingResult:
+                   profile: str = "national", workers: int = WORKERS, formats=("png",), data=None,
+                   progress: bool = False) -> BriefingResult:
     """The city briefing plus every county's (or only `county`'s), with charts and 问题清单; see the module docstring."""
     from yichun.briefing import figures
     from yichun.briefing.data import compute, save
@@ -171,15 +214,21 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
         start_nb = time.perf_counter()
         from yichun.briefing.pdf import Printer
 
-        printer = Printer()  # one browser printing each page to PDF as soon as its notebook run wrote it
+        # html, pdf and docx per scope, the workbooks, the slides, the chart images
+        bar = _Progress(3 * len(scopes) + len(counties) + 2, progress)
+        printer = Printer(on_written=bar.step)  # one browser printing each page to PDF as soon as its notebook run wrote it
         printer.start()
-        runner = _NotebookRunner(nb_in, scopes, data_file, data.year, out, work, workers,
-                                 on_html=lambda page: printer.submit(page, page.with_suffix(".pdf")))
+
+        def page_done(page: Path) -> None:
+            bar.step(page)
+            printer.submit(page, page.with_suffix(".pdf"))
+
+        runner = _NotebookRunner(nb_in, scopes, data_file, data.year, out, work, workers, on_html=page_done)
         runner.start()
         try:
             # While the kernels run: the workbooks (a thread) and the images (one browser start).
             excel: dict = {}
-            excel_thread = threading.Thread(target=_timed, args=(excel, _problem_lists, data, counties, out), name="brief-excel")
+            excel_thread = threading.Thread(target=_timed, args=(excel, _problem_lists, data, counties, out, bar.step), name="brief-excel")
             excel_thread.start()
             start = time.perf_counter()
             figs = {}
@@ -190,7 +239,7 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
             result.charts, message = _export(figs, out / "charts", first)
             images = {p.stem: p for p in result.charts if p.suffix == ".png"}
             docs: dict = {}
-            docs_thread = threading.Thread(target=_timed, args=(docs, _documents, data, scopes, out, images), name="brief-docs")
+            docs_thread = threading.Thread(target=_timed, args=(docs, _documents, data, scopes, out, images, bar.step), name="brief-docs")
             docs_thread.start()
             rest = [f for f in formats if f != "png"]
             more, message2 = _export(figs, out / "charts", rest) if rest and not message else ([], None)
@@ -199,6 +248,7 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
                 if m:
                     result.warnings.append(m)
             timings["图表导出"] = time.perf_counter() - start
+            bar.step("图表")
             docs_thread.join()
             if "error" in docs:
                 raise docs["error"]
@@ -213,13 +263,16 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
             runner.cancel()  # no new notebooks; the running ones finish and their kernels stop
             runner.join(raise_errors=False)
             printer.close()
+            bar.close()
             raise
         try:
             html = runner.join()
         finally:
+            timings["并行生成"] = time.perf_counter() - start_nb
             start = time.perf_counter()
             written, message = printer.close()
-            timings["PDF（等待）"] = time.perf_counter() - start
+            timings["PDF收尾"] = time.perf_counter() - start
+            bar.close()
         if message:
             result.warnings.append(message)
         done = set(written)
@@ -243,7 +296,7 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
 
 # ----------------------------------------------------------------------------- steps
 
-def _documents(data, scopes: list, out: Path, images: dict) -> tuple[dict, Path | None]:
+def _documents(data, scopes: list, out: Path, images: dict, step=None) -> tuple[dict, Path | None]:
     """The Word 汇报材料 of every scope and the city's 领导小组汇报.pptx, with the exported chart images."""
     from yichun.briefing import slides, word
 
@@ -251,7 +304,11 @@ def _documents(data, scopes: list, out: Path, images: dict) -> tuple[dict, Path 
     for scope in scopes:
         who = "全市" if scope is None else scope
         docx[who] = word.write_report(data, scope, out / word.report_name(scope), images)
+        if step:
+            step(docx[who])
     pptx = slides.write_slides(data, out / slides.SLIDES_NAME, images) if None in scopes else None
+    if step:
+        step(pptx)
     return docx, pptx
 
 
@@ -279,13 +336,15 @@ def _timed(box: dict, fn, *args) -> None:
     box["seconds"] = time.perf_counter() - start
 
 
-def _problem_lists(data, counties: list[str], out: Path) -> dict:
+def _problem_lists(data, counties: list[str], out: Path, step=None) -> dict:
     from yichun.briefing.content import problem_list_name
     from yichun.problem_list import write_problem_list
 
     written = {}
     for c in counties:
         written[c] = Path(write_problem_list(data.assessment, c, data.year, out / problem_list_name(c)))
+        if step:
+            step(written[c])
     return written
 
 

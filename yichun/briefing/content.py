@@ -367,13 +367,15 @@ def county_headlines(data, county: str) -> Headlines:
             text += f"（未达标：{_join(info['unmet'])}）"
         if info["status"] == DUE:
             text += f"。计划年份已在数据范围内，当年结果：{o['scheduled_result'] or '无数据'}"
+        elif is_past(info["status"]):
+            text += f"。计划年份已到：**{info['status']}**（{reason_text(data, o.to_dict())}）"
         elif info["status"]:
             text += f"。按期达标预测：**{info['status']}**"
             if info["first_pass"]:
                 text += f"，中方案预计 {info['first_pass']} 年首次达到要求"
             else:
                 text += f"，中方案预计到 {data.to_year} 年仍达不到要求"
-            if info["binding"] and info["status"] != DUE:
+            if info["binding"]:
                 text += f"；制约指标：{info['binding']}"
         s.append(text + "。")
     bill = _bill(data, county)

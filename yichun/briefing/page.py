@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from yichun.briefing.content import (
-    DUE,
     PARTS,
     SOON_YEARS,
     TOP_SCHOOLS,
@@ -15,6 +14,7 @@ from yichun.briefing.content import (
     code_name,
     codes_in,
     county_headlines,
+    is_past,
     school_rule_text,
     school_shares,
     worst_indicator,
@@ -134,7 +134,7 @@ class Briefing:
         choice = fan_choice(d, c)
         if f"{c}_预测" in self.figures and choice:
             if choice["kind"] == "enrolment":
-                why = "制约指标多为逐校计算的生均指标，在校生（在园幼儿）人数的变化直接影响其能否达标" if choice["status"] != DUE else "计划年份已到，下图为在校生（在园幼儿）人数的变化"
+                why = "制约指标多为逐校计算的生均指标，在校生（在园幼儿）人数的变化直接影响其能否达标" if not is_past(choice["status"]) else "计划年份已到，下图为在校生（在园幼儿）人数的变化"
             else:
                 why = "该指标是按期达标的主要制约"
             blocks += [f"### 按期达标预测：{TRACK_SHORT[choice['track']]}",

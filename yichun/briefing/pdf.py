@@ -63,9 +63,10 @@ class Printer:
 
     TABS = 2
 
-    def __init__(self):
+    def __init__(self, on_written=None):
         import queue
 
+        self.on_written = on_written  # called with each PDF written (progress)
         self.todo: queue.Queue = queue.Queue()
         self.written: list[Path] = []
         self.failed: list[tuple[Path, str]] = []
@@ -122,6 +123,8 @@ class Printer:
                             self.failed.append((pdf, f"{type(exc).__name__}: {exc}"))
                             continue
                         self.written.append(write_bytes(pdf, data))
+                        if self.on_written is not None:
+                            self.on_written(pdf)
 
                 await asyncio.gather(*(worker() for _ in range(self.TABS)))
         except BaseException as exc:  # browser failed to start or died: reported by close()
