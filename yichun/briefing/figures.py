@@ -156,8 +156,7 @@ def city_figures(data) -> dict:
     year = data.year
     st = data.status
     figs = {}
-    figs["全市_状态示意图"] = charts.tile_map(st[["county", "track", "status"]], title=tile_finding(data),
-                                         subtitle=f"按{year}年数据和按期达标预测（低、中、高方案）")
+    figs["全市_状态示意图"] = charts.tile_map(st[["county", "track", "status"]], title=tile_finding(data))
     figs["全市_评估计划时间轴"] = charts.schedule_timeline(
         data.schedule, status=st, today=max(_dt.date.today().year, year + 1), title=schedule_finding(data))
     for track, key in ((COMPULSORY, "全市_义务教育指标"), (PRESCHOOL, "全市_学前教育指标")):
@@ -255,6 +254,31 @@ def _fan_frame(data, county: str, choice: dict) -> tuple[pd.DataFrame, dict]:
     return out.dropna(subset=["value"]), opts
 
 
+def _fan_finding(frame: pd.DataFrame, choice: dict, opts: dict) -> str:
+    """'中方案预计2028年为 83.2%，低于标准 85%' — the fan chart's title, from the central variant in the scheduled year."""
+    from yichun.charts import format as fmt
+
+    central = frame[frame["variant"] == "central"]
+    sy = choice.get("scheduled_year")
+    if sy not in set(central["year"]):  # the scheduled year has passed: the end of the outlook
+        sy = int(central["year"].max()) if len(central) else None
+    cen = central[central["year"] == sy]
+    if cen.empty:
+        return "实际与预测"
+    v = float(cen["value"].iloc[0])
+    unit, std = opts.get("unit", ""), opts.get("standard")
+    if unit == "人":
+        return f"中方案预计{sy}年为 {fmt.wan(v)}人"
+    if std is None:
+        return f"中方案预计{sy}年为 {fmt.value(v, unit)}"
+    lower_better = opts.get("comparator", ">=") in ("<=", "<")
+    ok = v <= std if lower_better else v >= std
+    shown = fmt.value(v, unit, floor=not ok and not lower_better) if unit == "%" else (fmt.ratio(v, 3) if not unit else fmt.value(v, unit))
+    limit = "限值" if lower_better else "标准"
+    verdict = ("不超过" if lower_better else "达到") if ok else ("超过" if lower_better else "低于")
+    return f"中方案预计{sy}年为 {shown}，{verdict}{limit} {fmt.value(std, unit) if unit else fmt.ratio(std, 2)}"
+
+
 def county_figures(data, county: str) -> dict:
     """One county's charts, keyed by file stem (<县名>_…)."""
     from yichun import charts
@@ -279,7 +303,7 @@ def county_figures(data, county: str) -> dict:
         if len(frame):
             figs[f"{county}_预测"] = charts.projection_fan(
                 frame, standard=opts.get("standard"), scheduled_year=choice["scheduled_year"], label=opts["label"], unit=opts["unit"],
-                comparator=opts.get("comparator", ">="), title=f"{short}{opts['label']}：实际与预测")
+                comparator=opts.get("comparator", ">="), title=f"{short}{opts['label']}：{_fan_finding(frame, choice, opts)}")
             fig = figs[f"{county}_预测"]
             if opts["unit"] == "人":
                 fig.update_yaxes(tickformat=",")  # 12,000 rather than 12k

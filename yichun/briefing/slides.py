@@ -131,8 +131,16 @@ def county_slide(data, county: str) -> Slide | None:
         what = "、".join(items[:3]) + (f" 等 {len(items)} 类" if len(items) > 3 else "")
         table_rows.append({"评估类别": c.TRACK_SHORT[r["track"]], "计划年份": f"{r['scheduled_year']}年", "预测": str(r["status"]),
                            "原因": c.reason_text(data, r), "需要什么": (what + f"；合计 {c._money_text(data, county, r['track'])}") if what else "无须补短板投入"})
-    # a county that is late: where its schools stand; otherwise the outlook of its binding series
-    key = f"{county}_学校分布" if str(lead["status"]) == c.LATE and c.worst_indicator(data, county) else f"{county}_预测"
+    # a chart about the lead track only: where the schools stand (compulsory, late), else the outlook of its binding series
+    from yichun.briefing.figures import fan_choice
+
+    fan = fan_choice(data, county)
+    if lead["track"] == c.COMPULSORY and str(lead["status"]) == c.LATE and c.worst_indicator(data, county):
+        key = f"{county}_学校分布"
+    elif fan and fan["track"] == lead["track"]:
+        key = f"{county}_预测"
+    else:
+        key = None
     return Slide(title=title, table=pd.DataFrame(table_rows), image=key,
                  note=f"费用按 {data.year} 年数据和单位造价估算；学校明细见{county}问题清单。")
 

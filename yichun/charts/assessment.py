@@ -335,7 +335,7 @@ def _school_bars(data: pd.DataFrame, indicator: str, unit: str, axis_title: str)
             go.Bar(
                 y=[lab for lab, m in zip(labels, mask) if m], x=sub["value"], orientation="h",
                 marker={"color": _CLASS_COLORS[cls], "opacity": 0.7 if cls == "达到标准" else 1.0,
-                        "pattern": {"shape": _CLASS_PATTERNS[cls], "fgcolor": "white", "size": 6}},
+                        "pattern": {"shape": _CLASS_PATTERNS[cls], "fgcolor": "white", "size": 6, "fillmode": "overlay"}},
                 name=f"{names[cls]}（{len(sub)}所）",
                 customdata=np.column_stack([sub["students"].astype("float64"),
                                             [fmt.value(v, floor=cls != "达到标准") for v in sub["value"]]]) if len(sub) else None,
@@ -409,7 +409,7 @@ def cv_bars(
             go.Bar(
                 x=labels, y=values, name=level, marker={"color": color, "line": {"color": [theme.RED if e else color for e in exceeded],
                                                                                   "width": [3 if e else 0 for e in exceeded]},
-                                                        "pattern": {"shape": ["x" if e else "" for e in exceeded], "fgcolor": "white", "size": 7}},
+                                                        "pattern": {"shape": ["x" if e else "" for e in exceeded], "fgcolor": "white", "size": 7, "fillmode": "overlay"}},
                 text=[(fmt.ratio(v) + ("▲" if e else "")) if v == v else "无" for v, e in zip(values, exceeded)],
                 textposition="outside",
                 textfont={"color": [theme.RED if e else theme.TEXT_COLOR for e in exceeded]},

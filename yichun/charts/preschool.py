@@ -50,7 +50,7 @@ def preschool_bars(
             go.Bar(
                 x=x, y=values, name=theme.short_label(code),
                 marker={"color": color, "line": {"color": [theme.RED if s else color for s in short], "width": [2.5 if s else 0 for s in short]},
-                        "pattern": {"shape": ["x" if s else "" for s in short], "fgcolor": "white", "size": 6}},
+                        "pattern": {"shape": ["x" if s else "" for s in short], "fgcolor": "white", "size": 6, "fillmode": "overlay"}},
                 # a value below its standard is cut, never rounded up to it; ▼ marks it without colour
                 text=[(fmt.pct(v, 1, floor=bool(s)) + ("▼" if s else "")) if v == v else theme.NO_DATA for v, s in zip(values, short)],
                 textposition="outside", textangle=-90, textfont={"size": 10}, cliponaxis=False,
