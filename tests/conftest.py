@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import warnings
+
+os.environ.setdefault("OPENPYXL_LXML", "False")  # as yichun/__init__.py, before any test module imports openpyxl
 
 import pytest
 

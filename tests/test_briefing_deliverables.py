@@ -194,7 +194,7 @@ def test_one_slide_per_county_that_is_due_or_at_risk(briefing_build, briefing_da
     d = briefing_data
     st = d.status
     due = st["scheduled_year"].between(d.year + 1, d.year + 2)
-    risky = st["status"].isin(["有风险", "难以按期", "已过计划年份·未达标"])
+    risky = st["status"].isin(["有风险", "难以按期", "已过计划年份·未达标"]) | ((st["status"] == "已到期") & (st.get("scheduled_result", st["status"]) != "通过"))
     lapse = st[[c for c in ("lapse_year", "lapse_central") if c in st.columns][0]].notna()
     expected = [c for c in d.counties if c in set(st.loc[due | risky | lapse, "county"])]
     titles = _titles(result.pptx)
