@@ -16,7 +16,6 @@ import pytest
 
 from yichun import paths
 from yichun.briefing import build, content
-from yichun.briefing import data as bdata
 
 CHROMIUM = "/usr/bin/chromium"
 COUNTY = "靖安县"
@@ -49,9 +48,9 @@ def _script_errors(log: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, briefing_data):
     _chromium()
-    data = bdata.compute()
+    data = briefing_data
     out = tmp_path_factory.mktemp("brief-html")
     result = build.build_briefing(out, county=COUNTY, data=data, workers=2, formats=())
     return data, result

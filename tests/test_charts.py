@@ -324,8 +324,8 @@ def test_schedule_timeline_status_and_today():
     for t in marks:
         for x in t.x:
             by_color[(int(x), t.marker.symbol)] = t.marker.color
-    assert by_color[(2027, "circle")] == theme.AMBER
-    assert by_color[(2028, "diamond")] == theme.RED
+    assert by_color[(2027, "circle-cross")] == theme.AMBER  # status by shape too, for grayscale print
+    assert by_color[(2028, "diamond-x")] == theme.RED
     assert by_color[(2020, "circle")] == theme.GREY
     assert by_color[(2026, "diamond")] == theme.MISSING  # no status given for 上高 学前: 缺数据, not dropped
     assert 2025 in _shapes_at(fig, "x")

@@ -6,6 +6,13 @@ no I/O; heavy modules load on first use.
 
 from __future__ import annotations
 
+import os
+
+# python-docx and python-pptx bring lxml, and openpyxl then switches to a different XML
+# writer: the generated sample workbooks (and every xlsx we write) would change byte for
+# byte with an optional library. Keep openpyxl's standard-library writer unless told otherwise.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "load"]

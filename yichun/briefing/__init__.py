@@ -6,7 +6,10 @@
     result = build_briefing(county="宜丰县")           # notebook 06 → HTML, charts, 问题清单
 
 Modules: data (BriefingData, computed once and pickled for the notebook runs), content
-(headlines, tables and figures of a briefing), build (papermill + nbconvert + export + Excel).
+(headlines and the shared wording helpers), tables, figures (which charts, their titles),
+page (the notebook's parts), report (the 汇报材料's four sections as text), word (GB/T 9704
+layout), slides (the leading group's 16:9 deck), pdf (A4 printing with chromium), fonts, and
+build (papermill + nbconvert + PDF + Word + slides + export + Excel).
 Importing this package loads no data and no plotly.
 """
 

@@ -1,19 +1,23 @@
-"""Build the leading-group briefings: notebook 06 run per scope, HTML, chart images and 问题清单.
+"""Build the leading-group briefings: notebook 06 run per scope, HTML, PDF, Word, slides, chart images and 问题清单.
 
 `build_briefing(out_dir=None, county=None, year=None, raw_dir=None)`:
 
 1. computes the `BriefingData` once and pickles it into a hidden work folder;
 2. runs notebooks/06_领导小组简报.ipynb with papermill for the city and each county (all
    counties, or the one given) in a small thread pool, each run loading the pickle, and
-   converts each executed notebook to self-contained HTML (no code, no prompts, plotly.js
-   inline, no CDN scripts);
-3. meanwhile exports every chart of every briefing as PNG and SVG in one batched
-   `yichun.charts.export` call (one browser start), and writes each county's 问题清单
-   workbook (yichun.problem_list);
-4. returns a `BriefingResult` listing what was written (`summary()` in Chinese).
+   converts each executed notebook to an offline HTML page (no code, no prompts, no CDN
+   scripts) that loads the ONE plotly.min.js and its zh-CN locale written beside the pages;
+3. prints each page to `<名称>简报.pdf` (A4 portrait, yichun.briefing.pdf) as soon as it is
+   written, in one browser of its own;
+4. meanwhile exports every chart as PNG (and SVG on request) in one batched
+   `yichun.charts.export` call, then writes each `<名称>汇报材料.docx` (yichun.briefing.word)
+   and the city's `领导小组汇报.pptx` (yichun.briefing.slides) with those images, and each
+   county's 问题清单 workbook (yichun.problem_list);
+5. returns a `BriefingResult` listing what was written (`summary()` in Chinese, with a timing
+   line whose steps add up).
 
-Every file is written atomically. Without chromium the images are skipped with one warning
-and everything else is still produced.
+Every file is written atomically. Without chromium the images and PDFs are skipped with one
+warning and everything else is still produced.
 """
 
 from __future__ import annotations
@@ -45,7 +49,9 @@ CDN_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>',
 # nbconvert template: the JupyterLab page without require.js, MathJax and mermaid (all from CDNs)
 # and with a print-friendly style for the briefing's tables.
 TEMPLATE = r"""{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js -%}
+@@HEAD_SCRIPTS@@
+{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block extra_css -%}
@@ -55,14 +61,29 @@ body.jp-Notebook { max-width: 1100px; margin: 0 auto; padding: 24px 32px 48px;
 .jp-RenderedHTMLCommon { font-size: 15px; line-height: 1.7; }
 .jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2 { border-bottom: 2px solid #44546A; padding-bottom: 6px; }
 .jp-RenderedHTMLCommon table.yichun-table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; table-layout: auto; }
-.jp-RenderedHTMLCommon table.yichun-table th { background: #D9E1F2; text-align: center; white-space: nowrap; padding: 4px 8px; }
+.jp-RenderedHTMLCommon table.yichun-table th { background: #D9E1F2; text-align: center; white-space: nowrap; padding: 4px 8px;
+  border-bottom: 1.5px solid #44546A; }
 .jp-RenderedHTMLCommon table.yichun-table td { padding: 4px 8px; text-align: left; vertical-align: top; border-top: 1px solid #D0D0D0; }
 .jp-RenderedHTMLCommon table.yichun-table td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .jp-RenderedHTMLCommon table.yichun-table tbody tr:nth-child(odd) { background: #F7F7F7; }
 .jp-RenderedHTMLCommon table.yichun-table td.short { white-space: nowrap; }
 .jp-RenderedHTMLCommon p.legend { font-size: 12px; color: #555; margin-top: 0; }
 .jp-OutputArea-output { overflow-x: auto; }
-@media print { body.jp-Notebook { max-width: none; padding: 0; } }
+/* Print (A4 portrait, the PDF): everything fits the width, no chart or table row split, header rows repeat. */
+@media print {
+  body.jp-Notebook { max-width: none; margin: 0; padding: 0; }
+  .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output, .jp-Cell-outputWrapper { overflow: visible !important; }
+  ::-webkit-scrollbar { display: none; }
+  .jp-RenderedHTMLCommon table.yichun-table { width: 100%; font-size: 12.5px; page-break-inside: auto; }
+  .jp-RenderedHTMLCommon table.yichun-table th { white-space: normal; }
+  .jp-RenderedHTMLCommon table.yichun-table thead { display: table-header-group; }
+  .jp-RenderedHTMLCommon table.yichun-table tr, .plotly-graph-div, .js-plotly-plot, img { break-inside: avoid; page-break-inside: avoid; }
+  .jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2, .jp-RenderedHTMLCommon h3 { break-after: avoid; page-break-after: avoid; }
+  .jp-Cell, .jp-OutputArea-child { break-inside: auto; }
+  .js-plotly-plot { zoom: 0.92; }  /* 960 px charts in the ≈ 895 px the A4 page offers at the print scale */
+  .modebar-container { display: none !important; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
 </style>
 {%- endblock extra_css -%}
 """
@@ -75,6 +96,10 @@ class BriefingResult:
     out_dir: Path
     year: int
     html: dict = field(default_factory=dict)  # "全市" / county → HTML path
+    pdf: dict = field(default_factory=dict)  # "全市" / county → PDF path (A4, printed from the HTML)
+    docx: dict = field(default_factory=dict)  # "全市" / county → 汇报材料 (Word)
+    pptx: Path | None = None  # 领导小组汇报.pptx
+    assets: list = field(default_factory=list)  # plotly.min.js and its zh-CN locale, shared by the pages
     charts: list = field(default_factory=list)  # PNG and SVG paths
     excel: dict = field(default_factory=dict)  # county → 问题清单 path
     warnings: list = field(default_factory=list)  # Chinese messages (at most one for the images)
@@ -85,17 +110,20 @@ class BriefingResult:
         out = self.out_dir
         lines = [f"简报已生成（{self.year} 年数据）：{out}"]
         for who, p in self.html.items():
-            lines.append(f"  · {who}简报：{p.relative_to(out)}")
+            extra = [q.name for q in (self.pdf.get(who), self.docx.get(who)) if q is not None]
+            lines.append(f"  · {who}简报：{p.relative_to(out)}" + (f"（{'、'.join(extra)}）" if extra else ""))
+        if self.pptx is not None:
+            lines.append(f"  · 领导小组汇报幻灯片：{self.pptx.relative_to(out)}")
         if self.excel:
             lines.append(f"  · 问题清单 {len(self.excel)} 份：" + "、".join(str(p.relative_to(out)) for p in self.excel.values()))
         if self.charts:
             n_png = sum(p.suffix == ".png" for p in self.charts)
             n_svg = sum(p.suffix == ".svg" for p in self.charts)
-            lines.append(f"  · 图表 PNG {n_png} 张、SVG {n_svg} 张：{self.charts[0].parent.relative_to(out)}/")
+            lines.append(f"  · 图表 PNG {n_png} 张" + (f"、SVG {n_svg} 张" if n_svg else "") + f"：{self.charts[0].parent.relative_to(out)}/")
         else:
             lines.append("  · 图表图片：未导出" + ("（见上方警告）" if self.warnings else ""))
         if self.timings:
-            lines.append("  用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in self.timings.items()))
+            lines.append("  用时：" + timing_line(self.timings))
         return "\n".join(lines)
 
 
@@ -110,10 +138,49 @@ def default_out_dir() -> Path:
     return paths.reports_dir() / _dt.date.today().isoformat()
 
 
+PARALLEL = ("笔记本与网页", "图表导出", "问题清单", "Word与幻灯片")
+
+
+def timing_line(t: dict) -> str:
+    """'合计 52.0 秒 = 数据 6.1 秒 + 并行生成 43.2 秒 + PDF收尾 2.4 秒；同时进行：…' — the steps that add up, and what ran side by side."""
+    if "并行生成" not in t:
+        return "，".join(f"{k} {v:.1f} 秒" for k, v in t.items())
+    inner = "，".join(f"{k} {t[k]:.1f} 秒" for k in PARALLEL if k in t)
+    return (f"合计 {t.get('合计', 0):.1f} 秒 = 数据 {t.get('数据', 0):.1f} 秒 + 并行生成 {t['并行生成']:.1f} 秒"
+            f" + PDF收尾 {t.get('PDF收尾', 0):.1f} 秒；同时进行：{inner}")
+
+
+class _Progress:
+    """A tqdm bar on stderr counting the files written (no bar when disabled); safe to step from threads."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.lock = threading.Lock()
+        self.bar = None
+        if enabled:
+            import sys
+
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="生成简报", unit="份", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def step(self, what=None) -> None:
+        if self.bar is None:
+            return
+        with self.lock:
+            if what is not None:
+                self.bar.set_postfix_str(Path(str(what)).name, refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def build_briefing(out_dir=None, county: str | None = None, year: int | None = None, raw_dir=None, *,
-                   profile: str = "national", workers: int = WORKERS, formats=("png", "svg"), data=None) -> BriefingResult:
+                   profile: str = "national", workers: int = WORKERS, formats=("png",), data=None,
+                   progress: bool = False) -> BriefingResult:
     """The city briefing plus every county's (or only `county`'s), with charts and 问题清单; see the module docstring."""
-    from yichun.briefing import content
+    from yichun.briefing import figures
     from yichun.briefing.data import compute, save
     from yichun.counties import normalize_county
 
@@ -137,26 +204,56 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
     out = Path(out_dir) if out_dir else default_out_dir()
     out.mkdir(parents=True, exist_ok=True)
     result = BriefingResult(out_dir=out, year=data.year)
+    from yichun.charts import web
+
+    result.assets = web.write_assets(out)  # the pages' one shared plotly.js (and its Chinese locale)
     work = Path(tempfile.mkdtemp(prefix=".brief-", dir=out))
     try:
         data_file = save(data, work / "briefing.pkl")
         scopes: list[str | None] = [None, *counties]
         start_nb = time.perf_counter()
-        runner = _NotebookRunner(nb_in, scopes, data_file, data.year, out, work, workers)
+        from yichun.briefing.pdf import Printer
+
+        # html, pdf and docx per scope, the workbooks, the slides, the chart images
+        bar = _Progress(3 * len(scopes) + len(counties) + 2, progress)
+        printer = Printer(on_written=bar.step)  # one browser printing each page to PDF as soon as its notebook run wrote it
+        printer.start()
+
+        def page_done(page: Path) -> None:
+            bar.step(page)
+            printer.submit(page, page.with_suffix(".pdf"))
+
+        runner = _NotebookRunner(nb_in, scopes, data_file, data.year, out, work, workers, on_html=page_done)
         runner.start()
         try:
             # While the kernels run: the workbooks (a thread) and the images (one browser start).
             excel: dict = {}
-            excel_thread = threading.Thread(target=_timed, args=(excel, _problem_lists, data, counties, out), name="brief-excel")
+            excel_thread = threading.Thread(target=_timed, args=(excel, _problem_lists, data, counties, out, bar.step), name="brief-excel")
             excel_thread.start()
             start = time.perf_counter()
             figs = {}
             for scope in scopes if formats else ():
-                figs.update(content.city_figures(data) if scope is None else content.county_figures(data, scope))
-            result.charts, message = _export(figs, out / "charts", formats)
-            if message:
-                result.warnings.append(message)
+                figs.update(figures.city_figures(data) if scope is None else figures.county_figures(data, scope))
+            # PNG first (Word and the slides embed them), then the other formats while the documents are written
+            first = [f for f in formats if f == "png"]
+            result.charts, message = _export(figs, out / "charts", first)
+            images = {p.stem: p for p in result.charts if p.suffix == ".png"}
+            docs: dict = {}
+            docs_thread = threading.Thread(target=_timed, args=(docs, _documents, data, scopes, out, images, bar.step), name="brief-docs")
+            docs_thread.start()
+            rest = [f for f in formats if f != "png"]
+            more, message2 = _export(figs, out / "charts", rest) if rest and not message else ([], None)
+            result.charts += more
+            for m in (message, message2):
+                if m:
+                    result.warnings.append(m)
             timings["图表导出"] = time.perf_counter() - start
+            bar.step("图表")
+            docs_thread.join()
+            if "error" in docs:
+                raise docs["error"]
+            result.docx, result.pptx = docs["result"]
+            timings["Word与幻灯片"] = docs["seconds"]
             excel_thread.join()
             if "error" in excel:
                 raise excel["error"]
@@ -165,16 +262,31 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
         except BaseException:
             runner.cancel()  # no new notebooks; the running ones finish and their kernels stop
             runner.join(raise_errors=False)
+            printer.close()
+            bar.close()
             raise
-        html = runner.join()
+        try:
+            html = runner.join()
+        finally:
+            timings["并行生成"] = time.perf_counter() - start_nb
+            start = time.perf_counter()
+            written, message = printer.close()
+            timings["PDF收尾"] = time.perf_counter() - start
+            bar.close()
+        if message:
+            result.warnings.append(message)
+        done = set(written)
         for scope in scopes:
             result.html["全市" if scope is None else scope] = html[scope]
         nb_done = runner.finished
         timings["笔记本与网页"] = (nb_done or start_nb) - start_nb
+        result.pdf = {who: p.with_suffix(".pdf") for who, p in result.html.items() if p.with_suffix(".pdf") in done}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     timings["合计"] = time.perf_counter() - start_all
     result.timings = timings
+    if len(result.warnings) > 1:  # one warning, however many steps were skipped
+        result.warnings = ["；".join(dict.fromkeys(result.warnings))]
     if result.warnings:
         from yichun.charts.export import ExportSkippedWarning
 
@@ -183,6 +295,22 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
 
 
 # ----------------------------------------------------------------------------- steps
+
+def _documents(data, scopes: list, out: Path, images: dict, step=None) -> tuple[dict, Path | None]:
+    """The Word 汇报材料 of every scope and the city's 领导小组汇报.pptx, with the exported chart images."""
+    from yichun.briefing import slides, word
+
+    docx = {}
+    for scope in scopes:
+        who = "全市" if scope is None else scope
+        docx[who] = word.write_report(data, scope, out / word.report_name(scope), images)
+        if step:
+            step(docx[who])
+    pptx = slides.write_slides(data, out / slides.SLIDES_NAME, images) if None in scopes else None
+    if step:
+        step(pptx)
+    return docx, pptx
+
 
 def _export(figs: dict, out_dir: Path, formats) -> tuple[list[Path], str | None]:
     """charts.export with its warning caught: (paths written, the one Chinese warning or None)."""
@@ -208,13 +336,15 @@ def _timed(box: dict, fn, *args) -> None:
     box["seconds"] = time.perf_counter() - start
 
 
-def _problem_lists(data, counties: list[str], out: Path) -> dict:
+def _problem_lists(data, counties: list[str], out: Path, step=None) -> dict:
     from yichun.briefing.content import problem_list_name
     from yichun.problem_list import write_problem_list
 
     written = {}
     for c in counties:
         written[c] = Path(write_problem_list(data.assessment, c, data.year, out / problem_list_name(c)))
+        if step:
+            step(written[c])
     return written
 
 
@@ -226,8 +356,9 @@ class _NotebookRunner:
     notebook (its cells set every variable they use), then HTML is written atomically.
     """
 
-    def __init__(self, nb_in: Path, scopes: list, data_file: Path, year: int, out: Path, work: Path, workers: int):
+    def __init__(self, nb_in: Path, scopes: list, data_file: Path, year: int, out: Path, work: Path, workers: int, on_html=None):
         self.nb_in, self.data_file, self.year, self.out, self.work = nb_in, data_file, int(year), out, work
+        self.on_html = on_html  # called with each page written (the PDF printer)
         self.todo: queue.Queue = queue.Queue()
         for scope in scopes:
             self.todo.put(scope)
@@ -284,7 +415,7 @@ class _NotebookRunner:
         from yichun.briefing.content import briefing_name
 
         name = briefing_name(county)
-        params = {"county": county, "year": self.year, "data_path": str(self.data_file)}
+        params = {"county": county, "year": self.year, "data_path": str(self.data_file), "shared_js": True}
         try:
             nb = pm.execute_notebook(str(self.nb_in), None, parameters=params, kernel_name=KERNEL_NAME, progress_bar=False,
                                      log_output=False, request_save_on_cell_execute=False, km=km)
@@ -296,6 +427,8 @@ class _NotebookRunner:
             km.close_clients()
         target = self.out / f"{name}.html"
         write_text(target, notebook_html(nb, title=name, exporter=exporter))
+        if self.on_html is not None:
+            self.on_html(target)
         return target
 
 
@@ -313,7 +446,10 @@ def _exporter():
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"briefing.html.j2": TEMPLATE})],
+    from yichun.charts import web
+
+    template = TEMPLATE.replace("@@HEAD_SCRIPTS@@", web.head_scripts())
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"briefing.html.j2": template})],
                             template_file="briefing.html.j2", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, language_code="zh")
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}, enabled=True), enabled=True)

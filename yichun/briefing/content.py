@@ -98,6 +98,58 @@ def _status_text(row) -> str:
     return f"{status}（当年数据{result}）" if status == DUE and result else status
 
 
+PAST_PREFIX = "已过计划年份"  # 已过计划年份·达标 / 已过计划年份·未达标 (the outlook's second edition)
+RISKY = (AT_RISK, LATE)
+
+
+def is_past(status) -> bool:
+    """The scheduled year has come: 已到期, or 已过计划年份·达标 / ·未达标."""
+    text = str(status or "")
+    return text == DUE or text.startswith(PAST_PREFIX)
+
+
+def past_failed(row) -> bool:
+    """A county whose scheduled year has come and that does not meet the standards on the latest data."""
+    status = str(row.get("status", "") or "")
+    if status.startswith(PAST_PREFIX):
+        return status.endswith("未达标")
+    return status == DUE and str(row.get("scheduled_result", "") or "") not in ("", "通过")
+
+
+def needs_attention(row, year: int) -> bool:
+    """Due soon (the next SOON_YEARS years), at risk or late, past its year and failing, or lapsing later."""
+    sy = _int_or_none(row.get("scheduled_year"))
+    if str(row.get("status")) in RISKY or past_failed(row):
+        return True
+    lapse = _int_or_none(row.get("lapse_year", row.get("lapse_central")))
+    return (sy is not None and year < sy <= year + SOON_YEARS) or lapse is not None
+
+
+def reason_text(data, row) -> str:
+    """Why a county has its outlook status: the outlook's `reason_text` when it has one, else built from binding/unmet."""
+    text = row.get("reason_text")
+    if text is not None and not (isinstance(text, float) and np.isnan(text)) and text is not pd.NA and str(text).strip():
+        return str(text).strip().rstrip("。")
+    status = str(row.get("status", "") or "")
+    sy = _int_or_none(row.get("scheduled_year"))
+    binding = str(row.get("binding", "") or "")
+    codes = codes_in(binding) or codes_in(row.get("unmet"))
+    names = labels_text(data, codes[:4]) + (f"等 {len(codes)} 项" if len(codes) > 4 else "")
+    lapse = _int_or_none(row.get("lapse_year", row.get("lapse_central")))
+    if status == LATE:
+        return f"中方案预测 {sy} 年仍有 {len(codes)} 项指标不达标：{names}" if codes else f"中方案预测 {sy} 年仍不达标"
+    if status == AT_RISK:
+        return f"中方案预测 {sy} 年可达标，但余量很小或低、高方案中有不达标：{binding}" if binding else "余量很小或有方案不达标"
+    if past_failed(row):
+        return f"计划年份已到，按最新数据仍未达标：{names}" if codes else "计划年份已到，按最新数据仍未达标"
+    if is_past(status):
+        text = "计划年份已到，按最新数据达标"
+        return text + (f"；中方案预测 {lapse} 年起可能不再达标（{binding}）" if lapse else (f"，余量最小的是 {binding}" if binding else ""))
+    if status == ON_TRACK:
+        return f"三种方案在 {sy} 年均达标，余量最小的是 {binding}" if binding else f"三种方案在 {sy} 年均达标"
+    return status
+
+
 def _join(items, sep="、") -> str:
     return sep.join(str(i) for i in items)
 
@@ -106,11 +158,6 @@ def school_rule_text(data) -> str:
     """The school rule in words, from the catalogue: 每所学校至少 6 项达标、余项不低于标准的 85%."""
     rule = _catalogue(data).rules["school_rule"]
     return f"每所学校至少 {int(rule['min_met'])} 项达标、其余不低于标准的 {fmt.pct(rule['remainder_ratio'], 0)}"
-
-
-def html_table(frame: pd.DataFrame) -> str:
-    """A frame as an HTML table (Chinese headers, values already formatted as text)."""
-    return frame.to_html(index=False, escape=True, border=0, classes="yichun-table", na_rep="—")
 
 
 # ----------------------------------------------------------------------------- frames of the year
@@ -320,13 +367,15 @@ def county_headlines(data, county: str) -> Headlines:
             text += f"（未达标：{_join(info['unmet'])}）"
         if info["status"] == DUE:
             text += f"。计划年份已在数据范围内，当年结果：{o['scheduled_result'] or '无数据'}"
+        elif is_past(info["status"]):
+            text += f"。计划年份已到：**{info['status']}**（{reason_text(data, o.to_dict())}）"
         elif info["status"]:
             text += f"。按期达标预测：**{info['status']}**"
             if info["first_pass"]:
                 text += f"，中方案预计 {info['first_pass']} 年首次达到要求"
             else:
                 text += f"，中方案预计到 {data.to_year} 年仍达不到要求"
-            if info["binding"] and info["status"] != DUE:
+            if info["binding"]:
                 text += f"；制约指标：{info['binding']}"
         s.append(text + "。")
     bill = _bill(data, county)
@@ -362,480 +411,21 @@ def county_headlines(data, county: str) -> Headlines:
     return Headlines(numbers, s)
 
 
-# ----------------------------------------------------------------------------- tables
+# ----------------------------------------------------------------------------- moved parts
 
-def _binding_text(row) -> str:
-    binding = str(row.get("binding", "") or "")
-    return binding if binding else "—"
-
-
-def _first_pass_text(data, year) -> str:
-    """The first year the county passes (central variant): 已达标 when it passes on this year's data."""
-    year = _int_or_none(year)
-    if year is None:
-        return f"至{data.to_year}年未达标"
-    return "当年已达标" if year <= data.year else f"{year}年"
+_MOVED = {
+    "tables": ("county_table", "due_soon_table", "county_status_table", "unmet_items_table", "schools_table", "n_schools_with_gaps",
+               "code_legend", "html_table"),
+    "figures": ("heatmap_frame", "city_figures", "county_figures", "fan_choice"),
+    "page": ("Briefing", "problem_list_name", "briefing_name"),
+}
 
 
-def county_table(data) -> pd.DataFrame:
-    """Every county and track: scheduled year, this year's verdict, outlook, first pass, binding, bill."""
-    st = _status(data)
-    bills = bill_by_county_track(data).set_index(["county", "track"])["cost_wan"]
-    ready = data.readiness().set_index(["county", "track"])
-    order = {c: i for i, c in enumerate(data.counties)}
-    rows = []
-    for r in st.sort_values(["track", "scheduled_year", "county"], key=lambda c: c.map({t: i for i, t in enumerate(TRACKS)})
-                            if c.name == "track" else (c.map(order) if c.name == "county" else c)).to_dict("records"):
-        key = (r["county"], r["track"])
-        rd = ready.loc[key] if key in ready.index else None
-        rows.append({
-            "县(市、区)": r["county"],
-            "评估类别": TRACK_SHORT.get(r["track"], r["track"]),
-            "计划评估年份": _year_text(r["scheduled_year"]),
-            f"{data.year}年数据": "—" if rd is None else ("达到要求" if bool(rd["ready"]) else "未达到"),
-            "按期达标预测": _status_text(r),
-            "预计达标年份（中方案）": _first_pass_text(data, r["first_pass_central"]),
-            "制约指标": _binding_text(r),
-            "补短板投入（万元）": _bill_cell(bills.get(key, 0.0)),
-        })
-    return pd.DataFrame(rows)
+def __getattr__(name: str):
+    """Tables, figures and the page live in their own modules; `content.X` still finds them."""
+    import importlib
 
-
-def _bill_cell(amount) -> str:
-    """万元 with one decimal; a bill made only of gaps that cannot be priced is 未估价."""
-    return "未估价" if amount is None or pd.isna(amount) else fmt.num(amount, 1)
-
-
-def due_soon_table(data) -> pd.DataFrame:
-    """The counties scheduled in the next two years: status, binding indicators with names, bill."""
-    st = _status(data)
-    soon = st[(st["scheduled_year"] > data.year) & (st["scheduled_year"] <= data.year + SOON_YEARS)]
-    bills = bill_by_county_track(data).set_index(["county", "track"])["cost_wan"]
-    rows = []
-    for r in soon.sort_values(["scheduled_year", "track", "county"]).to_dict("records"):
-        codes = codes_in(r["binding"])
-        rows.append({
-            "计划评估年份": _year_text(r["scheduled_year"]),
-            "县(市、区)": r["county"],
-            "评估类别": TRACK_SHORT.get(r["track"], r["track"]),
-            "按期达标预测": _status_text(r),
-            "制约指标": labels_text(data, codes) if codes else "—",
-            "补短板投入（万元）": _bill_cell(bills.get((r["county"], r["track"]), 0.0)),
-        })
-    return pd.DataFrame(rows, columns=["计划评估年份", "县(市、区)", "评估类别", "按期达标预测", "制约指标", "补短板投入（万元）"])
-
-
-def county_status_table(data, county: str) -> pd.DataFrame:
-    """One county, both tracks: this year's verdict with counts, the outlook and its reasons."""
-    h = county_headlines(data, county).numbers["tracks"]
-    st = _status(data, county).set_index("track")
-    rows = []
-    for t in TRACKS:
-        i = h[t]
-        o = st.loc[t] if t in st.index else None
-        rows.append({
-            "评估类别": TRACK_NAMES[t],
-            "计划评估年份": _year_text(i["scheduled_year"]),
-            f"{data.year}年数据": "—" if i["ready"] is None else ("达到认定要求" if i["ready"] else "未达到认定要求"),
-            "A类指标达标": "—" if i["a_total"] is None else f"{i['a_met']}/{i['a_total']}",
-            "B类指标良及以上": "—" if i["b_total"] is None else f"{i['b_good']}/{i['b_total']}",
-            "未达标指标": _join(i["unmet"]) or "无",
-            "按期达标预测": "—" if o is None else _status_text(o),
-            "预计达标年份（中方案）": "—" if o is None else _first_pass_text(data, o["first_pass_central"]),
-            "制约指标": i["binding"] or "—",
-        })
-    return pd.DataFrame(rows)
-
-
-def unmet_items_table(data, county: str, max_detail: int = 90) -> pd.DataFrame:
-    """The reasons: every indicator the county does not meet this year, with the assessment's detail."""
-    it = data.assessment.items
-    it = it[(it["year"] == data.year) & (it["county"] == county)]
-    bad = it[~it["met"].fillna(False).astype(bool)]
-    rows = []
-    for r in bad.to_dict("records"):
-        detail = str(r["detail"] or "")
-        if len(detail) > max_detail:
-            detail = detail[: max_detail - 1] + "…"
-        status = "缺数据" if pd.isna(r["met"]) else ("评价未达良" if r["klass"] == "B" else "未达标")
-        rows.append({"评估类别": TRACK_SHORT.get(r["track"], r["track"]), "指标": f"{r['code']} {r['name']}",
-                     "类别": f"{r['klass']}类", "标准": r["standard"] or "—", "情况": status, "说明": detail or "—"})
-    return pd.DataFrame(rows, columns=["评估类别", "指标", "类别", "标准", "情况", "说明"])
-
-
-def _qty(q, unit: str) -> str:
-    if q is None or pd.isna(q):
-        return "—"
-    digits = 1 if unit == "万元" or abs(q - round(q)) > 1e-9 and abs(q) < 10 else 0
-    return f"{fmt.num(q, digits)}{unit}"
-
-
-def _levels(levels) -> str:
-    found = list(dict.fromkeys(str(v) for v in levels if pd.notna(v)))
-    named = [v for v in found if v != "全校"]
-    return _join(named or found)
-
-
-def schools_table(data, county: str, n: int = TOP_SCHOOLS) -> pd.DataFrame:
-    """The schools (and kindergartens) that hold the county back: what each must add and what it costs.
-
-    Rows are the priced gaps that count toward the bill (`in_bill`), one per school, ranked by
-    the number of indicators it misses, then by cost.
-    """
-    g = data.assessment.gaps
-    g = g[(g["year"] == data.year) & (g["county"] == county) & g["in_bill"].astype(bool)]
-    g = g[g["school_id"].notna() & (g["school_id"].astype(str) != "")]
-    if g.empty:
-        return pd.DataFrame(columns=["序号", "学校(幼儿园)", "学段", "未达标指标", "需补充", "估算费用（万元）"])
-    keys = ["school_id", "school_name"]
-    items = g.groupby([*keys, "item", "unit"], sort=False, as_index=False)["shortfall"].sum()
-    needs = {}
-    for r in items.itertuples(index=False):
-        needs.setdefault((r.school_id, r.school_name), []).append(f"{r.item} {_qty(r.shortfall, r.unit)}")
-    per = g.groupby(keys, sort=False)
-    frame = pd.DataFrame({
-        "school": [k[1] for k in per.groups],
-        "levels": per["level"].agg(_levels).to_numpy(),
-        "codes": per["indicator"].agg(lambda v: list(dict.fromkeys(map(str, v)))).to_numpy(),
-        "needs": ["；".join(needs[k]) for k in per.groups],
-        "cost": per["cost_wan"].sum(min_count=1).to_numpy(),
-    })
-    frame["n_codes"] = frame["codes"].map(len)
-    frame["rank_cost"] = frame["cost"].fillna(0.0)
-    frame = frame.sort_values(["n_codes", "rank_cost"], ascending=[False, False], kind="stable").head(n)
-    return pd.DataFrame({
-        "序号": range(1, len(frame) + 1),
-        "学校(幼儿园)": frame["school"].to_numpy(),
-        "学段": frame["levels"].to_numpy(),
-        "未达标指标": [labels_text(data, c) for c in frame["codes"]],
-        "需补充": frame["needs"].to_numpy(),
-        "估算费用（万元）": [fmt.num(c, 1) if pd.notna(c) else "未估价" for c in frame["cost"]],
-    })
-
-
-def n_schools_with_gaps(data, county: str) -> int:
-    g = data.assessment.gaps
-    g = g[(g["year"] == data.year) & (g["county"] == county) & g["in_bill"].astype(bool) & g["school_id"].notna()]
-    return int(g["school_id"].nunique())
-
-
-def code_legend(data, codes) -> str:
-    """A small-print line naming every indicator code used in a table (short labels)."""
-    from html import escape
-
-    from yichun.catalogue import catalogue
-
-    order = {ind.code: i for i, ind in enumerate(catalogue(data.profile))}
-    codes = sorted({c for c in codes if c}, key=lambda c: order.get(c, order.get("R7", 0) + 0.5 if c == "CV" else len(order)))
-    if not codes:
-        return ""
-    return f'<p class="legend">指标代码：{escape("；".join(indicator_label(data, c) for c in codes))}。</p>'
-
-
-# ----------------------------------------------------------------------------- figures
-
-def heatmap_frame(data) -> pd.DataFrame:
-    """county | indicator | value | standard | comparator for the city heatmap.
-
-    R1–R7: share of counted school parts (小学 and 初中 together) that meet the standard
-    (standard 100%); CV: the county's highest 差异系数 ÷ its limit (lower is better);
-    P1–P3: the county value against the catalogue standard.
-    """
-    from yichun.charts import theme
-
-    def label(code: str) -> str:  # "P3 公办在园<br>占比": long names on two lines so neighbours do not touch
-        text = theme.short_label(code)
-        head, _, name = text.partition(" ")
-        return f"{head} {name[:4]}<br>{name[4:]}" if len(name) > 5 else text
-
-    year = data.year
-    rows = []
-    sp = data.assessment.school_parts
-    sp = sp[(sp["year"] == year) & sp["counted"].astype(bool)]
-    for code in R_CODES:
-        ratio = sp[f"{code}_ratio"].astype("float64")
-        g = pd.DataFrame({"county": sp["county"], "met": (ratio >= 1.0).astype(float).where(ratio.notna())})
-        share = g.groupby("county")["met"].mean()
-        for c, v in share.items():
-            rows.append({"county": c, "indicator": label(code), "value": v, "standard": 1.0, "comparator": ">="})
-    cv = data.assessment.cv
-    cv = cv[cv["year"] == year]
-    worst = (cv["cv"] / cv["limit"]).groupby(cv["county"]).max()
-    for c, v in worst.items():
-        rows.append({"county": c, "indicator": "CV 差异系数", "value": v, "standard": 1.0, "comparator": "<="})
-    cat = _catalogue(data)
-    ps = data.assessment.preschool
-    ps = ps[ps["year"] == year]
-    for r in ps.itertuples():
-        std = r.standard if pd.notna(r.standard) else cat[r.indicator].threshold()
-        rows.append({"county": r.county, "indicator": label(r.indicator), "value": r.value, "standard": std, "comparator": ">="})
-    return pd.DataFrame(rows)
-
-
-def city_figures(data) -> dict:
-    """The city briefing's charts, keyed by file stem (全市_…)."""
-    import datetime as _dt
-
-    from yichun import charts
-
-    year = data.year
-    st = data.status
-    figs = {}
-    figs["全市_状态示意图"] = charts.tile_map(
-        st[["county", "track", "status"]], title=f"各县(市、区)按期通过国家督导评估认定的前景（{year}年数据）")
-    figs["全市_评估计划时间轴"] = charts.schedule_timeline(
-        data.schedule, status=st, today=max(_dt.date.today().year, year + 1),
-        title="督导评估计划年份与按期达标前景")
-    hm = charts.indicator_heatmap(
-        heatmap_frame(data), title=f"{year}年各县(市、区)主要指标达到标准的程度",
-        subtitle="R1—R7：达标学校(学段)占比；CV：限值 ÷ 最高差异系数；P1—P3：县域值 ÷ 标准；100%及以上为达到标准")
-    hm.update_xaxes(title_text="指标")
-    figs["全市_指标热力图"] = hm
-    figs["全市_学前教育三项指标"] = charts.preschool_bars(data.assessment.preschool, year)
-    return figs
-
-
-def fan_choice(data, county: str) -> dict | None:
-    """Which series the county's fan chart shows: the binding indicator of its next assessment, else enrolment."""
-    st = _status(data, county)
-    if st.empty:
-        return None
-    ahead = st[~st["status"].isin([DUE, BEYOND])].sort_values("scheduled_year")
-    row = ahead.iloc[0] if len(ahead) else st.sort_values("margin", na_position="last").iloc[0]
-    track = str(row["track"])
-    codes = codes_in(row["binding"]) or codes_in(row["unmet"])
-    choice = {"track": track, "scheduled_year": _int_or_none(row["scheduled_year"]), "status": str(row["status"])}
-    p = [c for c in codes if c in P_CODES]
-    if p:
-        return {**choice, "kind": "indicator", "code": p[0], "level": ""}
-    if "CV" in codes:
-        ind = data.indicators
-        sel = ind[(ind["county"] == county) & ind["cv"].notna()]
-        y = choice["scheduled_year"] if choice["scheduled_year"] in set(sel["year"]) else int(sel["year"].max())
-        at = sel[(sel["year"] == y) & (sel["variant"] == "central")]
-        if len(at):
-            worst = at.assign(r=at["cv"] / at["limit"]).sort_values("r", ascending=False).iloc[0]
-            return {**choice, "kind": "cv", "code": str(worst["code"]), "level": str(worst["level"])}
-    level = "幼儿园" if track == PRESCHOOL else "小学"
-    for c in codes:
-        if c in R_CODES:
-            m = re.search(rf"{c}\s*(小学|初中)", str(row["binding"]))
-            level = m.group(1) if m else level
-            break
-    return {**choice, "kind": "enrolment", "code": "", "level": level}
-
-
-def _fan_frame(data, county: str, choice: dict) -> tuple[pd.DataFrame, dict]:
-    from yichun.charts import theme
-
-    if choice["kind"] == "enrolment":
-        e = data.enrolment
-        e = e[(e["county"] == county) & (e["level"] == choice["level"])]
-        frame = e.rename(columns={"enrolment": "value"})
-        what = "在园幼儿" if choice["level"] == "幼儿园" else f"{choice['level']}在校生"
-        opts = {"label": what, "unit": "人", "standard": None}
-    else:
-        i = data.indicators
-        i = i[(i["county"] == county) & (i["code"] == choice["code"])]
-        if choice["kind"] == "cv":
-            i = i[i["level"] == choice["level"]]
-            frame = i.rename(columns={"cv": "v"}).drop(columns="value").rename(columns={"v": "value"})
-            lim = i["limit"].dropna()
-            opts = {"label": f"{choice['level']}{theme.short_label(choice['code'])}差异系数", "unit": "", "comparator": "<=",
-                    "standard": float(lim.iloc[-1]) if len(lim) else None}
-        else:
-            frame = i
-            std = _catalogue(data)[choice["code"]].threshold()
-            opts = {"label": code_name(data, choice["code"]), "unit": "%", "standard": float(std)}
-    actual = frame[frame["kind"] == "实际"]
-    actual = actual[actual["variant"] == actual["variant"].iloc[0]] if len(actual) else actual
-    proj = frame[frame["kind"] != "实际"]
-    out = pd.concat([actual.assign(variant="actual"), proj], ignore_index=True)[["year", "variant", "value"]]
-    return out.dropna(subset=["value"]), opts
-
-
-def county_figures(data, county: str) -> dict:
-    """One county's charts, keyed by file stem (<县名>_…)."""
-    from yichun import charts
-    from yichun.counties import normalize_county
-
-    county = normalize_county(county)
-    year = data.year
-    a = data.assessment
-    short = short_name(county)
-    figs = {}
-    cv = a.cv[(a.cv["county"] == county) & (a.cv["year"] == year)]
-    if len(cv):
-        figs[f"{county}_差异系数"] = charts.cv_bars(a.cv, county, year)
-    worst = worst_indicator(data, county)
-    if worst:
-        code, level = worst
-        figs[f"{county}_学校分布"] = charts.school_distribution(a.school_parts, code, level, year=year, county=county,
-                                                            profile=_catalogue(data))
-    choice = fan_choice(data, county)
-    if choice:
-        frame, opts = _fan_frame(data, county, choice)
-        if len(frame):
-            figs[f"{county}_预测"] = charts.projection_fan(
-                frame, standard=opts.get("standard"), scheduled_year=choice["scheduled_year"], label=opts["label"], unit=opts["unit"],
-                comparator=opts.get("comparator", ">="), title=f"{short}{opts['label']}：实际与预测")
-            fig = figs[f"{county}_预测"]
-            if opts["unit"] == "人":
-                fig.update_yaxes(tickformat=",")  # 12,000 rather than 12k
-            # legend just under the subtitle, clear of the 计划评估 label above the plot
-            fig.update_layout(legend={"yref": "container", "y": 1 - 70 / (fig.layout.height or 560), "yanchor": "top"})
-    bill = a.bill[(a.bill["county"] == county) & (a.bill["year"] == year)]
-    if len(bill) and bill["cost_wan"].notna().any():
-        figs[f"{county}_达标投入"] = charts.bill_waterfall(a.bill, county, year, title=f"{short}补齐短板所需投入（按{year}年数据）")
-    return figs
-
-
-# ----------------------------------------------------------------------------- the briefing in parts
-
-def problem_list_name(county: str) -> str:
-    """The file name of a county's 问题清单 workbook (next to its briefing)."""
-    return f"{county}问题清单.xlsx"
-
-
-def briefing_name(county: str | None) -> str:
-    """The file stem of a briefing: 全市简报 or <县名>简报."""
-    return "全市简报" if county is None else f"{county}简报"
-
-
-class Briefing:
-    """The city briefing (county=None) or one county's, as parts of displayable blocks."""
-
-    def __init__(self, data, county: str | None = None, figures: dict | None = None):
-        from yichun.counties import normalize_county
-
-        self.data = data
-        self.county = None if county is None else normalize_county(county)
-        if self.county is not None and self.county not in data.counties:
-            from yichun.errors import YichunError
-
-            raise YichunError(f"{data.year} 年的数据中没有{self.county}（有：{_join(data.counties)}）")
-        if figures is None:
-            figures = city_figures(data) if self.county is None else county_figures(data, self.county)
-        self.figures = figures
-        self.headlines = city_headlines(data) if self.county is None else county_headlines(data, self.county)
-
-    @property
-    def title(self) -> str:
-        who = "宜春市" if self.county is None else self.county
-        return f"{who}县域义务教育优质均衡发展和学前教育普及普惠工作简报"
-
-    def blocks(self, part: str) -> list:
-        if part not in PARTS:
-            raise KeyError(f"简报没有「{part}」部分（有：{_join(PARTS)}）")
-        method = {"概况": self._overview, "状态": self._status, "差距": self._gaps, "投入与行动": self._actions}[part]
-        return method()
-
-    def show(self, part: str) -> None:
-        """Display one part in the notebook (Markdown, interactive figures, HTML tables)."""
-        from IPython.display import HTML, Markdown, display
-
-        for block in self.blocks(part):
-            if isinstance(block, str):
-                display(Markdown(block))
-            elif isinstance(block, pd.DataFrame):
-                display(HTML(html_table(block)))
-            else:
-                display(block)
-
-    def _fig(self, key: str) -> list:
-        return [self.figures[key]] if key in self.figures else []
-
-    # parts ------------------------------------------------------------------------------------------
-    def _overview(self) -> list:
-        d = self.data
-        if self.county is None:
-            question = ("各县(市、区)是否已达到县域义务教育优质均衡发展和学前教育普及普惠的认定要求？"
-                        f"计划在 {d.year + 1}—{d.year + SOON_YEARS} 年接受国家督导评估认定的县(市、区)能否按期通过？差距在哪里，补齐短板要投入多少？")
-        else:
-            question = (f"{self.county}能否按计划年份通过县域义务教育优质均衡发展和学前教育普及普惠国家督导评估认定？"
-                        "差距在哪些指标、哪些学校，补齐短板要投入多少？")
-        head = (f"# {self.title}\n\n**本简报回答的问题**：{question}\n\n"
-                f"数据：{d.year} 年统计数据（{d.data_years[0]}—{d.data_years[-1]} 年报表）；"
-                f"评估标准：{'国家标准（教督〔2017〕6号、教督〔2020〕1号）' if d.profile == 'national' else d.profile}；生成日期：{d.generated}。")
-        return [head, "## 要点", self.headlines.markdown()]
-
-    def _status(self) -> list:
-        d = self.data
-        if self.county is None:
-            table = county_table(d)
-            return [
-                "## 达标状态与按期达标前景",
-                f"按期达标预测把各县(市、区)数据按出生人口推算到 {d.to_year} 年，用同一套评估规则逐年评估：**按期可达**为低、中、高三种方案在计划年份均达标且余量充足；"
-                "**有风险**为中方案达标、但其他方案不达标或余量很小；**难以按期**为中方案在计划年份仍不达标；**已到期**为计划年份已在数据范围内。",
-                *self._fig("全市_状态示意图"),
-                *self._fig("全市_评估计划时间轴"),
-                "### 各县(市、区)一览",
-                table,
-                code_legend(d, [c for b in table["制约指标"] for c in codes_in(b)]),
-            ]
-        c = self.county
-        items = unmet_items_table(d, c)
-        blocks = ["## 达标状态与按期达标前景", county_status_table(d, c)]
-        choice = fan_choice(d, c)
-        if f"{c}_预测" in self.figures and choice:
-            if choice["kind"] == "enrolment":
-                why = "制约指标多为逐校计算的生均指标，在校生（在园幼儿）人数的变化直接影响其能否达标" if choice["status"] != DUE else "计划年份已到，下图为在校生（在园幼儿）人数的变化"
-            else:
-                why = "该指标是按期达标的主要制约"
-            blocks += [f"### 按期达标预测：{TRACK_SHORT[choice['track']]}",
-                       f"{why}。实线为实际值，虚线为中方案预测，阴影为低、高方案之间的区间。", self.figures[f"{c}_预测"]]
-        if len(items):
-            blocks += [f"### 未达标的指标（{d.year} 年数据）", items]
-        else:
-            blocks += [f"{d.year} 年数据中两类评估的指标均已达标。"]
-        return blocks
-
-    def _gaps(self) -> list:
-        d = self.data
-        if self.county is None:
-            return [
-                "## 差距在哪里",
-                f"资源配置指标按「{school_rule_text(d)}」逐校考核，热力图中 R1—R7 为达到标准的学校(学段)占比；"
-                "差异系数按在校生加权计算，小学、初中各项分别与限值比较。",
-                *self._fig("全市_指标热力图"),
-                *self._fig("全市_学前教育三项指标"),
-            ]
-        c = self.county
-        table = schools_table(d, c)
-        blocks = ["## 差距在哪里", "### 资源配置校际差异系数", *self._fig(f"{c}_差异系数")]
-        worst = worst_indicator(d, c)
-        if worst:
-            code, level = worst
-            sh = school_shares(d, c)
-            short = sh[(sh["indicator"] == code) & (sh["level"] == level)]
-            short = int((short["n"] - short["met"]).sum())
-            what = "达标学校最少的指标" if short else "各校均达标，余量最小的指标"
-            blocks += [f"### {what}：{level}{code}「{code_name(d, code)}」", *self._fig(f"{c}_学校分布")]
-        n = n_schools_with_gaps(d, c)
-        if len(table):
-            blocks += [f"### 拖后腿的学校（一校一策）：{n} 所学校(幼儿园)有须补齐的缺口，按未达标指标数和费用列出前 {min(n, TOP_SCHOOLS)} 所", table]
-        else:
-            blocks += ["### 拖后腿的学校（一校一策）", "没有须补齐缺口的学校(幼儿园)。"]
-        return blocks
-
-    def _actions(self) -> list:
-        d = self.data
-        if self.county is None:
-            h = self.headlines.numbers
-            table = due_soon_table(d)
-            blocks = ["## 投入与行动", f"### {h['soon_years'][0]}—{h['soon_years'][1]} 年计划接受评估认定的县(市、区)"]
-            blocks += [table] if len(table) else ["近两年没有计划接受评估认定的县(市、区)。"]
-            blocks.append(
-                "补短板投入按单位造价估算（教师按一年人员经费，校舍和运动场按建安造价）；各县(市、区)的问题清单（Excel）与简报放在同一文件夹，"
-                "据此逐项落实一校(园)一策。")
-            return blocks
-        c = self.county
-        name = problem_list_name(c)
-        blocks = ["## 投入与行动"]
-        if f"{c}_达标投入" in self.figures:
-            blocks += ["### 补齐短板所需投入", self.figures[f"{c}_达标投入"]]
-        else:
-            blocks += ["### 补齐短板所需投入", f"按 {d.year} 年数据没有需要计价的缺口。"]
-        blocks.append(f"### 问题清单\n\n{c}的问题清单逐项列出未达标指标、学校明细、缺口数量和估算费用，供制定一校(园)一策："
-                      f"[{name}]({name})（与本简报在同一文件夹）。")
-        return blocks
+    for module, names in _MOVED.items():
+        if name in names:
+            return getattr(importlib.import_module(f"yichun.briefing.{module}"), name)
+    raise AttributeError(f"module 'yichun.briefing.content' has no attribute {name!r}")

@@ -29,6 +29,7 @@ _NAMES = {
     "county_ratio_frame": "assessment",
     "ratio_to_standard": "assessment",
     "school_distribution": "assessment",
+    "status_heatmap": "assessment",
     "cv_bars": "assessment",
     "preschool_bars": "preschool",
     "projection_fan": "projection",
@@ -40,7 +41,7 @@ _NAMES = {
 __all__ = [
     "STATUS_COLORS", "apply", "bill_waterfall", "chromium_available", "county_ratio_frame", "cv_bars", "export",
     "indicator_heatmap", "preschool_bars", "projection_fan", "ratio_to_standard", "scenario_comparison",
-    "schedule_timeline", "school_distribution", "template", "tile_map", "use_theme",
+    "schedule_timeline", "school_distribution", "status_heatmap", "template", "tile_map", "use_theme",
 ]
 
 

@@ -202,11 +202,14 @@ def school_distribution(
     title: str | None = None,
     source: str | None = None,
     profile="national",
+    max_schools: int | None = None,
 ):
     """Each school's value of one indicator (dots by county) against the standard and its 85%.
 
     Dots at or above the standard are neutral; between 85% and 100% amber (有风险: one such
-    indicator is allowed by the 6-of-7 rule); below 85% red (未达标).
+    indicator is allowed by the 6-of-7 rule); below 85% red (未达标). With `county` the chart is
+    one bar per school, limited to the `max_schools` (chart_theme.yaml) lowest against the
+    standard; the schools left out are counted in the subtitle. The title states the finding.
     """
     chart = "学校指标分布图"
     require(school_parts, ["county", "year", "school_name", "level", "students", indicator], chart)
@@ -236,6 +239,19 @@ def school_distribution(
     unit = ind.unit
     name = ind.name if len(ind.name) <= 14 else theme.short_label(indicator).split(" ", 1)[-1]
     axis_title = f"{name}（{unit}）"
+    n = len(data)
+    below = int((data["class"] != "达到标准").sum())
+    left_out = ""
+    if county is not None:
+        limit = int(max_schools if max_schools is not None else theme.settings().get("max_schools", 20))
+        data = data.sort_values("value", ascending=True, kind="stable")
+        shown, rest = data.head(limit), data.iloc[limit:]
+        if len(rest):
+            rest_below = int((rest["class"] != "达到标准").sum())
+            left_out = (f"；图中为最低的 {len(shown)} 所，另有 {len(rest)} 所未画出（"
+                        + (f"其中 {rest_below} 所低于标准" if rest_below else f"均达到标准，最低 {fmt.value(rest['value'].min(), unit)}") + "）")
+        shown.attrs.update(data.attrs)
+        data = shown
     fig = _school_bars(data, indicator, unit, axis_title) if county is not None else _school_strip(data, indicator, unit, axis_title)
     horizontal = county is not None
     cut = remainder * standard
@@ -248,17 +264,20 @@ def school_distribution(
         else:
             fig.add_hline(y=y, line=line)
             fig.add_annotation(x=1.0, xref="paper", xanchor="left", y=y, text=label, showarrow=False, font={"size": 11})
-    n = len(data)
-    below = int((data["class"] != "达到标准").sum())
-    subtitle = f"{year}年 {level} · 计入县域计算的 {n} 所学校中 {below} 所未达到标准"
+    subtitle = f"{year}年 {level} · 计入县域计算的 {n} 所学校中 {below} 所未达到标准{left_out}"
     if n_missing:
         subtitle += f"；另有 {n_missing} 所缺数据，未画出"
     where = short_name(county) if county else ""
-    title = title or f"{where}{level}{name}（{indicator}）：各校数值与标准"
+    if below:
+        finding = f"{below} 所学校低于标准"
+    else:
+        finding = f"各校均达到标准，最低为标准的 {fmt.pct(float(data['value'].min()) / standard, 1, floor=True)}" if standard else "各校均达到标准"
+    title = title or f"{where}{level}{indicator}{name}：{finding}"
     return theme.apply(fig, title=title, subtitle=subtitle, source=source or theme.default_source("compulsory"))
 
 
 _CLASS_COLORS = {"达到标准": theme.NEUTRAL, "有风险": theme.AMBER, "未达标": theme.RED}
+_CLASS_PATTERNS = {"达到标准": "", "有风险": "/", "未达标": "x"}  # status readable in grayscale too
 
 
 def _class_names(remainder: float) -> dict[str, str]:
@@ -303,7 +322,10 @@ def _school_bars(data: pd.DataFrame, indicator: str, unit: str, axis_title: str)
     import plotly.graph_objects as go
 
     data = data.sort_values("value", ascending=True)
-    labels = _unique_labels(data["school_name"])
+    county = str(data["county"].iloc[0]) if len(data) else ""
+    # "丰城市东洲镇荷坪小学" → "东洲镇荷坪小学": the county is in the title already
+    names = data["school_name"].astype(str).map(lambda n: n[len(county):] if county and n.startswith(county) and len(n) > len(county) + 1 else n)
+    labels = _unique_labels(names)
     names = _class_names(data.attrs["remainder"])
     fig = go.Figure()
     for cls in ("达到标准", "有风险", "未达标"):
@@ -312,21 +334,23 @@ def _school_bars(data: pd.DataFrame, indicator: str, unit: str, axis_title: str)
         fig.add_trace(
             go.Bar(
                 y=[lab for lab, m in zip(labels, mask) if m], x=sub["value"], orientation="h",
-                marker={"color": _CLASS_COLORS[cls], "opacity": 0.7 if cls == "达到标准" else 1.0},
+                marker={"color": _CLASS_COLORS[cls], "opacity": 0.7 if cls == "达到标准" else 1.0,
+                        "pattern": {"shape": _CLASS_PATTERNS[cls], "fgcolor": "white", "size": 6, "fillmode": "overlay"}},
                 name=f"{names[cls]}（{len(sub)}所）",
-                customdata=sub["students"].astype("float64"),
-                hovertemplate="%{y}<br>" + f"{indicator}：" + "%{x:,.2f}" + f"{unit}<br>学生 " + "%{customdata:,.0f} 人<extra></extra>",
-                # the value at the end of each bar: a zero-length bar still shows its 0
-                text=[fmt.value(v) for v in sub["value"]], textposition="outside", cliponaxis=False,
+                customdata=np.column_stack([sub["students"].astype("float64"),
+                                            [fmt.value(v, floor=cls != "达到标准") for v in sub["value"]]]) if len(sub) else None,
+                hovertemplate="%{y}<br>" + f"{indicator}：" + "%{customdata[1]}" + f" {unit}<br>学生 " + "%{customdata[0]:,.0f} 人<extra></extra>",
+                # the value at the end of each bar (a failing value cut, never rounded up to the standard)
+                text=[fmt.value(v, floor=cls != "达到标准") for v in sub["value"]], textposition="outside", cliponaxis=False,
                 textfont={"size": 10, "color": theme.MUTED_COLOR},
             )
         )
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1], title_text="", showgrid=False,
-                     tickfont={"size": 11})
+                     tickfont={"size": 12})
     fig.update_xaxes(rangemode="tozero", title_text=axis_title, tickformat=",")
-    height = max(480, 250 + 17 * len(labels))
+    height = max(480, 250 + 22 * len(labels))
     # legend placed in pixels below the title and subtitle (a paper-relative y drifts onto the subtitle in tall charts)
-    fig.update_layout(barmode="overlay", bargap=0.25, height=height, margin={"t": 135},
+    fig.update_layout(barmode="overlay", bargap=0.25, height=height, margin={"t": 135}, showlegend=True,
                       legend={"yref": "container", "y": 1 - 88 / height, "yanchor": "top"})
     return fig
 
@@ -384,8 +408,9 @@ def cv_bars(
         fig.add_trace(
             go.Bar(
                 x=labels, y=values, name=level, marker={"color": color, "line": {"color": [theme.RED if e else color for e in exceeded],
-                                                                                  "width": [3 if e else 0 for e in exceeded]}},
-                text=[fmt.ratio(v) if v == v else "无" for v in values],
+                                                                                  "width": [3 if e else 0 for e in exceeded]},
+                                                        "pattern": {"shape": ["x" if e else "" for e in exceeded], "fgcolor": "white", "size": 7, "fillmode": "overlay"}},
+                text=[(fmt.ratio(v) + ("▲" if e else "")) if v == v else "无" for v, e in zip(values, exceeded)],
                 textposition="outside",
                 textfont={"color": [theme.RED if e else theme.TEXT_COLOR for e in exceeded]},
                 cliponaxis=False,
@@ -403,13 +428,100 @@ def cv_bars(
     fig.update_layout(barmode="group", bargap=BARGAP, margin={"r": 110})
     parts = []
     if over:
-        parts.append(f"超过限值：{'、'.join(over)}（红框）")
+        parts.append(f"超过限值：{'、'.join(over)}（红框、交叉线、数值后▲）")
     else:
         parts.append("各项差异系数均未超过限值")
     if undefined:
         parts.append(f"学校不足两所、无法计算：{'、'.join(undefined)}")
-    title = title or f"{short_name(county)}{year}年资源配置校际差异系数"
+    finding = f"{'、'.join(over)}差异系数超过限值" if over else "各项差异系数均在限值以内"
+    title = title or f"{short_name(county)}{year}年资源配置校际差异系数：{finding}"
     return theme.apply(fig, title=title, subtitle="；".join(parts), source=source or theme.default_source("compulsory"))
+
+
+# ----------------------------------------------------------------------------- met / thin / unmet
+
+CELL_MET, CELL_THIN, CELL_UNMET, CELL_MISSING = "达标", "偏紧", "未达标", "缺数据"
+CELL_KINDS = (CELL_MET, CELL_THIN, CELL_UNMET, CELL_MISSING)
+# light for good news, dark for bad; a symbol in every cell so the picture reads in grayscale too
+CELL_STYLE = {
+    CELL_MET: ("#CFEBDD", "○", theme.TEXT_COLOR),
+    CELL_THIN: (theme.AMBER, "△", theme.TEXT_COLOR),
+    CELL_UNMET: (theme.RED, "×", "white"),
+    CELL_MISSING: ("#F2F2F2", "缺", theme.MUTED_COLOR),
+}
+
+
+def status_heatmap(
+    frame: pd.DataFrame,
+    *,
+    title: str = "各县(市、区)指标达标情况",
+    subtitle: str | None = None,
+    source: str | None = None,
+    thin_note: str = "达标但余量小",
+):
+    """Counties × indicators, each cell ONE verdict: 达标 / 偏紧 / 未达标 / 缺数据 (colour and symbol).
+
+    `frame`: county | code | status (one of CELL_KINDS) and optionally label (the column's tick
+    text, default the code) and hover (the cell's hover text). Columns keep the frame's order.
+    """
+    import plotly.graph_objects as go
+
+    chart = "县域指标达标情况图"
+    require(frame, ["county", "code", "status"], chart)
+    nonempty(frame, chart, "数据表为空")
+    bad = sorted(set(map(str, frame["status"])) - set(CELL_KINDS))
+    if bad:
+        raise ChartInputError(f"{chart}：status 只能是 {'、'.join(CELL_KINDS)}，收到 {'、'.join(bad)}")
+    data = frame.copy()
+    if "label" not in data.columns:
+        data["label"] = data["code"]
+    if "hover" not in data.columns:
+        data["hover"] = data["county"].astype(str) + " " + data["code"].astype(str) + "：" + data["status"].astype(str)
+    counties = sort_counties(data["county"])
+    codes = list(dict.fromkeys(data["code"]))
+    labels = data.drop_duplicates("code").set_index("code")["label"].reindex(codes).tolist()
+    cell = data.drop_duplicates(["county", "code"], keep="last").set_index(["county", "code"])
+    kinds = {k: i for i, k in enumerate(CELL_KINDS)}
+    z, text, hover = [], [], []
+    for c in counties:
+        zr, tr, hr = [], [], []
+        for code in codes:
+            if (c, code) in cell.index:
+                st, hv = str(cell.at[(c, code), "status"]), str(cell.at[(c, code), "hover"])
+            else:
+                st, hv = CELL_MISSING, f"{c} {code}：缺数据"
+            zr.append(kinds[st])
+            fill, sym, color = CELL_STYLE[st]
+            tr.append(f"<span style='color:{color}'>{sym}</span>")
+            hr.append(hv)
+        z.append(zr)
+        text.append(tr)
+        hover.append(hr)
+    n = len(CELL_KINDS)
+    scale = []
+    for i, k in enumerate(CELL_KINDS):  # a stepped colour scale: value i is exactly its kind's colour
+        scale += [[i / n, CELL_STYLE[k][0]], [(i + 1) / n, CELL_STYLE[k][0]]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=labels, y=[short_name(c) for c in counties], text=text, texttemplate="%{text}", textfont={"size": 15},
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>", colorscale=scale, zmin=-0.5, zmax=n - 0.5,
+        showscale=False, xgap=2, ygap=2,  # kind i sits in the middle of its colour band
+    ))
+    present = {CELL_KINDS[v] for row in z for v in row}
+    for k in CELL_KINDS:
+        if k not in present and k != CELL_MET:
+            continue
+        fill, sym, _ = CELL_STYLE[k]
+        name = f"{sym} {k}" + (f"（{thin_note}）" if k == CELL_THIN else "")
+        theme.legend_marker(fig, name, fill, size=14)
+    fig.update_yaxes(autorange="reversed", title_text="", showgrid=False, showline=False, ticks="", tickfont={"size": 13})
+    tick_lines = max(str(lab).count("<br>") + 1 for lab in labels)
+    fig.update_xaxes(title_text="", showgrid=False, showline=False, ticks="", side="top", tickangle=0, tickfont={"size": 11})
+    width = theme.WIDTH  # the page and slide width of every chart; narrow tables get wider cells
+    height = int(200 + 34 * len(counties) + 16 * tick_lines)
+    fig.update_layout(width=width, height=height, plot_bgcolor="white",
+                      margin={"t": 150 + 16 * tick_lines, "b": 60, "l": 70, "r": 20},
+                      legend={"yref": "container", "y": 1 - 78 / height, "yanchor": "top", "x": 0, "font": {"size": 12}})
+    return theme.apply(fig, title=title, subtitle=subtitle, source=source or _default_source(codes))
 
 
 __all__ = [
@@ -419,4 +531,5 @@ __all__ = [
     "indicator_heatmap",
     "ratio_to_standard",
     "school_distribution",
+    "status_heatmap",
 ]

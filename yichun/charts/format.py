@@ -2,7 +2,8 @@
 
 `pct(0.8512)` → "85.1%"; `num(12345)` → "12,345"; `wan(123456)` → "12.3万";
 `money_wan(1234.5)` → "1,234.5万元", `money_wan(25000)` → "2.50亿元".
-Missing values (None, NaN, NA) format as "—", never as 0.
+Missing values (None, NaN, NA) format as "—", never as 0. A value that fails its standard is
+cut, not rounded (`floor=True`): 99.96% of a 100% standard is "99.9%", never "100.0%".
 """
 
 from __future__ import annotations
@@ -28,13 +29,27 @@ def num(x, digits: int = 0) -> str:
     return f"{float(x):,.{digits}f}"
 
 
-def pct(x, digits: int = 1) -> str:
-    """A fraction as a percentage: 0.8512 → "85.1%"."""
+def _cut(v: float, digits: int) -> float:
+    """v cut (toward zero) to `digits` decimals; the 1e-9 absorbs binary noise such as 0.29 * 100 = 28.999…"""
+    step = 10.0 ** digits
+    return math.floor(v * step + 1e-9) / step if v >= 0 else math.ceil(v * step - 1e-9) / step
+
+
+def pct(x, digits: int = 1, *, floor: bool = False) -> str:
+    """A fraction as a percentage: 0.8512 → "85.1%"; floor=True cuts instead of rounding (failing values)."""
     if _missing(x):
         return MISSING_TEXT
     if math.isinf(float(x)):
         return "∞"
-    return f"{float(x) * 100:,.{digits}f}%"
+    v = float(x) * 100
+    if floor:
+        v = _cut(v, digits)
+    return f"{v:,.{digits}f}%"
+
+
+def pct_judged(x, met, digits: int = 1) -> str:
+    """A percentage next to its verdict: a value that does not meet its standard (met is False) is cut, not rounded up."""
+    return pct(x, digits, floor=not _missing(met) and not bool(met))
 
 
 def wan(x, digits: int = 1) -> str:
@@ -66,14 +81,15 @@ def ratio(x, digits: int = 2) -> str:
     return f"{float(x):.{digits}f}"
 
 
-def value(x, unit: str = "", digits: int | None = None) -> str:
-    """An indicator value in its unit: percentages as %, 元 with separators, else 2 decimals."""
+def value(x, unit: str = "", digits: int | None = None, *, floor: bool = False) -> str:
+    """An indicator value in its unit: percentages as %, 元 with separators, else 2 decimals (floor: cut, for failing values)."""
     if _missing(x):
         return MISSING_TEXT
     if unit == "%":
-        return pct(x, 1 if digits is None else digits)
+        return pct(x, 1 if digits is None else digits, floor=floor)
     if unit.startswith("元") or abs(float(x)) >= 1000:
-        text = num(x, 0 if digits is None else digits)
+        d = 0 if digits is None else digits
     else:
-        text = num(x, 2 if digits is None else digits)
+        d = 2 if digits is None else digits
+    text = num(_cut(float(x), d) if floor else x, d)
     return f"{text}{unit}" if unit and unit not in ("是/否",) else text

@@ -49,11 +49,14 @@ def preschool_bars(
         fig.add_trace(
             go.Bar(
                 x=x, y=values, name=theme.short_label(code),
-                marker={"color": color, "line": {"color": [theme.RED if s else color for s in short], "width": [2.5 if s else 0 for s in short]}},
-                text=[fmt.pct(v, 1) if v == v else theme.NO_DATA for v in values],
+                marker={"color": color, "line": {"color": [theme.RED if s else color for s in short], "width": [2.5 if s else 0 for s in short]},
+                        "pattern": {"shape": ["x" if s else "" for s in short], "fgcolor": "white", "size": 6, "fillmode": "overlay"}},
+                # a value below its standard is cut, never rounded up to it; ▼ marks it without colour
+                text=[(fmt.pct(v, 1, floor=bool(s)) + ("▼" if s else "")) if v == v else theme.NO_DATA for v, s in zip(values, short)],
                 textposition="outside", textangle=-90, textfont={"size": 10}, cliponaxis=False,
-                customdata=standards,
-                hovertemplate="%{x} " + theme.short_label(code) + "<br>%{y:.1%}（标准 %{customdata:.0%}）<extra></extra>",
+                customdata=np.column_stack([[fmt.pct(v, 1, floor=bool(s)) for v, s in zip(values, short)],
+                                            [fmt.pct(t, 0) for t in standards]]),
+                hovertemplate="%{x} " + theme.short_label(code) + "<br>%{customdata[0]}（标准 %{customdata[1]}）<extra></extra>",
             )
         )
         for std in np.unique(standards[~np.isnan(standards)]):
@@ -64,8 +67,10 @@ def preschool_bars(
     fig.update_yaxes(range=[0, ymax * 1.2], rangemode="tozero", tickformat=theme.PERCENT_TICKFORMAT, title_text="比例（%）")
     fig.update_xaxes(title_text="县(市、区)", showgrid=False)
     fig.update_layout(barmode="group", bargap=0.18, bargroupgap=0.05, margin={"r": 110}, uniformtext={"minsize": 10, "mode": "show"})
-    parts = [f"低于标准：{'、'.join(below)}（红框）" if below else "各县三项指标均达到标准"]
+    parts = [f"低于标准：{'、'.join(below)}（红框、交叉线、数值后▼）" if below else "各县三项指标均达到标准"]
     if missing:
         parts.append(f"缺数据：{'、'.join(missing)}")
-    title = title or f"{year}年各县(市、区)学前教育普及普惠水平"
+    n_below = len({b[:-2] for b in below})
+    finding = f"{n_below}个县(市、区)有指标低于标准" if below else "各县(市、区)三项指标均达到标准"
+    title = title or f"{year}年学前教育普及普惠水平：{finding}"
     return theme.apply(fig, title=title, subtitle="；".join(parts), source=source or theme.default_source("preschool"))

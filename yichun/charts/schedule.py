@@ -17,6 +17,8 @@ from yichun.charts._frames import ChartInputError, require, short_name
 from yichun.schedule import COMPULSORY, DEADLINE, FIRST_YEAR, LAST_YEAR, PRESCHOOL
 
 SYMBOLS = {COMPULSORY: "circle", PRESCHOOL: "diamond"}
+# status also by shape (grayscale print): a cross for 有风险, an x for 难以按期
+STATUS_MARKS = {theme.AT_RISK: "-cross", theme.BEHIND: "-x"}
 OFFSETS = {COMPULSORY: -0.17, PRESCHOOL: 0.17}
 CHART = "评估计划时间轴"
 
@@ -75,7 +77,8 @@ def schedule_timeline(
                     x=sub["year"],
                     y=sub["y"],
                     mode="markers",
-                    marker={"symbol": SYMBOLS[track], "size": 17, "color": color, "line": {"width": 1, "color": "white"}},
+                    marker={"symbol": SYMBOLS[track] + STATUS_MARKS.get(st_name, ""), "size": 17, "color": color,
+                            "line": {"width": 1.5, "color": "white"}},
                     name=f"{track}·{st_name}" if st_name else track,
                     showlegend=False,
                     customdata=list(zip(sub["county"], sub["status"])),
@@ -87,7 +90,7 @@ def schedule_timeline(
         theme.legend_marker(fig, track, theme.NEUTRAL, symbol=SYMBOLS[track])
     if status is not None:
         for st_name in statuses:
-            theme.legend_marker(fig, st_name, theme.status_color(st_name))
+            theme.legend_marker(fig, st_name, theme.status_color(st_name), symbol="square" + STATUS_MARKS.get(st_name, ""))
 
     lo = min(FIRST_YEAR, today) - 0.5
     hi = max(LAST_YEAR, DEADLINE, today) + 0.5

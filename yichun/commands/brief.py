@@ -1,9 +1,9 @@
-"""`yichun brief`: the leading-group briefings (全市简报 and one per county) as HTML, chart images and 问题清单."""
+"""`yichun brief`: the leading-group briefings (全市简报 and one per county) as HTML, PDF and Word, the leading group's slides, chart images and 问题清单."""
 
 from __future__ import annotations
 
 NAME = "brief"
-HELP = "生成领导小组简报：全市和各县(市、区)的网页简报、图表图片和问题清单"
+HELP = "生成领导小组简报：全市和各县(市、区)的网页简报、PDF、Word 汇报材料，领导小组汇报幻灯片，图表图片和问题清单"
 ORDER = 60
 
 
@@ -17,6 +17,7 @@ def register(parser) -> None:
     parser.add_argument("--profile", default="national", metavar="标准配置",
                         help="标准配置：national（默认）、plan-2025，或自定义 YAML 文件路径")
     parser.add_argument("--workers", type=A.count(1), default=None, metavar="N", help="同时运行的笔记本内核数（默认 2）")
+    parser.add_argument("--svg", action="store_true", help="图表除 PNG 外再导出 SVG 矢量图（用时约增加一倍）")
 
 
 def run(args) -> int:
@@ -34,7 +35,8 @@ def run(args) -> int:
         warnings.simplefilter("ignore")
         warnings.simplefilter("always", ExportSkippedWarning)
         result = build_briefing(out_dir=tmp, county=args.county, year=args.year, raw_dir=args.raw,
-                                profile=args.profile, workers=args.workers or WORKERS)
+                                profile=args.profile, workers=args.workers or WORKERS, progress=True,
+                                formats=("png", "svg") if args.svg else ("png",))
         summary = result.summary().replace(str(tmp), str(out))
     for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ExportSkippedWarning)):
         print(f"警告：{message}", file=sys.stderr)
