@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 
 from yichun.charts import format as fmt
+from yichun.projection.reasons import AT_RISK, BEYOND, DUE, LATE, ON_TRACK  # status names: projection.yaml
 
 COMPULSORY, PRESCHOOL = "义务教育", "学前教育"
 TRACKS = (COMPULSORY, PRESCHOOL)
 TRACK_NAMES = {COMPULSORY: "县域义务教育优质均衡发展", PRESCHOOL: "县域学前教育普及普惠"}
 TRACK_SHORT = {COMPULSORY: "义务教育优质均衡", PRESCHOOL: "学前教育普及普惠"}
-DUE, ON_TRACK, AT_RISK, LATE, BEYOND = "已到期", "按期可达", "有风险", "难以按期", "超出预测期"
 R_CODES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7")
 P_CODES = ("P1", "P2", "P3")
 LEVELS = ("小学", "初中")
@@ -95,7 +95,9 @@ def _status_text(row) -> str:
     """The outlook status, with the actual verdict for a scheduled year already in the data."""
     status = str(row["status"])
     result = str(row.get("scheduled_result", "") or "")
-    return f"{status}（当年数据{result}）" if status == DUE and result else status
+    lapse = row.get("lapse_year")
+    lapse = "" if lapse is None or pd.isna(lapse) else f"，预计{int(lapse)}年回落"
+    return (f"{status}（计划当年数据{result}{lapse}）" if status in DUE and result else status + (f"（{lapse[1:]}）" if lapse else ""))
 
 
 def _join(items, sep="、") -> str:
@@ -318,15 +320,19 @@ def county_headlines(data, county: str) -> Headlines:
                 f" {info['a_met']} 项达标，B 类指标 {info['b_total']} 项中 {info['b_good']} 项取得较好评价，**{verdict}**")
         if info["unmet"]:
             text += f"（未达标：{_join(info['unmet'])}）"
-        if info["status"] == DUE:
-            text += f"。计划年份已在数据范围内，当年结果：{o['scheduled_result'] or '无数据'}"
+        if info["status"] in DUE:
+            text += f"。计划年份已过，按最新数据：**{info['status']}**"
+            if str(o.get("reason_text", "") or ""):
+                text += f"；{str(o['reason_text']).rstrip('。')}"
         elif info["status"]:
             text += f"。按期达标预测：**{info['status']}**"
             if info["first_pass"]:
                 text += f"，中方案预计 {info['first_pass']} 年首次达到要求"
             else:
                 text += f"，中方案预计到 {data.to_year} 年仍达不到要求"
-            if info["binding"] and info["status"] != DUE:
+            if str(o.get("reason_text", "") or ""):
+                text += f"；{str(o['reason_text']).rstrip('。')}"
+            elif info["binding"]:
                 text += f"；制约指标：{info['binding']}"
         s.append(text + "。")
     bill = _bill(data, county)
@@ -600,7 +606,7 @@ def fan_choice(data, county: str) -> dict | None:
     st = _status(data, county)
     if st.empty:
         return None
-    ahead = st[~st["status"].isin([DUE, BEYOND])].sort_values("scheduled_year")
+    ahead = st[~st["status"].isin([*DUE, BEYOND])].sort_values("scheduled_year")
     row = ahead.iloc[0] if len(ahead) else st.sort_values("margin", na_position="last").iloc[0]
     track = str(row["track"])
     codes = codes_in(row["binding"]) or codes_in(row["unmet"])
@@ -766,7 +772,8 @@ class Briefing:
             return [
                 "## 达标状态与按期达标前景",
                 f"按期达标预测把各县(市、区)数据按出生人口推算到 {d.to_year} 年，用同一套评估规则逐年评估：**按期可达**为低、中、高三种方案在计划年份均达标且余量充足；"
-                "**有风险**为中方案达标、但其他方案不达标或余量很小；**难以按期**为中方案在计划年份仍不达标；**已到期**为计划年份已在数据范围内。",
+                "**有风险**为中方案达标、但其他方案不达标或余量很小；**难以按期**为中方案在计划年份仍不达标；**已过计划年份·达标 / ·未达标**为计划年份已到、"
+                "按最新数据判定是否达到要求（预计此后回落的注明回落年份）。",
                 *self._fig("全市_状态示意图"),
                 *self._fig("全市_评估计划时间轴"),
                 "### 各县(市、区)一览",
@@ -779,7 +786,7 @@ class Briefing:
         choice = fan_choice(d, c)
         if f"{c}_预测" in self.figures and choice:
             if choice["kind"] == "enrolment":
-                why = "制约指标多为逐校计算的生均指标，在校生（在园幼儿）人数的变化直接影响其能否达标" if choice["status"] != DUE else "计划年份已到，下图为在校生（在园幼儿）人数的变化"
+                why = "制约指标多为逐校计算的生均指标，在校生（在园幼儿）人数的变化直接影响其能否达标" if choice["status"] not in DUE else "计划年份已到，下图为在校生（在园幼儿）人数的变化"
             else:
                 why = "该指标是按期达标的主要制约"
             blocks += [f"### 按期达标预测：{TRACK_SHORT[choice['track']]}",
