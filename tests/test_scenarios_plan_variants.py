@@ -127,3 +127,15 @@ def test_yichun_plan_writes_the_three_tables(tmp_path, monkeypatch, capsys):
     policy = pd.read_csv(tmp_path / "q" / "policy.csv", encoding="utf-8-sig")
     assert list(policy["code"]) == ["Q5"] and list(policy["measure"]) == ["需政策措施"]
     assert main(["plan", "--county", C, "--track", "高中", "--out", str(tmp_path / "r")]) == 2
+
+
+def test_unnamed_music_rooms_go_to_the_school_short_of_rooms():
+    # S2: 13 classes (G3 asks 2 rooms of each kind) with one music room; S3 has more pupils per room (800, one room)
+    # but only 12 classes, so one room is enough there: the room goes to S2, not to the lowest rooms per pupil
+    inputs = county([school(C, 0, "S2", 500, classes_primary=13.0, music_rooms=1.0),
+                     school(C, 0, "S3", 800, classes_primary=12.0, music_rooms=1.0)])
+    s = Scenario.from_dict({"name": "t", "county": C, "actions": [{"action": "add_resource", "item": "music_rooms", "quantity": 1,
+                                                                   "year": 2023}]})
+    after = s.apply(inputs)
+    rooms = after.schools[after.schools["year"] == 2023].set_index("school_id")["music_rooms"]
+    assert (rooms["S2"], rooms["S3"], rooms["S1"]) == (2.0, 1.0, 2.0)

@@ -114,7 +114,7 @@ class Outlook:
         return table.reindex(order)
 
     def counts(self) -> pd.Series:
-        """How many county-tracks have each status (in the order 难以按期, 有风险, 按期可达, 已到期)."""
+        """How many county-tracks have each status (in the order 难以按期, 有风险, 按期可达, 已过计划年份·未达标, ·达标)."""
         c = self.status["status"].value_counts()
         return c.reindex([s for s in STATUS_ORDER if s in c.index])
 

@@ -62,7 +62,9 @@ def comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
     from yichun.projection.outlook import LABELS as STATUS_LABELS
     from yichun.projection.outlook import status_table
 
-    out = status_table(frame.drop(columns=["scenario", "bill_year", "bill_wan", "action_cost_wan"]))
+    shown = ["county", "track", "scheduled_year", "status", "reason_variant", "reason_year", "reason_codes", "first_pass_central",
+             "first_pass_low", "first_pass_high", "lapse_year", "lapse_variant", "binding", "unmet"]
+    out = status_table(frame.drop(columns=["scenario", "bill_year", "bill_wan", "action_cost_wan"]), shown)
     out.insert(0, LABELS["scenario"], frame["scenario"].to_numpy())
     out[LABELS["bill_year"]] = frame["bill_year"].to_numpy()
     out[LABELS["bill_wan"]] = frame["bill_wan"].round(1).to_numpy()

@@ -429,13 +429,16 @@ def _expand(lines: list[dict], cat, mapping: dict, costs: dict) -> list[dict]:
 
 
 def plan_lines_table(plan: Plan) -> pd.DataFrame:
-    """The plan's lines with Chinese column labels."""
+    """The plan's lines with Chinese column labels (方案: the variant that asked for the line)."""
+    from yichun.projection.params import VARIANT_LABELS
+
     labels = {"target_id": "标识码", "target_name": "学校/幼儿园", "level": "学段", "indicator": "指标", "field": "项目",
-              "quantity": "数量", "unit": "单位", "cost_wan": "费用(万元)", "basis": "依据"}
+              "quantity": "数量", "unit": "单位", "cost_wan": "费用(万元)", "cost_kind": "费用类别", "basis": "依据", "variant": "方案"}
     out = plan.lines.drop(columns=["kind"]).rename(columns=labels)
     out["费用(万元)"] = out["费用(万元)"].round(1)
+    if "方案" in out:
+        out["方案"] = out["方案"].map(lambda v: VARIANT_LABELS.get(v, v))
     return out
-
 
 
 PLAN_COLUMNS = ["county", "track", "school_id", "school_name", "field", "quantity", "unit", "cost_wan", "cost_kind", "indicator",
