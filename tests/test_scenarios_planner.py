@@ -32,7 +32,7 @@ def test_a_scenario_turns_the_failing_county_into_a_passing_one():
     fix = Scenario.from_dict({"name": "补体艺教师", "county": C, "actions": [
         {"action": "add_resource", "item": "teachers_pe_arts_primary", "quantity": 2, "schools": ["S2"], "year": 2025}]})
     table = compare(failing(), [fix], county=C).set_index(["scenario", "track"])
-    before = table.loc[("基准（无新增措施）", "义务教育")]
+    before = table.loc[("基准", "义务教育")]
     after = table.loc[("补体艺教师", "义务教育")]
     assert before["status"] == "难以按期" and "R3" in before["binding"]
     assert after["status"] == "按期可达" and after["first_pass_central"] == 2025

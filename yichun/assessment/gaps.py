@@ -52,7 +52,7 @@ INTEGER_UNITS = ("人", "间", "所", "班", "㎡")
 GAP_COLUMNS = ["county", "year", "track", "school_id", "school_name", "level", "indicator", "item", "basis", "value",
                "standard", "shortfall", "unit", "cost_wan", "required", "in_bill", "cost_key", "note"]
 ROW_COLUMNS = ["g", *GAP_COLUMNS[2:]]
-BILL_COLUMNS = ["county", "year", "track", "category", "quantity", "unit", "cost_wan", "priced", "cost_key", "basis"]
+BILL_COLUMNS = ["county", "year", "track", "category", "quantity", "unit", "cost_wan", "priced", "cost_key", "cost_kind", "basis"]
 COUNTY_ROW = "全县"
 NUMERIC = ("g", "value", "standard", "shortfall", "cost_wan")
 
@@ -148,6 +148,7 @@ def compute_gaps(sf: SchoolFrames, bal: Balance, cv_met: np.ndarray, levels: lis
     _preschool_gaps(rows, kg, g_kg, preschool, met, wide, groups, cat, costs)
     data = rows.frame()
     gaps = _finish(data, groups)
+    gaps["cost_kind"] = pd.array([costs.get(k, {}).get("cost_kind", "") for k in gaps["cost_key"]], dtype=STR)  # unit_costs.yaml
     return gaps, _bill(data, groups, costs), _drivers(sf, bal, cv_met, levels, groups, cat)
 
 
@@ -509,5 +510,6 @@ def _bill(data: dict, groups: Groups, costs: dict) -> pd.DataFrame:
         "category": pd.array([c["name"] for c in items], dtype=STR), "quantity": quantity,
         "unit": pd.array([c["unit"] for c in items], dtype=STR), "cost_wan": np.where(any_price, priced_cost, np.nan),
         "priced": np.array([c.get("price_yuan") is not None for c in items], dtype=bool),
-        "cost_key": pd.array([keys[k] for k in kk], dtype=STR), "basis": pd.array(basis, dtype=STR),
+        "cost_key": pd.array([keys[k] for k in kk], dtype=STR),
+        "cost_kind": pd.array([c.get("cost_kind", "") for c in items], dtype=STR), "basis": pd.array(basis, dtype=STR),
     })[BILL_COLUMNS]

@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 
 from yichun.charts import format as fmt
+from yichun.projection.reasons import AT_RISK, BEYOND, DUE, LATE, ON_TRACK  # status names: projection.yaml
 
 COMPULSORY, PRESCHOOL = "义务教育", "学前教育"
 TRACKS = (COMPULSORY, PRESCHOOL)
 TRACK_NAMES = {COMPULSORY: "县域义务教育优质均衡发展", PRESCHOOL: "县域学前教育普及普惠"}
 TRACK_SHORT = {COMPULSORY: "义务教育优质均衡", PRESCHOOL: "学前教育普及普惠"}
-DUE, ON_TRACK, AT_RISK, LATE, BEYOND = "已到期", "按期可达", "有风险", "难以按期", "超出预测期"
 R_CODES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7")
 P_CODES = ("P1", "P2", "P3")
 LEVELS = ("小学", "初中")
@@ -95,7 +95,9 @@ def _status_text(row) -> str:
     """The outlook status, with the actual verdict for a scheduled year already in the data."""
     status = str(row["status"])
     result = str(row.get("scheduled_result", "") or "")
-    return f"{status}（当年数据{result}）" if status == DUE and result else status
+    lapse = row.get("lapse_year")
+    lapse = "" if lapse is None or pd.isna(lapse) else f"，预计{int(lapse)}年回落"
+    return (f"{status}（计划当年数据{result}{lapse}）" if status in DUE and result else status + (f"（{lapse[1:]}）" if lapse else ""))
 
 
 PAST_PREFIX = "已过计划年份"  # 已过计划年份·达标 / 已过计划年份·未达标 (the outlook's second edition)
@@ -105,7 +107,7 @@ RISKY = (AT_RISK, LATE)
 def is_past(status) -> bool:
     """The scheduled year has come: 已到期, or 已过计划年份·达标 / ·未达标."""
     text = str(status or "")
-    return text == DUE or text.startswith(PAST_PREFIX)
+    return text in DUE or text.startswith(PAST_PREFIX)
 
 
 def past_failed(row) -> bool:
@@ -375,7 +377,9 @@ def county_headlines(data, county: str) -> Headlines:
                 text += f"，中方案预计 {info['first_pass']} 年首次达到要求"
             else:
                 text += f"，中方案预计到 {data.to_year} 年仍达不到要求"
-            if info["binding"]:
+            if str(o.get("reason_text", "") or ""):
+                text += f"；{str(o['reason_text']).rstrip('。')}"
+            elif info["binding"]:
                 text += f"；制约指标：{info['binding']}"
         s.append(text + "。")
     bill = _bill(data, county)

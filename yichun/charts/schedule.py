@@ -3,7 +3,8 @@
 `schedule_timeline(yichun.schedule.schedule(), status=outlook)` marks the year each county
 applies for 义务教育优质均衡 (circles) and 学前教育普及普惠 (diamonds), coloured by status
 when a status frame (county, track, status) is given, with today's year and the 2030
-deadline as vertical lines.
+deadline as vertical lines. With a `lapse_year` column, a county expected to stop meeting
+the standards gets a hollow marker of its track at that year ("预计回落").
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def schedule_timeline(
     frame["year"] = frame["year"].astype(int)
     if status is not None:
         require(status, ["county", "track", "status"], CHART)
-        st = status[["county", "track", "status"]].copy()
+        st = status[["county", "track", "status", *(["lapse_year"] if "lapse_year" in status else [])]].copy()
         st["track"] = st["track"].map(track_key)
         frame = frame.merge(st.drop_duplicates(["county", "track"], keep="last"), on=["county", "track"], how="left")
         frame["status"] = frame["status"].astype(object).where(frame["status"].notna(), theme.NO_DATA).astype(str)
@@ -85,6 +86,18 @@ def schedule_timeline(
                     hovertemplate=f"%{{customdata[0]}}<br>{track}：%{{x}}年<br>%{{customdata[1]}}<extra></extra>",
                 )
             )
+    if "lapse_year" in frame:
+        lapsing = frame[frame["lapse_year"].notna()]
+        for track in (COMPULSORY, PRESCHOOL):
+            sub = lapsing[lapsing["track"] == track]
+            if sub.empty:
+                continue
+            fig.add_trace(go.Scatter(x=sub["lapse_year"].astype(int), y=sub["y"], mode="markers", showlegend=False,
+                                     marker={"symbol": f"{SYMBOLS[track]}-open", "size": 15, "color": theme.RED, "line": {"width": 2}},
+                                     customdata=list(sub["county"]), name=f"{track}·预计回落",
+                                     hovertemplate=f"%{{customdata}}<br>{track}：预计%{{x}}年回落<extra></extra>"))
+        if len(lapsing):
+            theme.legend_marker(fig, "预计回落（空心）", theme.RED, symbol="circle-open")
     # Legend: symbols for tracks (neutral), colours for statuses.
     for track in (COMPULSORY, PRESCHOOL):
         theme.legend_marker(fig, track, theme.NEUTRAL, symbol=SYMBOLS[track])

@@ -80,15 +80,22 @@ MARGIN = {"l": 80, "r": 40, "t": 110, "b": 100}
 SOURCE_NAME = "yichun_source_note"
 
 
+NAMED_STATUS_COLORS = {"green": GREEN, "amber": AMBER, "red": RED, "grey": GREY, "missing": MISSING}
+
+
 def status_color(status) -> str:
-    """The colour of a status label; anything unknown is drawn neutral."""
-    return STATUS_COLORS.get(str(status), NEUTRAL)
+    """The colour of a status label (here, or chart_theme.yaml `status_colors`); anything unknown is drawn neutral."""
+    s = str(status)
+    if s in STATUS_COLORS:
+        return STATUS_COLORS[s]
+    return NAMED_STATUS_COLORS.get(str(settings().get("status_colors", {}).get(s)), NEUTRAL)
 
 
 def status_order(statuses) -> list[str]:
     """Statuses present, in legend order (known ones first, then the rest as they come)."""
     present = list(dict.fromkeys(str(s) for s in statuses))
-    return [s for s in STATUS_ORDER if s in present] + [s for s in present if s not in STATUS_ORDER]
+    known = (*STATUS_ORDER, *settings().get("status_colors", {}))
+    return [s for s in known if s in present] + [s for s in present if s not in known]
 
 
 @cache

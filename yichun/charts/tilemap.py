@@ -3,6 +3,8 @@
 Tile positions are hand-placed in yichun/data/tilemap.yaml (col grows east, row grows
 south). `tile_map(status)` with columns county | status (and optionally track: one panel
 per track when several are present). Counties absent from the frame are drawn as 缺数据.
+With a `lapse_year` column (yichun.projection outlook), a county expected to stop meeting
+the standards says so on its tile ("预计2027年回落") and gets a dashed border.
 """
 
 from __future__ import annotations
@@ -73,7 +75,9 @@ def tile_map(
                         horizontal_spacing=0.06)
     seen: list[str] = []
     for k, tr in enumerate(tracks, start=1):
-        st = data[data["track"] == tr].drop_duplicates("county", keep="last").set_index("county")["status"]
+        rows = data[data["track"] == tr].drop_duplicates("county", keep="last").set_index("county")
+        st = rows["status"]
+        lapse = rows["lapse_year"] if "lapse_year" in rows else pd.Series(dtype=object)
         xs, ys, texts, hover = [], [], [], []
         for county in county_order():
             c, r = pos[county]
@@ -81,13 +85,18 @@ def tile_map(
             label = theme.NO_DATA if label is None or pd.isna(label) else str(label)
             seen.append(label)
             fill = theme.status_color(label)
+            ly = lapse.get(county)
+            ly = None if ly is None or pd.isna(ly) else int(ly)
+            border = {"color": theme.TEXT_COLOR, "width": 2, "dash": "dash"} if ly else {"color": "white", "width": 2}
             fig.add_shape(type="rect", x0=c - TILE / 2, x1=c + TILE / 2, y0=r - TILE / 2, y1=r + TILE / 2,
-                          fillcolor=fill, line={"color": "white", "width": 2}, layer="below", row=1, col=k)
+                          fillcolor=fill, line=border, layer="below", row=1, col=k)
             color = theme.TEXT_COLOR if fill in (theme.AMBER, theme.GREY, theme.MISSING) else "white"
             xs.append(c)
             ys.append(r)
-            texts.append(f"<b>{short_name(county)}</b><br><span style='font-size:11px'>{label}</span>")
-            hover.append(f"{county}：{label}")
+            note = f"<br><span style='font-size:10px'>预计{ly}年回落</span>" if ly else ""
+            shown = label.replace("·", "<br>")  # 已过计划年份·达标 on two lines: it fits the tile
+            texts.append(f"<b>{short_name(county)}</b><br><span style='font-size:11px'>{shown}</span>{note}")
+            hover.append(f"{county}：{label}" + (f"，预计{ly}年回落" if ly else ""))
             fig.add_annotation(x=c, y=r, text=texts[-1], showarrow=False, font={"size": 16, "color": color}, row=1, col=k)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", marker={"size": 40, "opacity": 0}, hovertext=hover,
                                  hoverinfo="text", showlegend=False), row=1, col=k)

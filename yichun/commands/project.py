@@ -4,9 +4,16 @@ Writes (CSV, UTF-8 with BOM) into --out:
   enrolment_projection.csv  county, level, year, variant, kind, cohort_births, ratio, enrolment
   indicator_projection.csv  county, year, variant, kind, track, code, level, value, cv, limit, met
   readiness_projection.csv  county, track, year, variant, kind, a_met, a_total, b_good, b_total, ready, unmet
-  status.csv                county, track, scheduled_year, base_year, status, scheduled_result,
-                            first_pass_central/low/high, binding, margin, unmet
-and prints the status table in Chinese.
+  status.csv                county, track, scheduled_year, base_year, status, reason_variant, reason_year,
+                            reason_codes, reason_text, lapse_year, lapse_variant, scheduled_result,
+                            first_pass_central/low/high, lapse_central, binding, margin(_central/_low/_high),
+                            unmet, planned
+  planned_changes.csv       county, track, school_id, school_name, year, field, label, quantity, unit, cost_wan:
+                            the 建设计划 items the baseline includes
+and prints the status table in Chinese. With --scenario every table gets a first column
+`scenario` (基准, then the scenario's name) and `scenario_costs.csv` prices the scenario's
+actions (cost_kind 一次性投入 / 每年经费); the default folder is then
+reports/projection/情景_<name>, so the all-county status table is never overwritten.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ def run(args) -> int:
     from yichun.counties import normalize_county
     from yichun.errors import YichunError
     from yichun.intake import load
-    from yichun.projection.outlook import outlook
+    from yichun.projection.outlook import DISPLAY, outlook, status_table
     from yichun.projection.params import parameters
 
     params = parameters(args.params) if args.params else parameters()
@@ -59,28 +66,51 @@ def run(args) -> int:
         raise YichunError("没有可用于预测的数据：请先导入工作簿（yichun ingest）")
     if args.to_year <= max(years):
         raise YichunError(f"--to-year {args.to_year} 应晚于数据的最后年度 {max(years)}")
-    result = outlook(inputs, args.to_year, growth=args.growth, profile=args.profile, params=params, counties=counties,
-                     scenario=scenario)
     out = Path(args.out) if args.out else paths.reports_dir() / "projection"
-    with locked(out), folder(out) as tmp:  # the four CSVs as one set
-        write_csv(result.enrolment, tmp / "enrolment_projection.csv")
-        write_csv(result.indicators, tmp / "indicator_projection.csv")
-        write_csv(result.readiness, tmp / "readiness_projection.csv")
-        write_csv(result.status, tmp / "status.csv")
+    if scenario is not None and not args.out:
+        out = out / f"情景_{_safe(scenario.name)}"
+    if scenario is None:
+        result = outlook(inputs, args.to_year, growth=args.growth, profile=args.profile, params=params, counties=counties)
+        tables = {"enrolment_projection": result.enrolment, "indicator_projection": result.indicators,
+                  "readiness_projection": result.readiness, "status": result.status, "planned_changes": result.planned}
+        shown = result
+    else:
+        from yichun.scenarios.comparison import side_by_side
+
+        both = side_by_side(inputs, scenario, to_year=args.to_year, growth=args.growth, profile=args.profile, params=params,
+                            counties=counties)
+        tables = {k: v for k, v in both.items() if k != "outlook"}
+        shown = both["outlook"]
+    with locked(out), folder(out) as tmp:  # everything is computed first; the CSVs are swapped in as one set
+        for name, frame in tables.items():
+            write_csv(frame, tmp / f"{name}.csv")
 
     title = "按期达标预测" + (f"（情景：{scenario.name}）" if scenario else "")
     print(f"{title}：数据截至 {max(years)} 年，预测至 {args.to_year} 年；中/低/高方案见 yichun/data/projection.yaml")
-    table = result.table().drop(columns=["计划年度未达标项"])
+    status = tables["status"]
+    runs = [(name, status[status["scenario"] == name]) for name in dict.fromkeys(status["scenario"])] if scenario else [("", status)]
     with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40,
                            "display.unicode.east_asian_width", True):
-        for track, group in table.groupby("评估类别", sort=False):
-            print(f"\n【{track}】")
-            print(group.drop(columns=["评估类别"]).to_string(index=False))
-    counts = result.status["status"].value_counts()
-    print("\n" + "，".join(f"{k} {v} 个" for k, v in counts.items()))
-    if len(result.problems):
-        print(f"\n预测提示 {len(result.problems)} 条：")
-        for _, p in result.problems.head(20).iterrows():
+        for name, st in runs:
+            table = status_table(st, DISPLAY)
+            for track, group in table.groupby("评估类别", sort=False):
+                print(f"\n【{track}】" + (f"（{name}）" if name else ""))
+                print(group.drop(columns=["评估类别"]).to_string(index=False))
+            print("\n原因：")
+            for _, r in st.iterrows():
+                print(f"  {r['county']}{r['track']}（{r['status']}）：{r['reason_text']}")
+            counts = st["status"].value_counts()
+            print("\n" + "，".join(f"{k} {v} 个" for k, v in counts.items()))
+    if len(shown.problems):
+        print(f"\n预测提示 {len(shown.problems)} 条：")
+        for _, p in shown.problems.head(20).iterrows():
             print(f"  [{p['severity']}] {p['message']}")
-    print(f"已写入 {out}：status.csv、enrolment_projection.csv、indicator_projection.csv、readiness_projection.csv")
+    print(f"已写入 {out}：{'、'.join(f'{n}.csv' for n in tables)}")
     return 0
+
+
+def _safe(name: str) -> str:
+    """A folder name from a scenario name (path separators and the like replaced)."""
+    import re
+
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "情景"

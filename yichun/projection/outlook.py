@@ -6,25 +6,27 @@ actual data (`yichun.assessment.assess`) and returns an `Outlook` whose `status`
 per county and track:
 
 * scheduled_year — from yichun.schedule (track names mapped in yichun.projection.tracks);
-* status —
-  已到期: the scheduled year lies within the data; `scheduled_result` gives the verdict on
-          that year's actual data (通过 / 未通过 / 无数据);
-  按期可达: passes in the scheduled year in every variant, and the binding indicator is
-          more than `thin_margin` (projection.yaml) above its standard;
-  有风险: passes in the central variant but fails in another, or passes with a thin margin;
-  难以按期: fails in the scheduled year in the central variant;
+* status, reason_variant, reason_year, reason_codes, reason_text, lapse_year, lapse_variant —
+  see yichun.projection.reasons: 已过计划年份·达标 / 已过计划年份·未达标 (the verdict on the
+  latest data once the scheduled year has come), 按期可达, 有风险, 难以按期, 超出预测期; the
+  variant, year, failing codes and schools that decide it; the first lapse up to `to_year`;
+* scheduled_result — for a county whose year has come: 通过 / 未通过 on the latest data;
 * first_pass_central / _low / _high — the first year from the base year (the last actual
   year, judged on actual data) to `to_year` in which the county passes (empty: not by then);
-* lapse_central — the first later year in which it fails again in the central variant (e.g.
-  junior enrolment still rising while the stock stays the same; empty: it keeps passing);
-* binding — the unmet items in the scheduled year (central), or, when it passes, the A-class
-  item with the thinnest margin, e.g. "R5（余量 3.2%）".
+* lapse_central — the first later year in which it fails again in the central variant;
+* binding — the reason codes when the deciding variant fails, else the thinnest item with
+  its margin, e.g. "R5 初中·某中学（余量 3.2%）"; margin, margin_central/_low/_high — the
+  thinnest margins in the reason year (overall and per variant);
+* planned — whether the baseline includes the county's 建设计划 (`planned` frame: one row
+  per item, planned_changes.csv).
 
 Margin of an A-class item (relative distance to its standard; negative = not met; used
 only to rank and to flag thin passes, verdicts are the assessment's):
 R1–R7: over the counted school parts, the smallest of (value ÷ standard − 1) where the
 part meets the standard, or (value ÷ standard) ÷ remainder_ratio − 1 where it is the one
-item allowed below it; 差异系数: 1 − CV ÷ limit; other numeric items with a single
+item the school rule allows below it (the margin of that item is measured from 85% of the
+standard, and its label says so); where more items are below the standard than the rule
+allows, those items have value ÷ standard − 1 (negative: the part fails); 差异系数: 1 − CV ÷ limit; other numeric items with a single
 threshold: value ÷ standard − 1 (≥) or standard ÷ value − 1 (≤), except percentages with a
 standard below 100% (≥): (value − standard) ÷ (100% − standard), the share of the way from the
 standard to 100%. Items whose standard is 100% (nothing to spare by definition), yes/no items
@@ -41,22 +43,33 @@ import pandas as pd
 
 from yichun.catalogue import catalogue
 from yichun.errors import YichunError
-from yichun.projection import cohort
-from yichun.projection.params import VARIANTS, parameters
+from yichun.projection import cohort, reasons
+from yichun.projection.params import VARIANT_LABELS, VARIANTS, parameters
 from yichun.projection.projected import allocation_shares, project_inputs
+from yichun.projection.resources import planned_changes, planned_summary
 from yichun.projection.tracks import ASSESS_TRACKS, TO_ASSESS
 from yichun.schedule import schedule
 from yichun.tables import Inputs
 
-STATUS_DUE, STATUS_ON_TRACK, STATUS_AT_RISK, STATUS_LATE, STATUS_BEYOND = "已到期", "按期可达", "有风险", "难以按期", "超出预测期"
-STATUS_ORDER = (STATUS_LATE, STATUS_AT_RISK, STATUS_ON_TRACK, STATUS_DUE, STATUS_BEYOND)
-STATUS_COLUMNS = ["county", "track", "scheduled_year", "base_year", "status", "scheduled_result", "first_pass_central",
-                  "first_pass_low", "first_pass_high", "lapse_central", "binding", "margin", "unmet"]
+STATUS_DUE_MET, STATUS_DUE_UNMET = reasons.DUE_MET, reasons.DUE_UNMET
+STATUS_DUE = reasons.DUE  # both 已过计划年份 statuses
+STATUS_ON_TRACK, STATUS_AT_RISK, STATUS_LATE, STATUS_BEYOND = reasons.ON_TRACK, reasons.AT_RISK, reasons.LATE, reasons.BEYOND
+STATUS_ORDER = reasons.STATUS_ORDER
+STATUS_COLUMNS = ["county", "track", "scheduled_year", "base_year", "status", "reason_variant", "reason_year", "reason_codes",
+                  "reason_text", "lapse_year", "lapse_variant", "scheduled_result", "first_pass_central", "first_pass_low",
+                  "first_pass_high", "lapse_central", "binding", "margin", "margin_central", "margin_low", "margin_high",
+                  "unmet", "planned"]
 LABELS = {
     "county": "县(市、区)", "track": "评估类别", "scheduled_year": "计划评估年度", "base_year": "数据截至", "status": "状态",
+    "reason_variant": "决定方案", "reason_year": "决定年度", "reason_codes": "决定指标", "reason_text": "原因",
+    "lapse_year": "预计回落年度", "lapse_variant": "回落方案",
     "scheduled_result": "计划年度实际结果", "first_pass_central": "首次达标(中)", "first_pass_low": "首次达标(低)",
-    "first_pass_high": "首次达标(高)", "lapse_central": "达标后再次不达标(中)", "binding": "制约指标", "margin": "最小余量", "unmet": "计划年度未达标项",
+    "first_pass_high": "首次达标(高)", "lapse_central": "达标后再次不达标(中)", "binding": "制约指标", "margin": "最小余量",
+    "margin_central": "最小余量(中)", "margin_low": "最小余量(低)", "margin_high": "最小余量(高)", "unmet": "计划年度未达标项",
+    "planned": "基准含建设计划",
 }
+DISPLAY = ["county", "track", "scheduled_year", "base_year", "status", "reason_variant", "reason_year", "reason_codes",
+           "first_pass_central", "first_pass_low", "first_pass_high", "lapse_year", "lapse_variant", "margin"]
 
 
 @dataclass
@@ -72,10 +85,24 @@ class Outlook:
     projected: dict = field(default_factory=dict)  # variant → Assessment of the projected years
     inputs: dict = field(default_factory=dict)  # variant → projected Inputs
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # projection warnings (fallbacks, plans)
+    planned: pd.DataFrame = field(default_factory=pd.DataFrame)  # the 建设计划 items in the baseline (planned_changes.csv)
+    details: pd.DataFrame = field(default_factory=pd.DataFrame)  # county, track, variant, year, code, text of failing items
 
-    def table(self) -> pd.DataFrame:
-        """The status table with Chinese column labels (for display and the CLI)."""
-        return status_table(self.status)
+    def table(self, columns=None) -> pd.DataFrame:
+        """The status table with Chinese column labels (for display and the CLI); `columns` picks
+        status columns (default: all)."""
+        return status_table(self.status, columns)
+
+    def reason(self, county: str, track: str) -> pd.Series:
+        """The status row of one county and track (status, reason_*, lapse_*)."""
+        from yichun.counties import normalize_county
+        from yichun.projection.tracks import assess_track
+
+        st = self.status
+        row = st[(st["county"] == normalize_county(county)) & (st["track"] == assess_track(track))]
+        if row.empty:
+            raise YichunError(f"预测结果中没有{county}{track}")
+        return row.iloc[0]
 
     def city_enrolment(self, variant: str = "central", years=None) -> pd.DataFrame:
         """Level × year totals over all counties (observed, then the variant's projection)."""
@@ -87,7 +114,7 @@ class Outlook:
         return table.reindex(order)
 
     def counts(self) -> pd.Series:
-        """How many county-tracks have each status (in the order 难以按期, 有风险, 按期可达, 已到期)."""
+        """How many county-tracks have each status (in the order 难以按期, 有风险, 按期可达, 已过计划年份·未达标, ·达标)."""
         c = self.status["status"].value_counts()
         return c.reindex([s for s in STATUS_ORDER if s in c.index])
 
@@ -114,12 +141,21 @@ class Outlook:
         return pd.concat([actual, projected], ignore_index=True)[["year", "variant", "value"]].sort_values(["variant", "year"])
 
 
-def status_table(status: pd.DataFrame) -> pd.DataFrame:
+def status_table(status: pd.DataFrame, columns=None) -> pd.DataFrame:
     out = status.copy()
-    out["margin"] = out["margin"].map(lambda m: "" if pd.isna(m) else f"{m * 100:.1f}%")
-    for c in ("first_pass_central", "first_pass_low", "first_pass_high", "lapse_central"):
-        out[c] = out[c].map(lambda y: "—" if pd.isna(y) else str(int(y)))
-    return out[STATUS_COLUMNS].rename(columns=LABELS)
+    for c in ("margin", "margin_central", "margin_low", "margin_high"):
+        if c in out:
+            out[c] = out[c].map(lambda m: "" if pd.isna(m) else f"{m * 100:.1f}%")
+    for c in ("first_pass_central", "first_pass_low", "first_pass_high", "lapse_central", "lapse_year", "reason_year"):
+        if c in out:
+            out[c] = out[c].map(lambda y: "—" if pd.isna(y) else str(int(y)))
+    for c in ("reason_variant", "lapse_variant"):
+        if c in out:
+            out[c] = out[c].map(lambda v: VARIANT_LABELS.get(v, v or "—"))
+    if "planned" in out:
+        out["planned"] = out["planned"].map(lambda b: "是" if b is True else "否")
+    cols = [c for c in (columns or STATUS_COLUMNS) if c in out]
+    return out[cols].rename(columns=LABELS)
 
 
 # ------------------------------------------------------------------------------ margins
@@ -133,9 +169,13 @@ def margins(assessment, cat) -> pd.DataFrame:
     if not parts.empty:
         codes = list(rule["indicators"])
         r = parts[[f"{c}_ratio" for c in codes]].to_numpy(float)
+        rr, allowed = float(rule["remainder_ratio"]), len(codes) - int(rule["min_met"])
+        below = (r < 1.0).sum(axis=1, keepdims=True)  # items below the standard in the part
+        relies = (r < 1.0) & (below <= allowed)  # the item(s) the rule lets stay at ≥ 85%
         with np.errstate(invalid="ignore"):
-            m = np.where(r >= 1.0, r - 1.0, r / float(rule["remainder_ratio"]) - 1.0)
+            m = np.where(relies, r / rr - 1.0, r - 1.0)
         mf = pd.DataFrame(m, columns=codes, index=parts.index)
+        rf = pd.DataFrame(relies, columns=codes, index=parts.index)
         mf["county"], mf["year"] = parts["county"].to_numpy(), parts["year"].to_numpy()
         worst = mf.groupby(["county", "year"])[codes].idxmin()
         rows = []
@@ -148,7 +188,8 @@ def margins(assessment, cat) -> pd.DataFrame:
             rows.append(pd.DataFrame({
                 "county": idx.index.get_level_values("county"), "year": idx.index.get_level_values("year"), "level": level,
                 "code": code, "margin": mf.loc[at, code].to_numpy(float),
-                "label": [f"{code} {lv}·{name}" for lv, name in zip(level, parts.loc[at, "school_name"])]}))
+                "label": [f"{code} {lv}·{name}" + (f"（余项，按标准的{rr * 100:.0f}%计）" if a else "")
+                          for lv, name, a in zip(level, parts.loc[at, "school_name"], rf.loc[at, code].to_numpy(bool))]}))
         if rows:
             frames.append(pd.concat(rows, ignore_index=True).assign(track="义务教育"))
     cv = assessment.cv
@@ -234,6 +275,8 @@ class Prepared:
     actual_values: pd.DataFrame | None = None
     baseline: dict = field(default_factory=dict)  # variant → Assessment of the projection without actions
     schedule: pd.DataFrame | None = None
+    planned: pd.DataFrame = field(default_factory=pd.DataFrame)  # planned_changes: the 建设计划 in the baseline
+    actual_details: pd.DataFrame | None = None
     _counted: dict = field(default_factory=dict, repr=False)
 
     def counted(self, variant: str) -> dict:
@@ -279,7 +322,9 @@ def prepare(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool
     problems = pd.concat(problems, ignore_index=True).drop_duplicates(["kind", "message"]) if problems else pd.DataFrame()
     return Prepared(inputs, params, cat, base, variants, to_year, enrol, actual, projected,
                     (tuple(map(repr, birth_f)), tuple(map(repr, ratio_f))), problems.reset_index(drop=True),
-                    margins(actual, cat), indicator_values(actual), baseline, schedule())
+                    margins(actual, cat), indicator_values(actual), baseline, schedule(),
+                    planned_changes(inputs, base),
+                    reasons.failing_details(actual, cat, int(params["reason_schools"])))
 
 
 def run(prep: Prepared, scenario=None, years=None, keep_inputs: bool = False) -> Outlook:
@@ -299,6 +344,8 @@ def run(prep: Prepared, scenario=None, years=None, keep_inputs: bool = False) ->
             raise YichunError("情景含出生人口或人口迁移措施：请用 prepare(..., scenario=情景) 重新预测后再运行")
     future = prep.future_years if years is None else [y for y in sorted(set(years)) if y in prep.future_years]
     actual_margins, actual_values = prep.actual_margins, prep.actual_values
+    limit = int(prep.params["reason_schools"])
+    details = [_tag(prep.actual_details, v, cohort.ACTUAL) for v in variants] if prep.actual_details is not None else []
     readiness = [_tag(prep.actual.readiness, v, cohort.ACTUAL) for v in variants]
     marg = [_tag(actual_margins, v, cohort.ACTUAL) for v in variants]
     ind = [_tag(actual_values, v, cohort.ACTUAL) for v in variants]
@@ -322,11 +369,15 @@ def run(prep: Prepared, scenario=None, years=None, keep_inputs: bool = False) ->
         readiness.append(_tag(a.readiness, v, cohort.PROJECTED))
         marg.append(_tag(margins(a, cat), v, cohort.PROJECTED))
         ind.append(_tag(indicator_values(a), v, cohort.PROJECTED))
+        details.append(_tag(reasons.failing_details(a, cat, limit), v, cohort.PROJECTED))
     readiness = pd.concat(readiness, ignore_index=True)
     marg = pd.concat(marg, ignore_index=True)
     ind = pd.concat(ind, ignore_index=True)
-    status = classify(readiness, marg, prep.base, prep.params, variants, prep.to_year, prep.schedule)
-    return Outlook(status, prep.enrolment, readiness, marg, ind, prep.actual, assessed, kept, prep.problems)
+    details = pd.concat(details, ignore_index=True) if details else pd.DataFrame()
+    status = classify(readiness, marg, prep.base, prep.params, variants, prep.to_year, prep.schedule, details=details,
+                      planned=prep.planned)
+    return Outlook(status, prep.enrolment, readiness, marg, ind, prep.actual, assessed, kept, prep.problems, prep.planned,
+                   details)
 
 
 def outlook(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool = False, *, profile="national",
@@ -345,28 +396,31 @@ def readiness_outlook(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, gr
 
 
 def classify(readiness: pd.DataFrame, marg: pd.DataFrame, base: pd.Series, params: dict, variants, to_year: int,
-             sched: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One status row per county and track from the per-year readiness and margins of every variant."""
+             sched: pd.DataFrame | None = None, *, details: pd.DataFrame | None = None,
+             planned: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One status row per county and track from the per-year readiness and margins of every variant.
+
+    `details` (yichun.projection.reasons.failing_details, tagged with variant) names the
+    schools in the reason text; `planned` (planned_changes) says when the 建设计划 is included.
+    """
     sched = schedule() if sched is None else sched
     sched = sched.assign(plan_track=sched["track"], track=sched["track"].map(TO_ASSESS))
     sched = sched[sched["county"].isin(base.index)]
-    ready = readiness.set_index(["county", "track", "variant", "year"])["ready"].astype(bool)
-    unmet = readiness.set_index(["county", "track", "variant", "year"])["unmet"]
-    min_margin = marg.groupby(["county", "track", "variant", "year"])["margin"].min()
-    thinnest = marg.sort_values("margin").drop_duplicates(["county", "track", "variant", "year"]).set_index(
-        ["county", "track", "variant", "year"])
+    summary = planned_summary(planned)
+    plan_text = {(r["county"], r["track"]): r["text"] for _, r in summary.iterrows()}
+    ev = reasons.Evidence.build(readiness, marg, details, plan_text, variants, params)
     thin = float(params["thin_margin"])
     rows = []
     for _, s in sched.iterrows():
         county, track, year = s["county"], s["track"], int(s["year"])
         b = int(base[county])
         row = {"county": county, "track": track, "scheduled_year": year, "base_year": b, "scheduled_result": "",
-               "binding": "", "margin": np.nan, "unmet": ""}
+               "planned": (county, track) in plan_text}
         for v in VARIANTS:
             first = pd.NA
             if v in variants:
                 for y in range(b, to_year + 1):
-                    if ready.get((county, track, v, y), False):
+                    if ev.passes(county, track, v, y):
                         first = y
                         break
             row[f"first_pass_{v}"] = first
@@ -374,42 +428,20 @@ def classify(readiness: pd.DataFrame, marg: pd.DataFrame, base: pd.Series, param
                 lapse = pd.NA
                 if first is not pd.NA:
                     for y in range(first + 1, to_year + 1):
-                        if (county, track, v, y) in ready.index and not ready[(county, track, v, y)]:
+                        if ev.known(county, track, v, y) and not ev.passes(county, track, v, y):
                             lapse = y
                             break
                 row["lapse_central"] = lapse
-        central = variants[0] if "central" not in variants else "central"
-        key = (county, track, central, year)
+        row.update(reasons.decide(ev, county, track, year, b, to_year, thin))
         if year <= b:
-            row["status"] = STATUS_DUE
-            if key in ready.index:
-                row["scheduled_result"] = "通过" if ready[key] else "未通过"
-            else:
-                row["scheduled_result"] = "无数据"
-        elif year > to_year:
-            row["status"] = STATUS_BEYOND
-        else:
-            passes = {v: bool(ready.get((county, track, v, year), False)) for v in variants}
-            m = min((min_margin.get((county, track, v, year), np.nan) for v in variants if passes[v]), default=np.nan)
-            row["margin"] = m
-            if not passes[central]:
-                row["status"] = STATUS_LATE
-            elif all(passes.values()) and not (m < thin):
-                row["status"] = STATUS_ON_TRACK
-            else:
-                row["status"] = STATUS_AT_RISK
-        if key in unmet.index:
-            row["unmet"] = unmet[key]
-            if not ready[key]:
-                row["binding"] = unmet[key]
-            elif key in thinnest.index:
-                t = thinnest.loc[key]
-                row["binding"] = f"{t['label']}（余量 {t['margin'] * 100:.1f}%）"
-                if pd.isna(row["margin"]):
-                    row["margin"] = t["margin"]
+            central = "central" if "central" in variants else variants[0]
+            # the verdict on the scheduled year's own data (the status is the latest data's)
+            row["scheduled_result"] = ("通过" if ev.passes(county, track, central, year) else "未通过") \
+                if ev.known(county, track, central, year) else "无数据"
         rows.append(row)
     out = pd.DataFrame(rows, columns=STATUS_COLUMNS)
-    for c in ("first_pass_central", "first_pass_low", "first_pass_high", "lapse_central"):
+    for c in ("first_pass_central", "first_pass_low", "first_pass_high", "lapse_central", "lapse_year", "reason_year"):
         out[c] = out[c].astype("Int64")
+    out["planned"] = out["planned"].astype(bool)
     order = {t: i for i, t in enumerate(ASSESS_TRACKS)}
     return out.sort_values(["track", "scheduled_year", "county"], key=lambda c: c.map(order) if c.name == "track" else c).reset_index(drop=True)

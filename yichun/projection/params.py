@@ -24,6 +24,7 @@ POP_LEVEL = "3—5岁人口"
 POP_CODE = "POP_3_5"
 FREE_MAPPINGS = ("resource_fields", "action_costs")  # user files may add keys to these
 LEVELS = ("小学", "初中", KINDERGARTEN, POP_LEVEL)
+STATUS_KEYS = ("due_met", "due_unmet", "on_track", "at_risk", "late", "beyond")
 
 
 def _merge(base: dict, over: dict, where: str = "") -> dict:
@@ -59,6 +60,15 @@ def _check(p: dict) -> dict:
         v = p["future_births"].get(variant)
         if isinstance(v, bool) or not isinstance(v, int | float) or v <= -1:
             raise YichunError(f"预测参数「future_births.{variant}」应为大于 -1 的年变化率（如 -0.05），实为「{v}」")
+    names = p["statuses"]
+    if not isinstance(names, dict) or set(names) != set(STATUS_KEYS) or not all(isinstance(v, str) and v for v in names.values()) \
+            or len(set(names.values())) != len(names):
+        raise YichunError(f"预测参数「statuses」应为 {'、'.join(STATUS_KEYS)} 各对应一个不同的状态名称，实为「{names}」")
+    if sorted(p["variant_order"] or []) != sorted(VARIANTS):
+        raise YichunError(f"预测参数「variant_order」应为 {'、'.join(VARIANTS)} 的一种排列，实为「{p['variant_order']}」")
+    n = p["reason_schools"]
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise YichunError(f"预测参数「reason_schools」应为正整数，实为「{n}」")
     for level in LEVELS:
         c = p["cohorts"].get(level)
         if not isinstance(c, dict) or not all(isinstance(c.get(k), int) for k in ("youngest", "oldest")) or c["youngest"] > c["oldest"]:

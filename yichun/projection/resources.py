@@ -3,7 +3,10 @@
 * Stock is carried forward: every school (kindergarten) of a county's base year keeps its
   teachers, floor areas, equipment value and rooms in every later year.
 * The 建设计划 table (plans: school_id, plan_year, item, quantity) adds `quantity` to the
-  field `item` of that school from statistical year `plan_year` on. Each workbook lists the
+  field `item` of that school from statistical year `plan_year` on; planned new teachers
+  (R1–R3 fields, kindergarten `teachers`) also count in 专任教师数 and 持证专任教师数 (for
+  kindergartens 持证专任教师数 and 教职工数), as a scenario's `add_resource` counts them.
+  `planned_changes(inputs)` lists the items applied (planned_changes.csv). Each workbook lists the
   county's current plan, so the latest workbook that has a 建设计划 sheet supersedes the
   earlier ones (as for births). Plans of the base year or earlier are taken to be in the
   data already. A plan naming an unknown school or field is
@@ -113,18 +116,34 @@ def _add_planned(frame: pd.DataFrame, key: str, plans: pd.DataFrame) -> set:
     return missing
 
 
-def apply_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.DataFrame, base: pd.Series,
-                problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Add the planned quantities from their plan year on (only to projected rows)."""
-    if plans is None or plans.empty:
-        return schools, kindergartens
+# new teachers of these kinds are also 专任教师 (and, being appointed as such, 持证)
+NEW_TEACHER_FIELDS = ("teachers_qualified", "teachers_backbone", "teachers_pe_arts")
+TEACHER_TOTALS = {"schools": ("teachers_total", "teachers_certified"), "kindergartens": ("teachers_certified", "staff")}
+
+
+def is_new_teacher(item: str, table: str) -> bool:
+    """Whether an addition to `item` of `table` (schools / kindergartens) brings new teachers."""
+    return item.startswith(NEW_TEACHER_FIELDS) if table == "schools" else item == "teachers"
+
+
+def select_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.DataFrame, base: pd.Series,
+                 problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The plans the projection applies: (to schools, to kindergartens); warnings for the rest.
+
+    The latest workbook of each county supersedes earlier ones; plans of the base year or
+    earlier are in the data already; a plan naming an unknown unit or field, or without a
+    quantity, is a warning.
+    """
+    empty = pd.DataFrame(columns=["county", "school_id", "plan_year", "item", "quantity"])
+    if plans is None or plans.empty or schools is None:
+        return empty, empty
     if "year" in plans:
         latest = plans.groupby("county")["year"].transform("max")
         plans = plans[plans["year"] == latest]
     plans = plans[plans["county"].isin(base.index) & plans["plan_year"].notna()].copy()
     plans = plans[plans["plan_year"].astype(int) > plans["county"].map(base).astype(int)]
     if plans.empty:
-        return schools, kindergartens
+        return empty, empty
     plans["school_id"] = plans["school_id"].astype(str)
     plans["item"] = plans["item"].astype(str)
     school_fields = set(schools.columns) - {"county", "year", "school_id", "school_name", *PROVENANCE}
@@ -151,13 +170,93 @@ def apply_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.Da
             problems.append(Problem(WARNING, "建设计划项目未知",
                                     f"建设计划项目「{item}」不是学校表(或幼儿园表)的资源字段，该计划未计入预测；应为如 teaching_area_m2、"
                                     "teachers_backbone_primary 等字段名。", column="项目", value=item, **where))
-    for frame, key, mask in ((schools, "school_id", to_s), (kindergartens, "kg_id", to_k)):
-        chosen = plans[mask]
+    return plans[to_s], plans[to_k]
+
+
+def _with_teacher_totals(chosen: pd.DataFrame, table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Planned new teachers also count in the teacher totals (as `add_resource` does)."""
+    new = chosen[chosen["item"].map(lambda i: is_new_teacher(i, table))]
+    extra = [new.assign(item=col) for col in TEACHER_TOTALS[table] if col in frame and len(new)]
+    return pd.concat([chosen, *extra]) if extra else chosen
+
+
+def apply_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.DataFrame, base: pd.Series,
+                problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add the planned quantities from their plan year on (only to projected rows)."""
+    to_s, to_k = select_plans(schools, kindergartens, plans, base, problems)
+    for frame, key, chosen, table in ((schools, "school_id", to_s, "schools"), (kindergartens, "kg_id", to_k, "kindergartens")):
         if chosen.empty:
             continue
-        for i in sorted(_add_planned(frame, key, chosen)):
-            p = chosen.loc[i]
+        for i in sorted(_add_planned(frame, key, _with_teacher_totals(chosen, table, frame))):
+            p = chosen.loc[i] if i in chosen.index else None
+            if p is None or isinstance(p, pd.DataFrame):
+                continue
             problems.append(Problem(WARNING, "建设计划对应数据缺失",
                                     f"学校 {p['school_id']} 基年的「{p['item']}」缺失，计划新增的 {p['quantity']} 无法累加，预测中该项仍为缺失。",
                                     column="项目", value=p["item"], **_where(p)))
     return schools, kindergartens
+
+
+PLANNED_COLUMNS = ["county", "track", "school_id", "school_name", "year", "field", "label", "quantity", "unit", "cost_wan"]
+
+
+def planned_changes(inputs, base: pd.Series | None = None) -> pd.DataFrame:
+    """The 建设计划 items the projection applies (planned_changes.csv): one row per item.
+
+    `year` is the statistical year from which the item counts; `cost_wan` the plan's own
+    investment (empty where the workbook gives none, e.g. teachers); items whose base-year
+    value is missing are left out, as the projection leaves them out.
+    """
+    from yichun.dictionary import sheet
+    from yichun.projection.cohort import base_years
+
+    base = base_years(inputs) if base is None else base
+    schools, kgs = inputs.schools, inputs.kindergartens
+    if schools is None or inputs.plans is None or inputs.plans.empty:
+        return pd.DataFrame(columns=PLANNED_COLUMNS)
+    at_base = lambda f: f[(f["year"] == f["county"].map(base)).to_numpy()] if f is not None and len(f) else f  # noqa: E731
+    s0, k0 = at_base(schools), at_base(kgs)
+    to_s, to_k = select_plans(s0, k0, inputs.plans, base, [])
+    rows = []
+    for chosen, frame, key, name, table, track in ((to_s, s0, "school_id", "school_name", "schools", "义务教育"),
+                                                   (to_k, k0, "kg_id", "kg_name", "kindergartens", "学前教育")):
+        if chosen.empty:
+            continue
+        fields = {f.field: f for f in sheet(table).fields}
+        f = frame.set_index(["county", key])
+        for _, p in chosen.iterrows():
+            unit_row = f.loc[(p["county"], p["school_id"])]
+            if pd.isna(unit_row[p["item"]]):
+                continue
+            spec = fields.get(p["item"])
+            cost = p.get("investment_wan", np.nan)
+            rows.append({"county": p["county"], "track": track, "school_id": p["school_id"], "school_name": unit_row[name],
+                         "year": int(p["plan_year"]), "field": p["item"], "label": spec.header if spec else p["item"],
+                         "quantity": float(p["quantity"]), "unit": spec.unit if spec else "",
+                         "cost_wan": float(cost) if pd.notna(cost) else np.nan})
+    out = pd.DataFrame(rows, columns=PLANNED_COLUMNS)
+    return out.sort_values(["county", "track", "year", "school_id", "field"], kind="stable").reset_index(drop=True)
+
+
+def planned_summary(planned: pd.DataFrame) -> pd.DataFrame:
+    """Per county and track: items, years, priced investment and new teachers of the 建设计划."""
+    cols = ["county", "track", "items", "first_year", "last_year", "cost_wan", "teachers", "text"]
+    if planned is None or planned.empty:
+        return pd.DataFrame(columns=cols)
+    p = planned.assign(teachers=np.where([is_new_teacher(f, "schools" if t == "义务教育" else "kindergartens")
+                                          for f, t in zip(planned["field"], planned["track"])], planned["quantity"], 0.0))
+    g = p.groupby(["county", "track"], sort=False).agg(items=("field", "size"), first_year=("year", "min"),
+                                                        last_year=("year", "max"), cost_wan=("cost_wan", lambda c: c.sum(min_count=1)),
+                                                        teachers=("teachers", "sum")).reset_index()
+
+    def text(r) -> str:
+        years = f"{r['first_year']}年" if r["first_year"] == r["last_year"] else f"{r['first_year']}—{r['last_year']}年"
+        parts = [f"{years} {r['items']} 项"]
+        if pd.notna(r["cost_wan"]):
+            parts.append(f"计划投资 {r['cost_wan']:,.0f} 万元")
+        if r["teachers"] > 0:
+            parts.append(f"新增教师 {r['teachers']:.0f} 人")
+        return "基准已计入本县建设计划：" + "，".join(parts)
+
+    g["text"] = [text(r) for _, r in g.iterrows()]
+    return g[cols]

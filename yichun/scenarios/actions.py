@@ -10,7 +10,7 @@ actions to the projected years. What each action does:
   need it most: the counted school parts of the field's level(s) (yichun.assessment decides
   who is counted), filled by "water-filling" — the quantity raises the schools with the
   lowest coverage (field ÷ what their students need at the standard, projection.yaml
-  `resource_fields`) to a common level, which maximises the lowest coverage; kindergartens
+  `resource_fields`; music and art rooms ÷ the rooms G3 asks for their classes) to a common level, which maximises the lowest coverage; kindergartens
   are filled on the field per child. Whole-number fields (teachers, rooms) are rounded by
   largest remainder. The amount a unit receives in the first effective year is added in
   every later year. New teachers (R1–R3 fields, kindergarten `teachers`) are also counted
@@ -96,6 +96,11 @@ def round_total(values: np.ndarray, total: float | None = None) -> np.ndarray:
 def _needs(frame: pd.DataFrame, item: str, params: dict, cat) -> np.ndarray:
     """What the students of each row need of `item` to meet its standard (projection.yaml resource_fields)."""
     spec = params["resource_fields"].get(item)
+    if item in ("music_rooms", "art_rooms") and "classes_primary" in frame:
+        # G3: rooms_per_12_classes rooms for every classes_per_group classes (as the assessment counts them)
+        g3 = cat["G3"].thresholds
+        classes = frame["classes_primary"].fillna(0.0).to_numpy(float) + frame["classes_junior"].fillna(0.0).to_numpy(float)
+        return np.ceil(classes / float(g3.get("classes_per_group", 12))) * float(g3.get("rooms_per_12_classes", 1))
     if spec is None:
         if "children" in frame:
             return frame["children"].to_numpy(float)

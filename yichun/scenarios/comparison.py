@@ -14,9 +14,9 @@ import pandas as pd
 from yichun.projection.outlook import STATUS_COLUMNS, prepare, run
 from yichun.projection.params import VARIANTS
 from yichun.scenarios.actions import projection_factors
-from yichun.scenarios.pricing import total_cost
+from yichun.scenarios.pricing import price_actions, total_cost
 
-BASELINE = "基准（无新增措施）"
+BASELINE = "基准"  # the projection without the scenario's actions (it includes the counties' 建设计划)
 COLUMNS = ["scenario", *STATUS_COLUMNS, "bill_year", "bill_wan", "action_cost_wan"]
 LABELS = {"scenario": "情景", "bill_year": "测算年度", "bill_wan": "剩余达标费用(万元)", "action_cost_wan": "措施费用(万元)"}
 
@@ -62,7 +62,9 @@ def comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
     from yichun.projection.outlook import LABELS as STATUS_LABELS
     from yichun.projection.outlook import status_table
 
-    out = status_table(frame.drop(columns=["scenario", "bill_year", "bill_wan", "action_cost_wan"]))
+    shown = ["county", "track", "scheduled_year", "status", "reason_variant", "reason_year", "reason_codes", "first_pass_central",
+             "first_pass_low", "first_pass_high", "lapse_year", "lapse_variant", "binding", "unmet"]
+    out = status_table(frame.drop(columns=["scenario", "bill_year", "bill_wan", "action_cost_wan"]), shown)
     out.insert(0, LABELS["scenario"], frame["scenario"].to_numpy())
     out[LABELS["bill_year"]] = frame["bill_year"].to_numpy()
     out[LABELS["bill_wan"]] = frame["bill_wan"].round(1).to_numpy()
@@ -88,3 +90,40 @@ def pick(frame: pd.DataFrame, scenario: str, county: str, track: str) -> pd.Seri
     if rows.empty:
         raise KeyError(f"比较结果中没有 {scenario} · {county} · {track}")
     return rows.iloc[0]
+
+
+def _kind_total(lines: pd.DataFrame) -> float:
+    """Σ cost of priced lines: 0 without lines, empty (NaN) when lines exist but none is priced."""
+    return 0.0 if lines.empty else float(lines["cost_wan"].sum(min_count=1))
+
+
+def side_by_side(inputs, scenario, to_year: int = 2030, variants=VARIANTS, growth: bool = False, *, profile="national",
+                 params: dict | None = None, counties=None) -> dict:
+    """The tables of `yichun project` for 基准 and the scenario, each with a first column `scenario`.
+
+    Returns {"enrolment_projection", "indicator_projection", "readiness_projection", "status",
+    "planned_changes", "scenario_costs", "outlook"} — status rows of the scenario carry the
+    scenario's priced cost of that county and track, one-off and annual apart
+    (action_once_wan, action_annual_wan; unpriced actions listed in scenario_costs).
+    """
+    prep = prepare(inputs, to_year, variants, growth, profile=profile, params=params, counties=counties)
+    base = run(prep)
+    p2 = prepare(inputs, to_year, variants, growth, profile=profile, params=params, counties=counties, scenario=scenario) \
+        if any(projection_factors(scenario)) else prep
+    sc = run(p2, scenario)
+    costs = price_actions(scenario, params=p2.params, profile=profile)
+
+    def pair(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+        return pd.concat([a.assign(scenario=BASELINE), b.assign(scenario=scenario.name)], ignore_index=True)[
+            ["scenario", *a.columns]]
+
+    status = pair(base.status, sc.status)
+    for col, kind in (("action_once_wan", "一次性投入"), ("action_annual_wan", "每年经费")):
+        c = costs[costs["cost_kind"] == kind]
+        status[col] = [_kind_total(c[(c["track"] == t) & c["county"].isin([co, ""])]) if s != BASELINE else 0.0
+                       for s, t, co in zip(status["scenario"], status["track"], status["county"])]
+    return {"enrolment_projection": pair(base.enrolment, sc.enrolment),
+            "indicator_projection": pair(base.indicators, sc.indicators),
+            "readiness_projection": pair(base.readiness, sc.readiness), "status": status,
+            "planned_changes": pair(base.planned, sc.planned), "scenario_costs": costs.assign(scenario=scenario.name),
+            "outlook": sc}

@@ -57,7 +57,7 @@ ALIASES = {v: k for k, v in ACTION_NAMES.items()}
 COMMON = {"county": ("county", "县(市、区)名称"), "year": ("year", "生效的统计年度"), "note": ("str", "说明")}
 SPECS: dict[str, tuple[dict, dict]] = {
     "add_resource": (
-        {"item": ("field", "学校表或幼儿园表的资源字段名，如 teachers_backbone_primary、teaching_area_m2、teachers"),
+        {"item": ("field", "学校表或幼儿园表的资源字段名或其中文名称，如 teachers_backbone_primary 或 小学县级及以上骨干教师数"),
          "quantity": ("positive", "新增数量(该字段的单位)")},
         {"schools": ("ids", "学校标识码列表"), "kindergartens": ("ids", "园所标识码列表"),
          "new_teachers": ("bool", "新增教师是否同时计入专任教师数和持证专任教师数")},
@@ -242,7 +242,48 @@ def _fields(kind: str) -> set[str]:
     return {f.field for f in sheet(kind).fields if f.type in ("int", "float")} - NOT_RESOURCES
 
 
-def _check_value(value, typ: str, desc: str, where: str):
+def _labels(kind: str) -> dict[str, str]:
+    """Chinese label (header, header with unit, synonyms; for kindergartens also 幼儿园+header) → field."""
+    out = {}
+    for f in sheet(kind).fields:
+        if f.field not in _fields(kind):
+            continue
+        names = [f.field, f.header, f.header_with_unit, *f.synonyms]
+        if kind == "kindergartens":
+            names += [f"幼儿园{n}" for n in (f.header, *f.synonyms)]
+        for n in names:
+            out.setdefault(_norm(n), f.field)
+    return out
+
+
+def _norm(text: str) -> str:
+    return str(text).strip().replace("（", "(").replace("）", ")").replace(" ", "")
+
+
+def field_name(value, prefer: str = "schools") -> str | None:
+    """The field a scenario names by field name or by its Chinese label in the data dictionary
+    (学校表 first, or 幼儿园表 first with prefer="kindergartens": 专任教师数 is teachers_total of a
+    school but teachers of a kindergarten); None when it names no resource field."""
+    if not isinstance(value, str):
+        return None
+    order = ("kindergartens", "schools") if prefer == "kindergartens" else ("schools", "kindergartens")
+    for kind in order:
+        hit = _labels(kind).get(_norm(value))
+        if hit:
+            return hit
+    return None
+
+
+def field_choices() -> str:
+    """Every valid name of a resource field: field name and Chinese label, per sheet."""
+    parts = []
+    for kind, title in (("schools", "学校表"), ("kindergartens", "幼儿园表")):
+        names = [f"{f.field}({f.header})" for f in sheet(kind).fields if f.field in _fields(kind)]
+        parts.append(f"{title}：{'、'.join(names)}")
+    return "；".join(parts)
+
+
+def _check_value(value, typ: str, desc: str, where: str, prefer: str = "schools"):
     """Check one value; return it normalised. `where` names the key for the message."""
 
     def bad(expected: str):
@@ -288,16 +329,17 @@ def _check_value(value, typ: str, desc: str, where: str):
             raise bad(f"学段列表，可选 {'、'.join(PROJECTION_LEVELS)}")
         return list(items)
     if typ == "field":
-        known = _fields("schools") | _fields("kindergartens")
-        if value not in known:
-            raise bad(f"学校表或幼儿园表的数值字段名（如 {'、'.join(sorted(known)[:6])} 等）")
-        return value
+        name = field_name(value, prefer)
+        if name is None:
+            raise bad(f"学校表或幼儿园表的资源字段名或数据字典中的中文名称。可用：{field_choices()}")
+        return name
     if typ == "fields":
         items = value if isinstance(value, list) else [value]
-        known = _fields("schools")
-        if any(v not in known for v in items):
-            raise bad("学校表的数值字段名列表")
-        return list(items)
+        names = [field_name(v, "schools") for v in items]
+        if any(n is None or n not in _fields("schools") for n in names):
+            known = "、".join(f"{f.field}({f.header})" for f in sheet("schools").fields if f.field in _fields("schools"))
+            raise bad(f"学校表的资源字段名或中文名称列表。可用：{known}")
+        return names
     raise AssertionError(typ)
 
 
@@ -325,7 +367,8 @@ def _parse_action(raw, index: int, county: str | None, where: str) -> Action:
         if key == "action" or value is None:
             continue
         typ, desc = allowed[key]
-        params[key] = _check_value(value, typ, desc, f"{at}：键「{key}」")
+        prefer = "kindergartens" if raw.get("kindergartens") else "schools"
+        params[key] = _check_value(value, typ, desc, f"{at}：键「{key}」", prefer)
     if county and "county" not in params:
         params["county"] = county
     if kind == "close_school":

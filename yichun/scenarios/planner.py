@@ -32,7 +32,7 @@ fresh inputs and re-assessed: `passes` says whether the county then passes in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ from yichun.catalogue import catalogue
 from yichun.counties import normalize_county
 from yichun.errors import YichunError
 from yichun.projection import cohort
-from yichun.projection.params import parameters
+from yichun.projection.params import VARIANTS, parameters
 from yichun.projection.projected import project_inputs
 from yichun.projection.tracks import assess_track, schedule_track
 from yichun.scenarios.actions import apply_actions, new_kindergarten
@@ -69,16 +69,40 @@ class Plan:
     cost_wan: float  # priced total (万元)
     passes: bool  # re-assessed with the plan applied to fresh inputs
     rounds: int
-    before: pd.Series  # readiness row without the plan
-    after: pd.Series  # readiness row with the plan
+    before: pd.Series  # readiness row without the plan (first variant)
+    after: pd.Series  # readiness row with the plan (first variant)
+    variants: tuple = ()  # the variants the plan makes pass
+    before_all: dict = field(default_factory=dict)  # variant → readiness row without the plan
+    after_all: dict = field(default_factory=dict)  # variant → readiness row with the plan
+
+    @property
+    def cost_once_wan(self) -> float:
+        """Priced one-off investment (一次性投入) in 万元."""
+        return _kind_sum(self.lines, "一次性投入")
+
+    @property
+    def cost_annual_wan(self) -> float:
+        """Priced yearly cost (每年经费: staff, one year) in 万元."""
+        return _kind_sum(self.lines, "每年经费")
 
     def summary(self) -> str:
+        from yichun.projection.params import VARIANT_LABELS
+
         verdict = "可通过" if self.passes else "仍不能通过"
-        text = (f"{self.county}{self.track}（{self.year}年，{self.variant}）：新增措施 {len(self.lines)} 项，"
-                f"测算费用 {self.cost_wan:,.1f} 万元；实施后{verdict}评估")
+        which = "低、中、高三种方案" if len(self.variants) > 1 else VARIANT_LABELS.get(self.variant, self.variant)
+        unpriced = int(self.lines["cost_wan"].isna().sum()) if len(self.lines) else 0
+        text = (f"{self.county}{self.track}（{self.year}年，{which}）：新增措施 {len(self.lines)} 项，"
+                f"一次性投入 {self.cost_once_wan:,.1f} 万元，另每年经费 {self.cost_annual_wan:,.1f} 万元（人员经费按一年计）"
+                + (f"，{unpriced} 项未计价" if unpriced else "") + f"；实施后{verdict}评估")
         if len(self.policy):
             text += f"；另需政策措施 {len(self.policy)} 项：{'、'.join(self.policy['code'])}"
         return text
+
+
+def _kind_sum(lines: pd.DataFrame, kind: str) -> float:
+    if lines is None or lines.empty:
+        return 0.0
+    return float(np.nansum(lines.loc[lines["cost_kind"] == kind, "cost_wan"].to_numpy(float)))
 
 
 def _r_fields(cat) -> dict[str, tuple[str, bool]]:
@@ -98,18 +122,33 @@ def _round_unit(q: float, unit: str) -> float:
     return float(round_up(np.array([q]), unit)[0])
 
 
-def _school_fixes(g: pd.DataFrame, cat, rf) -> list[dict]:
-    """Per failing part: full fixes but the allowed partial ones (max saving), as school additions."""
+def _school_fixes(g: pd.DataFrame, parts: pd.DataFrame, cat) -> list[dict]:
+    """Per failing part: full fixes but the allowed partial ones (max saving), as school additions.
+
+    The partial quantity is worked out from the part itself — the addition that brings the
+    item to exactly remainder_ratio (85%) of its standard, rounded up once to whole units —
+    not as a share of the full shortfall (rounding that share up again could top an item at
+    0 up to 100%: 200 pupils without a multimedia room need 5 rooms for 2.3/百生 but 4 for 85%).
+    """
+    from yichun.assessment.compulsory import r_specs
+    from yichun.assessment.gaps import _addition
+
     rule = cat.rules["school_rule"]
     allowed = len(rule["indicators"]) - int(rule["min_met"])
     rr = float(rule["remainder_ratio"])
+    specs = r_specs(cat)
+    by_part = parts.set_index(["school_id", "level"])
     out = []
     for (sid, level), part in g.groupby(["school_id", "level"], sort=False):
         part = part.copy()
-        v, s, q = part["value"].to_numpy(float), part["standard"].to_numpy(float), part["shortfall"].to_numpy(float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frac = np.clip((rr * s - v) / (s - v), 0.0, 1.0)
-        q_part = np.array([_round_unit(x * f, u) for x, f, u in zip(q, frac, part["unit"])])
+        q = part["shortfall"].to_numpy(float)
+        p = by_part.loc[(sid, level)]
+        q_part = []
+        for (_, r), full in zip(part.iterrows(), q):
+            spec = specs[r["indicator"]]
+            exact = _addition(spec, rr * float(r["standard"]), float(p["students"]), float(p["share"]), float(p[spec.resource]))
+            q_part.append(min(full, _round_unit(max(float(exact), 0.0), r["unit"])))
+        q_part = np.array(q_part)
         cost = part["cost_wan"].to_numpy(float)
         cost_part = np.where(q > 0, cost * q_part / np.where(q > 0, q, 1), 0.0)
         qty = q.copy()
@@ -120,7 +159,7 @@ def _school_fixes(g: pd.DataFrame, cat, rf) -> list[dict]:
         for (_, r), n in zip(part.iterrows(), qty):
             if n > 0:
                 out.append({"kind": "school", "target_id": sid, "target_name": r["school_name"], "level": level,
-                            "indicator": r["indicator"], "field": _field(r["indicator"], level, rf), "quantity": float(n),
+                            "indicator": r["indicator"], "field": r["field"], "quantity": float(n),
                             "unit": r["unit"], "cost_key": r["cost_key"], "basis": "学校达标" if n == r["shortfall"] else
                             f"学校达标（允许项补到标准的{rr * 100:.0f}%）"})
     # a shared facility of a combined school: the larger of its parts' additions serves both
@@ -151,7 +190,9 @@ def _fixes(a, work: Inputs, county: str, year: int, track: str, cat, rf) -> list
     lines: list[dict] = []
     school_rule = g[g["basis"] == "学校达标"]
     if len(school_rule):
-        lines += _school_fixes(school_rule, cat, rf)
+        school_rule = school_rule.assign(field=[_field(c, lv, rf) for c, lv in zip(school_rule["indicator"], school_rule["level"])])
+        parts = a.school_parts[(a.school_parts["county"] == county) & (a.school_parts["year"] == year)]
+        lines += _school_fixes(school_rule, parts, cat)
     for _, r in g[g["basis"] == "差异系数"].iterrows():
         lines.append({"kind": "school", "target_id": r["school_id"], "target_name": r["school_name"], "level": r["level"],
                       "indicator": "CV", "field": _field(r["indicator"], r["level"], rf), "quantity": float(r["shortfall"]),
@@ -256,18 +297,38 @@ def _price(lines: list[dict], costs: dict, cat, mapping: dict) -> list[float]:
 
     out = []
     for line in lines:
-        if line["kind"] == "open_kindergarten":
-            row = new_kindergarten({"children": line["quantity"]}, cat)
-            out.append(sum(float(price_wan(row[f], mapping[f"kindergarten.{f}"], costs)) for f in ("activity_m2", "outdoor_m2", "teachers")))
-            continue
         key = line.get("cost_key")
         out.append(float(price_wan(line.get("cost_units", line["quantity"]), key, costs)) if key in costs else np.nan)
     return out
 
 
+def _name_county_lines(new: list[dict], work: Inputs, county: str, year: int, params: dict, cat) -> list[dict]:
+    """County-wide kindergarten teachers (PQ3) allocated to named kindergartens, as the unnamed
+    addition would spread them (most children per teacher first), so every variant gets the same."""
+    out = []
+    for line in new:
+        if line["kind"] != "kindergarten_county":
+            out.append(line)
+            continue
+        act = _clean(_action(line, county, year, 0))
+        after = apply_actions(work, [act], params=params, profile=cat)
+        k0 = work.kindergartens[(work.kindergartens["county"] == county) & (work.kindergartens["year"] == year)].set_index("kg_id")
+        k1 = after.kindergartens[(after.kindergartens["county"] == county) & (after.kindergartens["year"] == year)].set_index("kg_id")
+        added = (k1[line["field"]] - k0[line["field"]]).dropna()
+        for kid, n in added[added > 0].items():
+            out.append({**line, "kind": "kindergarten", "target_id": kid, "target_name": k0.loc[kid, "kg_name"], "quantity": float(n)})
+    return out
+
+
 def plan_cheapest(inputs: Inputs, county: str, track: str = "义务教育", year: int | None = None, variant: str = "central", *,
-                  profile="national", params: dict | None = None, max_rounds: int = 6) -> Plan:
-    """The cheapest additions (by unit costs) that make `county` pass `track` in `year` (see module docstring)."""
+                  variants=None, profile="national", params: dict | None = None, max_rounds: int = 8) -> Plan:
+    """The cheapest additions (by unit costs) that make `county` pass `track` in `year` (see module docstring).
+
+    `variants` (e.g. ("central", "low", "high")): one plan with which the county passes in
+    every one of them; without it, in `variant` only. The variants are worked through from the
+    one with the largest bill: its additions are applied to every variant, then whatever a
+    variant still lacks is added, until all pass or nothing more can be added.
+    """
     from yichun.assessment import assess
     from yichun.assessment.gaps import unit_costs
 
@@ -275,6 +336,7 @@ def plan_cheapest(inputs: Inputs, county: str, track: str = "义务教育", year
     cat = catalogue(profile)
     costs = unit_costs()
     county, track = normalize_county(county), assess_track(track)
+    variants = tuple(variants) if variants else (variant,)
     sel = inputs.select(counties=[county])
     base = cohort.base_years(sel)
     if county not in base.index:
@@ -283,49 +345,134 @@ def plan_cheapest(inputs: Inputs, county: str, track: str = "义务教育", year
     if year is None:
         year = max(scheduled_year(county, schedule_track(track)), base + 1)
     rf = _r_fields(cat)
-    work = _target_inputs(inputs, county, year, base, variant, params)
-    first = assess(work, years=[year], profile=cat)
+    works = {v: _target_inputs(inputs, county, year, base, v, params) for v in variants}
+    assessed = {v: assess(works[v], years=[year], profile=cat) for v in variants}
     ready_row = lambda a: a.readiness[(a.readiness["track"] == track)].iloc[0]  # noqa: E731
-    before = ready_row(first)
+    before = {v: ready_row(assessed[v]) for v in variants}
+    order = sorted(variants, key=lambda v: -assessed[v].total_cost(county, year, track))
     lines: list[dict] = []
     actions: list[Action] = []
-    a, rounds = first, 0
-    while not bool(ready_row(a)["ready"]) and rounds < max_rounds:
-        new = _fixes(a, work, county, year, track, cat, rf)
+    rounds = 0
+    while rounds < max_rounds:
+        failing = [v for v in order if not bool(ready_row(assessed[v])["ready"])]
+        new, source = [], None
+        for v in failing:
+            new = _fixes(assessed[v], works[v], county, year, track, cat, rf)
+            if new:
+                source = v
+                new = _name_county_lines(new, works[v], county, year, params, cat)
+                break
         if not new:
             break
         rounds += 1
         batch = [_clean(_action(line, county, year, len(actions) + i)) for i, line in enumerate(new)]
-        work = apply_actions(work, batch, params=params, profile=cat)
+        works = {v: apply_actions(w, batch, params=params, profile=cat) for v, w in works.items()}
+        assessed = {v: assess(w, years=[year], profile=cat) for v, w in works.items()}
         actions += batch
-        lines += new
-        a = assess(work, years=[year], profile=cat)
-    policy = _policy(a, county, year, track, cat)
+        lines += [{**line, "variant": source} for line in new]
+    policy = pd.concat([_policy(assessed[v], county, year, track, cat) for v in order], ignore_index=True)
+    policy = policy.drop_duplicates("code").reset_index(drop=True) if len(policy) else policy
     scenario = Scenario(f"{county}{track}达标方案（{year}年）", tuple(actions),
-                        f"按单价测算的最低新增方案：{year}年投入使用", county, year, variant)
-    # proof: the plan applied to fresh inputs of the target year, re-assessed
-    check = apply_actions(_target_inputs(inputs, county, year, base, variant, params), scenario.actions, params=params, profile=cat)
-    after_a = assess(check, years=[year], profile=cat)
-    after = ready_row(after_a)
+                        f"按单价测算的最低新增方案：{year}年投入使用", county, year, variants[0] if len(variants) == 1 else None)
+    # proof: the plan applied to fresh inputs of the target year, re-assessed in every variant
+    after = {}
+    for v in variants:
+        check = apply_actions(_target_inputs(inputs, county, year, base, v, params), scenario.actions, params=params, profile=cat)
+        after[v] = ready_row(assess(check, years=[year], profile=cat))
+    lines = _expand(lines, cat, params["action_costs"], costs)
     cost = _price(lines, costs, cat, params["action_costs"])
     frame = pd.DataFrame(lines)
     if frame.empty:
-        frame = pd.DataFrame(columns=LINE_COLUMNS)
+        frame = pd.DataFrame(columns=[*LINE_COLUMNS, "variant"])
     frame["cost_wan"] = cost if lines else []
-    frame = frame[LINE_COLUMNS]
-    # several rounds may add to the same school and field: one line each
-    frame = frame.groupby(["kind", "target_id", "target_name", "level", "indicator", "field", "unit", "basis"], sort=False,
-                          as_index=False)[["quantity", "cost_wan"]].sum(min_count=1)[LINE_COLUMNS] if len(frame) else frame
-    return Plan(county, track, year, variant, scenario, frame.reset_index(drop=True), policy,
+    frame["cost_kind"] = [_line_kind(line, costs) for line in lines]
+    frame = frame[[*LINE_COLUMNS, "cost_kind", "variant"]]
+    # several rounds may add to the same school and field: one line each (the variant that first asked for it)
+    if len(frame):
+        frame = frame.groupby(["kind", "target_id", "target_name", "level", "indicator", "field", "unit", "basis", "cost_kind"],
+                              sort=False, as_index=False, dropna=False).agg(
+            quantity=("quantity", "sum"), cost_wan=("cost_wan", lambda c: c.sum(min_count=1)), variant=("variant", "first"))
+        frame = frame[[*LINE_COLUMNS, "cost_kind", "variant"]]
+    first = variants[0]
+    plan = Plan(county, track, year, first if len(variants) == 1 else "all", scenario, frame.reset_index(drop=True), policy,
                 float(np.nansum(frame["cost_wan"].to_numpy(float))) if len(frame) else 0.0,
-                bool(after["ready"]), rounds, before, after)
+                all(bool(r["ready"]) for r in after.values()), rounds, before[first], after[first])
+    plan.variants, plan.before_all, plan.after_all = variants, before, after
+    return plan
+
+
+def plan_all_variants(inputs: Inputs, county: str, track: str = "义务教育", year: int | None = None, **kwargs) -> Plan:
+    """The cheapest plan with which the county passes in its scheduled year under low, central and high."""
+    return plan_cheapest(inputs, county, track, year, variants=VARIANTS, **kwargs)
+
+
+def _line_kind(line: dict, costs: dict) -> str:
+    from yichun.scenarios.pricing import cost_kind
+
+    return cost_kind(line.get("cost_key"), costs)
+
+
+def _expand(lines: list[dict], cat, mapping: dict, costs: dict) -> list[dict]:
+    """A new kindergarten as its priced parts: activity rooms and outdoor area (一次性投入) and
+    teachers (每年经费), so that one-off and yearly costs stay apart."""
+    out = []
+    for line in lines:
+        if line["kind"] != "open_kindergarten":
+            out.append(line)
+            continue
+        row = new_kindergarten({"children": line["quantity"]}, cat)
+        for f in ("activity_m2", "outdoor_m2", "teachers"):
+            key = mapping.get(f"kindergarten.{f}")
+            out.append({**line, "field": f, "quantity": float(row[f]), "unit": costs[key]["unit"] if key in costs else "",
+                        "cost_key": key or "", "basis": f"{line['basis']}：新建园按标准配置（在园幼儿 {line['quantity']:g} 人）"})
+    return out
 
 
 def plan_lines_table(plan: Plan) -> pd.DataFrame:
-    """The plan's lines with Chinese column labels."""
+    """The plan's lines with Chinese column labels (方案: the variant that asked for the line)."""
+    from yichun.projection.params import VARIANT_LABELS
+
     labels = {"target_id": "标识码", "target_name": "学校/幼儿园", "level": "学段", "indicator": "指标", "field": "项目",
-              "quantity": "数量", "unit": "单位", "cost_wan": "费用(万元)", "basis": "依据"}
+              "quantity": "数量", "unit": "单位", "cost_wan": "费用(万元)", "cost_kind": "费用类别", "basis": "依据", "variant": "方案"}
     out = plan.lines.drop(columns=["kind"]).rename(columns=labels)
     out["费用(万元)"] = out["费用(万元)"].round(1)
+    if "方案" in out:
+        out["方案"] = out["方案"].map(lambda v: VARIANT_LABELS.get(v, v))
     return out
 
+
+PLAN_COLUMNS = ["county", "track", "school_id", "school_name", "field", "quantity", "unit", "cost_wan", "cost_kind", "indicator",
+                "level", "basis", "variant"]
+CHECK_COLUMNS = ["variant", "year", "ready", "unmet"]
+POLICY_TABLE = ["code", "name", "measure", "klass", "quantity", "unit", "detail"]
+
+
+def plan_table(plan: Plan) -> pd.DataFrame:
+    """plan.csv: one row per addition at a named school or kindergarten (全县 / 新建 rows have no id),
+    cost_kind 一次性投入 / 每年经费; cost empty where the item has no unit price."""
+    lines = plan.lines
+    out = pd.DataFrame({"county": plan.county, "track": plan.track, "school_id": lines["target_id"],
+                        "school_name": lines["target_name"], "field": lines["field"], "quantity": lines["quantity"],
+                        "unit": lines["unit"], "cost_wan": lines["cost_wan"], "cost_kind": lines["cost_kind"],
+                        "indicator": lines["indicator"], "level": lines["level"], "basis": lines["basis"],
+                        "variant": lines["variant"]})
+    return out[PLAN_COLUMNS].reset_index(drop=True)
+
+
+def policy_table(plan: Plan) -> pd.DataFrame:
+    """policy.csv: what no addition fixes (ratings, class sizes, certificates, …) with the measure needed."""
+    return plan.policy.reindex(columns=POLICY_TABLE)
+
+
+def plan_check(inputs: Inputs, plan: Plan, to_year: int = 2030, *, profile="national", params: dict | None = None) -> pd.DataFrame:
+    """plan_check.csv: the projection re-assessed with the plan in force from its year on, in every
+    variant and year from the plan year to `to_year` (the readiness outlook, not the planner's own inputs)."""
+    from yichun.projection.outlook import prepare, run
+
+    prep = prepare(inputs, to_year, VARIANTS, profile=profile, params=params, counties=[plan.county])
+    result = run(prep, plan.scenario if plan.scenario.actions else None)
+    r = result.readiness
+    r = r[(r["track"] == plan.track) & (r["county"] == plan.county) & (r["year"] >= plan.year)]
+    out = r.assign(unmet=r["unmet"].fillna(""))[CHECK_COLUMNS]
+    order = {v: i for i, v in enumerate(VARIANTS)}
+    return out.sort_values(["variant", "year"], key=lambda c: c.map(order) if c.name == "variant" else c).reset_index(drop=True)

@@ -3,7 +3,8 @@
 `price_actions(scenario)` gives one row per action: quantity, unit, unit price and cost in
 万元. The field → unit-cost entry mapping is projection.yaml `action_costs`; the prices and
 their sources stay in unit_costs.yaml (read through yichun.assessment.gaps.unit_costs).
-Teachers count one year of staff cost (人·年), as in the assessment's bill. A new
+Teachers count one year of staff cost (人·年), as in the assessment's bill; `cost_kind` keeps
+一次性投入 (buildings, rooms, equipment) and 每年经费 (staff, per year) apart. A new
 kindergarten is priced as its activity rooms, outdoor play area and teachers; kindergarten
 conversions, school mergers and demographic changes are not priced (费用未计价).
 """
@@ -18,7 +19,21 @@ from yichun.projection.params import parameters
 from yichun.scenarios.actions import new_kindergarten
 from yichun.scenarios.model import Scenario
 
-COLUMNS = ["index", "action", "county", "track", "description", "item", "quantity", "unit", "price_yuan", "cost_wan", "note"]
+COLUMNS = ["index", "action", "county", "track", "description", "item", "quantity", "unit", "price_yuan", "cost_wan", "cost_kind",
+           "note"]
+COST_KINDS = ("一次性投入", "每年经费")
+
+
+def cost_kind(key: str | None, costs: dict) -> str:
+    """一次性投入 or 每年经费 of a unit-cost entry (unit_costs.yaml `cost_kind`); '' without an entry."""
+    if not key or key not in costs:
+        return ""
+    kind = costs[key].get("cost_kind", "")
+    if kind and kind not in COST_KINDS:
+        from yichun.errors import YichunError
+
+        raise YichunError(f"单价项目「{key}」的 cost_kind 为「{kind}」，应为 {'或'.join(COST_KINDS)}")
+    return kind
 
 
 def _line(costs: dict, key: str | None, qty: float) -> tuple[str, float, float]:
@@ -52,15 +67,16 @@ def price_actions(scenario: Scenario, *, params: dict | None = None, profile="na
             if key and costs[key].get("per"):
                 note = f"单价按{costs[key]['per']}计"
             rows.append({**base, "item": p["item"], "quantity": p["quantity"], "unit": unit, "price_yuan": price,
-                         "cost_wan": cost, "note": note})
+                         "cost_wan": cost, "cost_kind": cost_kind(key, costs), "note": note})
         elif a.kind == "open_kindergarten":
             row = new_kindergarten(p, catalogue(profile))
             for field in ("activity_m2", "outdoor_m2", "teachers"):
                 unit, price, cost = _line(costs, mapping.get(f"kindergarten.{field}"), row[field])
+                key = mapping.get(f"kindergarten.{field}")
                 rows.append({**base, "item": field, "quantity": row[field], "unit": unit, "price_yuan": price, "cost_wan": cost,
-                             "note": "新建园按标准配置" if field not in p else ""})
+                             "cost_kind": cost_kind(key, costs), "note": "新建园按标准配置" if field not in p else ""})
         else:
-            rows.append({**base, "item": "", "quantity": np.nan, "unit": "", "price_yuan": np.nan, "cost_wan": np.nan,
+            rows.append({**base, "item": "", "quantity": np.nan, "unit": "", "price_yuan": np.nan, "cost_wan": np.nan, "cost_kind": "",
                          "note": "费用未计价" if a.kind in ("merge_schools", "convert_kindergartens") else "人口变化，不计费用"})
     return pd.DataFrame(rows, columns=COLUMNS)
 
