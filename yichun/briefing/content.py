@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from yichun.charts import format as fmt
-from yichun.projection.reasons import AT_RISK, BEYOND, DUE, LATE, ON_TRACK  # status names: projection.yaml
+from yichun.projection.reasons import AT_RISK, BEYOND, DUE, LATE, ON_TRACK  # noqa: F401 — status names (projection.yaml), BEYOND re-exported for figures
 
 COMPULSORY, PRESCHOOL = "义务教育", "学前教育"
 TRACKS = (COMPULSORY, PRESCHOOL)
