@@ -367,3 +367,13 @@ def test_the_problem_list_carries_a_row_for_missing_data():
     row = rows[rows["indicator"] == "R4"].iloc[0]
     assert row["school_name"] == "城关第二小学" and "教学及辅助用房面积" in row["note"] and "缺数据" in row["indicator_name"]
     assert pd.isna(row["cost_wan"])
+
+
+def test_an_uncertified_head_and_uncertified_teachers_are_two_problems():
+    from yichun.ledger.problems import problem_rows
+
+    kgs = [good_kindergarten("K1", "城关中心幼儿园", "公办", 150, township_center=True, head_certified=False, teachers_certified=9)]
+    a = _kgs_county(kgs)
+    rows = problem_rows(a, "宜丰县", 2024)
+    pq4 = rows[rows["indicator"] == "PQ4"]
+    assert len(pq4) == 2 and pq4["problem_id"].is_unique

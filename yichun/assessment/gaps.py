@@ -433,10 +433,11 @@ def _preschool_gaps(rows: _Rows, kg, g, preschool, met: dict, wide, groups: Grou
     head = kg["head_certified"].to_numpy(dtype=float, na_value=np.nan) if "head_certified" in kg.columns else np.full(len(kg), np.nan)
     sel = np.flatnonzero(ok & (head == 0))
     f4 = (fails("PQ4")[gg] & ok)[sel]
+    key = "uncertified_heads" if "uncertified_heads" in costs else key
     rows.add(len(sel), g=g[sel], track=PRESCHOOL, school_id=sid[sel], school_name=name[sel], level="幼儿园", indicator="PQ4",
-             item="未持证园长", basis="保教质量保障情况", value=np.zeros(len(sel)), standard=np.full(len(sel), float(cat["PQ4"].threshold())),
-             shortfall=np.ones(len(sel)), unit=costs[key]["unit"], cost_wan=np.full(len(sel), np.nan), required=f4, in_bill=f4.copy(),
-             cost_key=key, note="园长须持有教师资格证")
+             item=costs[key]["name"] if key == "uncertified_heads" else "未持证园长", basis="保教质量保障情况", value=np.zeros(len(sel)),
+             standard=np.full(len(sel), float(cat["PQ4"].threshold())), shortfall=np.ones(len(sel)), unit=costs[key]["unit"],
+             cost_wan=np.full(len(sel), np.nan), required=f4, in_bill=f4.copy(), cost_key=key, note="园长须持有教师资格证")
     over = kg["oversized_classes"].to_numpy(float)
     sel = np.flatnonzero(ok & (over > 0))
     key = "oversized_classes"
