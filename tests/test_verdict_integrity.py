@@ -377,3 +377,26 @@ def test_an_uncertified_head_and_uncertified_teachers_are_two_problems():
     rows = problem_rows(a, "宜丰县", 2024)
     pq4 = rows[rows["indicator"] == "PQ4"]
     assert len(pq4) == 2 and pq4["problem_id"].is_unique
+
+
+def test_intake_reads_county_codes_under_the_chosen_profile(tmp_path):
+    from yichun.catalogue import use_profile
+    from yichun.intake import reader
+
+    prof = tmp_path / "p.yaml"
+    prof.write_text("profile: p\noverrides:\n  G7: {unit: 元/生·年}\n", encoding="utf-8")
+    assert reader._county_input_units()["G7"] == "元/生"
+    with use_profile(str(prof)):
+        assert reader._county_input_units()["G7"] == "元/生·年"
+        assert catalogue().profile == "p"
+    assert catalogue().profile == "national"
+
+
+def test_ingest_refuses_a_misspelt_profile_with_exit_2(tmp_path, capsys):
+    from yichun.cli import main
+
+    prof = tmp_path / "bad.yaml"
+    prof.write_text("profile: x\nrules:\n  b_rule: {min_ratin: 中}\n", encoding="utf-8")
+    code = main(["ingest", "--raw", str(tmp_path), "--out", str(tmp_path / "out"), "--profile", str(prof)])
+    err = capsys.readouterr().err
+    assert code == 2 and "min_ratin" in err and "bad.yaml" in err

@@ -14,7 +14,10 @@ later `assess()`. `copy.deepcopy(cat.rules)` gives a mutable copy to experiment 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
+import hashlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -450,11 +453,41 @@ def _check_rules(rules: dict, indicators: dict, where: str) -> None:
     _number(b.get("share", 1.0), where, "b_rule.share", 0, 1)
 
 
-def catalogue(profile: str | Path | Catalogue = DEFAULT_PROFILE) -> Catalogue:
-    """The standards catalogue under a profile: a name (national, plan-2025) or a YAML path."""
+_ACTIVE: contextvars.ContextVar[str] = contextvars.ContextVar("yichun_profile", default=DEFAULT_PROFILE)
+
+
+def active_profile() -> str:
+    """The profile that `catalogue()` without an argument reads (national unless `use_profile` says otherwise)."""
+    return _ACTIVE.get()
+
+
+def profile_key() -> str:
+    """Identifies the active profile's content (a user's file by its bytes): part of the intake cache key."""
+    text = _ACTIVE.get()
+    path = Path(text)
+    if text.endswith((".yaml", ".yml")) and path.exists():
+        return f"{path.resolve()}|{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"
+    return text
+
+
+@contextlib.contextmanager
+def use_profile(profile: str | Path | None):
+    """Within the block, `catalogue()` reads `profile` (validated first): intake checks county codes and school
+    types against the same standards that the assessment then applies."""
+    text = DEFAULT_PROFILE if profile is None else str(profile)
+    catalogue(text)  # an invalid profile is refused before anything is read
+    token = _ACTIVE.set(text)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def catalogue(profile: str | Path | Catalogue | None = None) -> Catalogue:
+    """The standards catalogue under a profile: a name (national, plan-2025) or a YAML path; None: the active profile."""
     if isinstance(profile, Catalogue):
         return profile
-    text = str(profile)
+    text = _ACTIVE.get() if profile is None else str(profile)
     if text.endswith((".yaml", ".yml")) or "/" in text:
         return _build(text)  # a user's file may change between calls: not cached
     return _named(text)

@@ -87,11 +87,12 @@ def run(args) -> int:
     from yichun import paths
     from yichun.assessment import assess
     from yichun.atomic import folder, locked, write_csv
-    from yichun.catalogue import catalogue
+    from yichun.catalogue import catalogue, use_profile
 
     cat = catalogue(args.profile)  # a bad profile fails before any workbook is read
     raw = Path(args.raw) if args.raw else paths.raw_dir()
-    inputs = read_inputs(raw, args.year)
+    with use_profile(args.profile):  # the workbooks are checked against the same standards the assessment applies
+        inputs = read_inputs(raw, args.year)
     year = inputs.resolve_year(args.year, where=str(raw))
     a = assess(inputs, years=year, profile=cat)
     out = Path(args.out) if args.out else paths.reports_dir() / f"assess-{year}"

@@ -13,6 +13,8 @@ def register(parser) -> None:
     parser.add_argument("--raw", type=A.folder_in, metavar="文件夹", help="存放各县工作簿的文件夹（含子文件夹），默认 data/raw")
     parser.add_argument("--out", type=A.folder_out, metavar="文件夹", help="输出文件夹，默认 data/processed")
     parser.add_argument("--examples", type=A.count(0), default=3, metavar="N", help="每类问题显示的示例条数（默认 3）")
+    parser.add_argument("--profile", default="national", metavar="标准配置",
+                        help="按哪套标准核对县级指标代码和办学类型：national（默认）、plan-2025，或自定义 YAML 文件路径（与 assess 用同一套）")
     parser.add_argument("--problems", type=A.file_out(".csv", ".xlsx"), metavar="文件", help="另把全部问题写入 .csv 或 .xlsx 文件（出错时也写）")
 
 
@@ -20,9 +22,11 @@ def run(args) -> int:
     import sys
     from pathlib import Path
 
+    from yichun.catalogue import use_profile
     from yichun.intake import ingest
 
-    result = ingest(args.raw, args.out)
+    with use_profile(args.profile):
+        result = ingest(args.raw, args.out)
     print(result.report(examples=max(0, args.examples)))
     if args.problems:
         _write_problems(result.problems, Path(args.problems))

@@ -21,6 +21,7 @@ from yichun.atomic import replacing
 from yichun.errors import Problem
 from yichun.intake.frames import PROBLEM_DTYPES, to_arrow
 from yichun.intake.reader import FileResult
+from yichun.catalogue import profile_key
 from yichun.intake.rules import rules
 
 CACHE_VERSION = "1"
@@ -28,7 +29,7 @@ META_KEY = b"yichun"
 
 
 def cache_key(relpath: str, sha256: str) -> str:
-    text = f"{CACHE_VERSION}|{rules().fingerprint}|{relpath}|{sha256}"
+    text = f"{CACHE_VERSION}|{rules().fingerprint}|{profile_key()}|{relpath}|{sha256}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -30,6 +30,7 @@ from yichun.intake.cache import CACHE_VERSION, cache_key, load_cached, save_cach
 from yichun.intake.folder import Survey, survey
 from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, raw_dtypes, to_pandas
 from yichun.intake.reader import FileResult, read_workbook
+from yichun.catalogue import profile_key
 from yichun.intake.rules import rules
 from yichun.intake.values import cell_text
 from yichun.tables import TABLES, Inputs
@@ -345,7 +346,8 @@ def _table_runs(out_dir: Path) -> set:
 
 
 def _up_to_date(manifest: dict | None, found, out_dir: Path, folder: Survey | None = None) -> bool:
-    if not manifest or manifest.get("cache_version") != CACHE_VERSION or manifest.get("rules") != rules().fingerprint:
+    if (not manifest or manifest.get("cache_version") != CACHE_VERSION or manifest.get("rules") != rules().fingerprint
+            or manifest.get("profile", "national") != profile_key()):
         return False
     if {k: v["sha256"] for k, v in manifest.get("files", {}).items()} != _manifest_files(found):
         return False
@@ -397,7 +399,8 @@ def _manifest(raw_dir: Path, run: _Run, inputs: Inputs, folder: Survey) -> dict:
             "errors": sev.count(ERROR), "warnings": sev.count(WARNING),
         }
     return {
-        "format": 1, "run": uuid.uuid4().hex, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "raw_dir": str(raw_dir),
+        "format": 1, "run": uuid.uuid4().hex, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "profile": profile_key(),
+        "raw_dir": str(raw_dir),
         "created": dt.datetime.now().isoformat(timespec="seconds"), "ok": True, "files": files, "others": folder.others,
         "tables": {t: {"file": f"{t}.parquet", "rows": len(getattr(inputs, t))} for t in TABLES},
     }

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from yichun.catalogue import catalogue
+from yichun.catalogue import catalogue, profile_key
 from yichun.counties import NotAssessedError, UnknownCountyError, counties, normalize_county
 from yichun.dictionary import Field, Sheet, sheets
 from yichun.errors import ERROR, WARNING, Problem
@@ -386,13 +386,21 @@ def _row_kind(row: list, field_cols: list[int], after_note: bool) -> str:
     return "empty"
 
 
-@cache
 def _county_input_units() -> dict[str, str]:
+    return _units_for(profile_key())
+
+
+@cache
+def _units_for(key: str) -> dict[str, str]:  # per profile: the active one (catalogue.use_profile)
     return {r["code"]: r["unit"] for r in catalogue().county_input_codes()}
 
 
-@cache
 def _type_levels() -> dict[str, set[str]]:
+    return _levels_for(profile_key())
+
+
+@cache
+def _levels_for(key: str) -> dict[str, set[str]]:
     return {k: set(v) for k, v in catalogue().rules["school_type_levels"].items()}
 
 
