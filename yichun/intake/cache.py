@@ -18,10 +18,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from yichun.atomic import replacing
+from yichun.catalogue import profile_key
 from yichun.errors import Problem
 from yichun.intake.frames import PROBLEM_DTYPES, to_arrow
 from yichun.intake.reader import FileResult
-from yichun.catalogue import profile_key
 from yichun.intake.rules import rules
 
 CACHE_VERSION = "1"

@@ -24,13 +24,13 @@ from pathlib import Path
 import pandas as pd
 
 from yichun import paths
+from yichun.catalogue import profile_key
 from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
 from yichun.intake.cache import CACHE_VERSION, cache_key, load_cached, save_cached
 from yichun.intake.folder import Survey, survey
 from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, raw_dtypes, to_pandas
 from yichun.intake.reader import FileResult, read_workbook
-from yichun.catalogue import profile_key
 from yichun.intake.rules import rules
 from yichun.intake.values import cell_text
 from yichun.tables import TABLES, Inputs
