@@ -59,7 +59,8 @@ def kindergarten(county, year, kid, children, kg_type="公办", **over) -> dict:
     row = {"county": county, "year": year, "kg_id": kid, "kg_name": f"{kid}幼儿园", "kg_type": kg_type, "area": "镇区",
            "township_center": kg_type == "公办", "estate_kindergarten": False, "children": c, "classes": float(-(-c // 30)),
            "oversized_classes": 0.0, "staff": round(c / 7), "teachers": round(c / 10), "teachers_certified": round(c / 10),
-           "nurses": round(c / 30), "building_m2": c * 15, "activity_m2": c * 9.0, "outdoor_m2": c * 6.0}
+           "nurses": round(c / 30), "building_m2": c * 15, "activity_m2": c * 9.0, "outdoor_m2": c * 6.0,
+           "township": "城关镇", "design_year": 2018, "head_certified": True}
     row.update(over)
     return row
 
@@ -85,8 +86,12 @@ def county_rows(county, year, pop_3_5, townships=1, **over) -> list[dict]:
             value = 0.1
         elif code in ("G7",):
             value = 7000.0
-        elif code in ("G8_PAY_RATIO", "PG7"):
+        elif code == "G8_PAY_RATIO":
             value = 1.1
+        elif code == "PG7":
+            value = 0.9  # 非在编 ÷ 在编 pay, standard 75%
+        elif code in ("PG5_PUBLIC", "PG5_PRIVATE"):
+            value = 800.0  # 元/生·年, standard 500
         else:
             value = 1.0
         if code in over:

@@ -119,7 +119,8 @@ def project_inputs(inputs: Inputs, to_year: int = 2030, variant: str = "central"
                 ci.loc[mask, "raw"] = ci.loc[mask, "value"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
             if "note" in ci:
                 ci.loc[mask, "note"] = "按出生队列预测"
-    return replace(inputs, schools=schools, kindergartens=kgs, county_inputs=ci,
+    towns = resources.carry_forward(inputs.townships, base, years) if len(inputs.townships) else inputs.townships
+    return replace(inputs, schools=schools, kindergartens=kgs, county_inputs=ci, townships=towns,
                    problems=_problem_frame(None, problems), quarantine=pd.DataFrame())
 
 
@@ -136,4 +137,5 @@ def with_actual(inputs: Inputs, projected: Inputs) -> Inputs:
     return replace(inputs, schools=cat(inputs.schools, projected.schools),
                    kindergartens=cat(inputs.kindergartens, projected.kindergartens),
                    county_inputs=cat(inputs.county_inputs, projected.county_inputs),
+                   townships=cat(inputs.townships, projected.townships),
                    problems=cat(inputs.problems, projected.problems))

@@ -366,8 +366,9 @@ def convert_kindergartens(inputs: Inputs, action: Action) -> Inputs:
     return replace(inputs, kindergartens=k)
 
 
-def new_kindergarten(p: dict, cat) -> dict:
-    """The fields of a new kindergarten: given values, else built to the catalogue standards."""
+def new_kindergarten(p: dict, cat, year: int | None = None) -> dict:
+    """The fields of a new kindergarten: given values, else built to the catalogue standards (designed in `year`,
+    a certified head; 所在乡镇 only when given)."""
     n = float(p["children"])
     pq1 = cat["PQ1"].thresholds
     classes = p.get("classes") or float(np.ceil(n / cat["PQ2"].extra["class_limits"]["混合班"]))
@@ -381,7 +382,12 @@ def new_kindergarten(p: dict, cat) -> dict:
         "outdoor_m2": p.get("outdoor_m2") or n * pq1["outdoor_m2_per_child"],
     }
     row["staff"] = p.get("staff") or row["teachers"] + row["nurses"]
-    row["building_m2"] = p.get("building_m2") or row["activity_m2"] * 2
+    row["building_m2"] = p.get("building_m2") or max(row["activity_m2"] * 2, n * pq1.get("building_m2_per_child", 0.0))
+    cutoff = (cat["PQ1"].extra.get("design_year_rule") or {}).get("cutoff", 2017)
+    row["design_year"] = p.get("design_year") or year or cutoff  # a new building: the strict (100%) group
+    row["head_certified"] = p.get("head_certified", True)
+    if p.get("township"):
+        row["township"] = p["township"]
     return row
 
 
@@ -393,7 +399,7 @@ def open_kindergarten(inputs: Inputs, action: Action, *, profile="national") -> 
     years = sorted(k.loc[mask, "year"].unique())
     if not years:
         raise ScenarioError(f"{action.where('year')}：{county}在{action.year or ''}年及以后没有幼儿园数据")
-    row = new_kindergarten(p, catalogue(profile))
+    row = new_kindergarten(p, catalogue(profile), action.year)
     n = row["children"]
     kg_id = p.get("kg_id") or f"新建园{action.index + 1}"
     if (k.loc[k["county"] == county, "kg_id"] == kg_id).any():
