@@ -28,7 +28,7 @@ DTYPES = {"text": "str", "enum": "str", "int": "float64", "float": "float64", "b
 
 @dataclass
 class Assessment:
-    """The result of `assess`. Frames (see /tmp/brief/contracts.md and docs):
+    """The result of `assess`. Frames (the rules behind them: docs/domain.md):
 
     school_parts  one row per school part (counted or not): R1–R7 (R6 in 元/生), ratios, n_met, passed
     cv            enrolment-weighted 差异系数 per county, year, level, indicator

@@ -1,7 +1,7 @@
 """Charts for the analysts' briefings: one theme, one function per chart, batched export.
 
-Every function takes the frames of yichun.assessment / yichun.projection (see
-/tmp/brief/contracts.md shapes) and returns a plotly Figure with Chinese labels, the
+Every function takes the frames of yichun.assessment / yichun.projection (their columns are
+documented in `yichun.assessment.engine.Assessment` and `yichun.projection.outlook`) and returns a plotly Figure with Chinese labels, the
 "yichun" theme and a source note. Importing this package loads neither plotly nor any
 data: names resolve on first use.
 
