@@ -187,7 +187,7 @@ def _city(data) -> Report:
     blocks.append(Para(rounds.city_round_text(data)))
     round_table = rounds.city_round_table(data)
     if len(round_table):
-        blocks.append(Table(round_table, f"表2 各县(市、区){rounds.TITLE}（{year}年数据）", (12, 10, 10, 10, 10, 16, 10, 14)))
+        blocks.append(Table(round_table, f"表2 各县(市、区){rounds.TITLE}（{year}年数据）", rounds.widths(round_table)))
     blocks.append(Heading(2, "短板指标相对集中"))
     if h["worst"]:
         blocks.append(Para("未达标县数最多的 A 类指标：" + "；".join(f"{code}「{name}」（{k} 个县(市、区)）" for code, name, k in h["worst"]) + "。"))
@@ -272,7 +272,7 @@ def _county(data, county: str) -> Report:
     blocks.append(Para(rounds.county_round_text(data, county)))
     round_table = rounds.county_round_table(data, county)
     if len(round_table):
-        blocks.append(Table(round_table, f"表3 {county}{rounds.TITLE}", (14, 14, 14, 14, 30, 14)))
+        blocks.append(Table(round_table, f"表3 {county}{rounds.TITLE}", rounds.widths(round_table)))
     worst = c.worst_indicator(data, county)
     if worst:
         code, level = worst

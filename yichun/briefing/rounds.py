@@ -197,3 +197,9 @@ def city_round_text(data) -> str:
             f"（其中逾期 {tot['其中逾期']:,} 个、县报已完成但数据仍未达标 {tot['其中县报已完成但数据仍未达标']:,} 个）"
             + (f"，{unverified:,} 个因学校(幼儿园)不在本期数据中无法核实" if (unverified := sum(n["无法核实"] for n in nums)) else "")
             + f"；本期新增 {tot['新增']:,} 个。")
+
+
+def widths(frame: pd.DataFrame) -> tuple:
+    """Relative column widths of a 整改台账核对 table in Word (the long header gets the most)."""
+    wide = {"其中县报已完成但数据仍未达标": 20, "县(市、区)": 12, "核对依据": 14}
+    return tuple(wide.get(c, 10) for c in frame.columns)
