@@ -143,7 +143,7 @@ def county_round_text(data, county: str) -> str:
     if n is None:
         return f"{data.year} 年之前没有可核对的问题清单（数据中没有上一统计年度），本期不作销号核对。"
     lr = data.rounds
-    prev = f"{lr.files[county]}" if lr.basis[county] == RETURNED else f"{lr.previous_year} 年问题清单"
+    prev = "县里返回的上期问题清单" if lr.basis[county] == RETURNED else f"{lr.previous_year} 年问题清单"
     text = (f"{prev}共 {n['上期问题数']} 个问题，对照 {lr.year} 年数据：已销号 {n['已销号']} 个，未销号 {n['未销号']} 个"
             f"（其中逾期 {n['其中逾期']} 个、县报已完成但数据仍未达标 {n['其中县报已完成但数据仍未达标']} 个）")
     if n["无法核实"]:
