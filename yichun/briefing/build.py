@@ -178,8 +178,11 @@ class _Progress:
 
 def build_briefing(out_dir=None, county: str | None = None, year: int | None = None, raw_dir=None, *,
                    profile: str = "national", workers: int = WORKERS, formats=("png",), data=None,
-                   progress: bool = False) -> BriefingResult:
-    """The city briefing plus every county's (or only `county`'s), with charts and 问题清单; see the module docstring."""
+                   progress: bool = False, ledgers=None) -> BriefingResult:
+    """The city briefing plus every county's (or only `county`'s), with charts and 问题清单; see the module docstring.
+
+    ledgers: a folder of 问题清单 the counties returned (整改台账核对 against them; default: the
+    previous statistical year's ledger generated from the data)."""
     from yichun.briefing import figures
     from yichun.briefing.data import compute, save
     from yichun.counties import normalize_county
@@ -192,8 +195,15 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
     if county is not None:
         county = normalize_county(county)  # an unknown name fails before any work
     start = time.perf_counter()
+    returned = None
+    if ledgers is not None:
+        from yichun.briefing.rounds import read_ledgers, with_returned
+
+        returned = read_ledgers(ledgers)  # a bad file fails before any work
     if data is None:
-        data = compute(year=year, raw_dir=raw_dir, profile=profile)
+        data = compute(year=year, raw_dir=raw_dir, profile=profile, ledgers=returned)
+    elif returned is not None:
+        data = with_returned(data, returned)
     timings["数据"] = time.perf_counter() - start
     if county is not None:
         if county not in data.counties:
@@ -342,7 +352,8 @@ def _problem_lists(data, counties: list[str], out: Path, step=None) -> dict:
 
     written = {}
     for c in counties:
-        written[c] = Path(write_problem_list(data.assessment, c, data.year, out / problem_list_name(c)))
+        rnd = data.rounds.rounds.get(c) if data.rounds is not None else None  # the rows the briefing's 整改台账核对 used
+        written[c] = Path(write_problem_list(data.assessment, c, data.year, out / problem_list_name(c), ledger=rnd))
         if step:
             step(written[c])
     return written

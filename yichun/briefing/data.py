@@ -37,6 +37,7 @@ class BriefingData:
     enrolment: pd.DataFrame  # outlook enrolment: county, level, year, variant, kind, enrolment
     schedule: pd.DataFrame  # county, track, year (the notice's schedule)
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # intake problems of `year` (severity, kind, county, …)
+    rounds: object = None  # yichun.briefing.rounds.LedgerRounds: 整改台账核对 and the 问题清单 rows per county
     timings: dict = field(default_factory=dict)  # seconds per step, for `yichun brief`'s report
 
     @property
@@ -59,8 +60,11 @@ class BriefingData:
         return r if track is None else r[r["track"] == track]
 
 
-def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "national") -> BriefingData:
-    """Assess `year` (default: the latest in the data) and project every county to 2030."""
+def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "national", ledgers: dict | None = None) -> BriefingData:
+    """Assess `year` (default: the latest in the data) and project every county to 2030.
+
+    ledgers: county → `yichun.ledger.Returned` (from `rounds.read_ledgers`); counties without one
+    are checked against the previous statistical year's ledger generated from the data."""
     import time
 
     from yichun.assessment import assess
@@ -87,6 +91,20 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
     o = outlook(asof, to_year=DEADLINE, profile=profile)
     timings["按期达标预测"] = time.perf_counter() - start
 
+    start = time.perf_counter()
+    from yichun.briefing.rounds import compute_rounds
+    from yichun.counties import names
+
+    present = set(a.readiness["county"])
+    counties = [c for c in names() if c in present]
+    earlier = [y for y in years if y < year]
+    prev_year = earlier[-1] if earlier else None
+    prev_a = None
+    if prev_year is not None and any(c not in (ledgers or {}) for c in counties):
+        prev_a = assess(asof, years=prev_year, profile=profile)
+    rounds = compute_rounds(a, year, counties, previous_assessment=prev_a, previous_year=prev_year, returned=ledgers)
+    timings["整改台账核对"] = time.perf_counter() - start
+
     ind = o.indicators
     ind = ind[ind["code"].isin(FAN_CODES)].reset_index(drop=True)
     problems = inputs.problems if inputs.problems is not None else pd.DataFrame()
@@ -104,6 +122,7 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
         enrolment=o.enrolment.reset_index(drop=True),
         schedule=schedule(),
         problems=problems,
+        rounds=rounds,
         timings=timings,
     )
 

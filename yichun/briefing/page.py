@@ -181,6 +181,12 @@ class Briefing:
             table = due_soon_table(d)
             blocks = ["## 投入与行动", f"### {h['soon_years'][0]}—{h['soon_years'][1]} 年计划接受评估认定的县(市、区)"]
             blocks += [table] if len(table) else ["近两年没有计划接受评估认定的县(市、区)。"]
+            from yichun.briefing import rounds
+
+            blocks += [f"### {rounds.TITLE}", rounds.city_round_text(d)]
+            table = rounds.city_round_table(d)
+            if len(table):
+                blocks.append(table)
             blocks.append(
                 "补短板投入按单位造价估算（教师按一年人员经费，校舍和运动场按建安造价）；各县(市、区)的问题清单（Excel）与简报放在同一文件夹，"
                 "据此逐项落实一校(园)一策。")
@@ -192,6 +198,12 @@ class Briefing:
             blocks += ["### 补齐短板所需投入", self.figures[f"{c}_达标投入"]]
         else:
             blocks += ["### 补齐短板所需投入", f"按 {d.year} 年数据没有需要计价的缺口。"]
+        from yichun.briefing import rounds
+
+        blocks += [f"### {rounds.TITLE}", rounds.county_round_text(d, c)]
+        table = rounds.county_round_table(d, c)
+        if len(table):
+            blocks.append(table)
         blocks.append(f"### 问题清单\n\n{c}的问题清单逐项列出未达标指标、学校明细、缺口数量和估算费用，供制定一校(园)一策："
                       f"[{name}]({name})（与本简报在同一文件夹）。")
         return blocks

@@ -181,6 +181,13 @@ def _city(data) -> Report:
         for r in risky.to_dict("records"):
             blocks.append(Heading(3, f"{r['county']}{c.TRACK_SHORT[r['track']]}（计划 {r['scheduled_year']} 年）：{r['status']}"))
             blocks.append(Para(c.reason_text(data, r) + "。"))
+    from yichun.briefing import rounds
+
+    blocks.append(Heading(2, rounds.TITLE))
+    blocks.append(Para(rounds.city_round_text(data)))
+    round_table = rounds.city_round_table(data)
+    if len(round_table):
+        blocks.append(Table(round_table, f"表2 各县(市、区){rounds.TITLE}（{year}年数据）", rounds.widths(round_table)))
     blocks.append(Heading(2, "短板指标相对集中"))
     if h["worst"]:
         blocks.append(Para("未达标县数最多的 A 类指标：" + "；".join(f"{code}「{name}」（{k} 个县(市、区)）" for code, name, k in h["worst"]) + "。"))
@@ -199,7 +206,7 @@ def _city(data) -> Report:
     if len(soon):
         blocks.append(Para(f"{h['soon_years'][0]}—{h['soon_years'][1]} 年计划接受评估认定的共 {h['soon_total']} 项，建议按下表逐县落实补短板措施和资金。"))
         soon = soon.assign(制约指标=[_first_codes(v) for v in soon["制约指标"]])
-        blocks.append(Table(soon, f"表2 {h['soon_years'][0]}—{h['soon_years'][1]} 年计划接受评估认定的县(市、区)", (12, 12, 17, 17, 28, 14)))
+        blocks.append(Table(soon, f"表{3 if len(round_table) else 2} {h['soon_years'][0]}—{h['soon_years'][1]} 年计划接受评估认定的县(市、区)", (12, 12, 17, 17, 28, 14)))
     else:
         blocks.append(Para("近两年没有计划接受评估认定的县(市、区)，建议提前谋划后续年份的评估准备。"))
     blocks.append(Heading(2, "统筹安排补短板资金"))
@@ -259,6 +266,13 @@ def _county(data, county: str) -> Report:
         blocks.append(Table(items[["评估类别", "指标", "情况", "说明"]], f"表2 {county}未达标的指标（{year}年数据）", (16, 30, 12, 42)))
     else:
         blocks.append(Para(f"按 {year} 年数据，两类评估的指标均已达标。"))
+    from yichun.briefing import rounds
+
+    blocks.append(Heading(2, rounds.TITLE))
+    blocks.append(Para(rounds.county_round_text(data, county)))
+    round_table = rounds.county_round_table(data, county)
+    if len(round_table):
+        blocks.append(Table(round_table, f"表3 {county}{rounds.TITLE}", rounds.widths(round_table)))
     worst = c.worst_indicator(data, county)
     if worst:
         code, level = worst
@@ -281,7 +295,7 @@ def _county(data, county: str) -> Report:
         n = tables.n_schools_with_gaps(data, county)
         blocks.append(Heading(2, "实施一校(园)一策"))
         blocks.append(Para(f"{n} 所学校(幼儿园)有须补齐的缺口，下表按未达标指标数和费用列出前 {len(schools)} 所；完整明细见{county}问题清单（Excel）。"))
-        blocks.append(Table(schools[["序号", "学校(幼儿园)", "未达标指标", "需补充", "估算费用（万元）"]], f"表3 {county}须补齐缺口的学校(幼儿园)",
+        blocks.append(Table(schools[["序号", "学校(幼儿园)", "未达标指标", "需补充", "估算费用（万元）"]], f"表{4 if len(round_table) else 3} {county}须补齐缺口的学校(幼儿园)",
                             (7, 23, 24, 32, 14)))
     blocks.append(Heading(2, "压实责任，逐项销号"))
     total = f"补齐全部短板估算共需 {fmt.money_wan(bill)}" if bill > 0 else "按当年数据无须计价的补短板投入"

@@ -17,6 +17,9 @@ def register(parser) -> None:
     parser.add_argument("--profile", default="national", metavar="标准配置",
                         help="标准配置：national（默认）、plan-2025，或自定义 YAML 文件路径")
     parser.add_argument("--workers", type=A.count(1), default=None, metavar="N", help="同时运行的笔记本内核数（默认 2）")
+    parser.add_argument("--ledgers", type=A.folder_in, metavar="文件夹",
+                        help="各县(市、区)填写后返回的问题清单所在文件夹（文件名不限，按「县(市、区)」列识别）：简报据此作整改台账核对"
+                             "（默认：与数据生成的上一统计年度问题清单核对）")
     parser.add_argument("--svg", action="store_true", help="图表除 PNG 外再导出 SVG 矢量图（用时约增加一倍）")
 
 
@@ -36,7 +39,7 @@ def run(args) -> int:
         warnings.simplefilter("always", ExportSkippedWarning)
         result = build_briefing(out_dir=tmp, county=args.county, year=args.year, raw_dir=args.raw,
                                 profile=args.profile, workers=args.workers or WORKERS, progress=True,
-                                formats=("png", "svg") if args.svg else ("png",))
+                                formats=("png", "svg") if args.svg else ("png",), ledgers=args.ledgers)
         summary = result.summary().replace(str(tmp), str(out))
     for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ExportSkippedWarning)):
         print(f"警告：{message}", file=sys.stderr)
