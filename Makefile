@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system briefing test lint pytest lab ingest project bench strip clean
+.PHONY: help setup system briefing test lint pytest lab ingest project bench strip clean mutation
 
 help: ## 列出所有目标
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,12 @@ project: setup ## 按期达标预测，结果写入 reports/projection
 
 bench: setup ## 运行性能基准脚本（打印数字，不是测试）
 	$(BIN)/python benchmarks/bench.py
+
+mutation: setup ## 对判定规则做变异测试（mutmut，较慢；结果用 .venv/bin/mutmut results 查看）
+	$(BIN)/mutmut run --max-children 2 "yichun.assessment.core.x_meets*" "yichun.assessment.core.x_all_met*" \
+		"yichun.assessment.core.x_ratio_to_standard*" "yichun.assessment.compulsory.x__school_rule*" \
+		"yichun.assessment.compulsory.x_balance*" "yichun.assessment.compulsory.x_cv_frame*" \
+		"yichun.assessment.county_items.x__verdict*" "yichun.assessment.verdict.x_readiness*"
 
 strip: setup ## 清除笔记本输出（保留带 keep_output 的单元格）
 	$(BIN)/nbstripout --keep-count notebooks/*.ipynb
