@@ -57,7 +57,7 @@ def controls(params: dict | None = None) -> list[Control]:
             out.append(Control(key, f.header, f.unit, "义务教育"))
     children = kgs.field("children")
     out.append(Control("open_kindergarten", f"{ACTION_NAMES['open_kindergarten']}{children.header}", children.unit, "学前教育"))
-    out.append(Control("convert_kindergartens", f"{CONVERT_FROM}园{ACTION_NAMES['convert_kindergartens']}", "所", "学前教育"))
+    out.append(Control("convert_kindergartens", f"{CONVERT_FROM}{ACTION_NAMES['convert_kindergartens']}", "所", "学前教育"))
     return out
 
 
