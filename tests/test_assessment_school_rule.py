@@ -192,3 +192,19 @@ def test_explain_a_combined_school_split():
     assert e.values["share"] == pytest.approx(400 / 730) and e.values["value"] == pytest.approx(10.0)
     text = str(e)
     assert "1.1×300" in text and "7300" in text and "份额" in text
+
+
+def test_one_known_shortfall_above_85_percent_and_one_missing_value_is_undecided():
+    # 5 met, R4 at 90% (3.825 → 4.05 ㎡), R7 missing: if R7 were met the school would pass (6 met, the rest ≥ 85%)
+    p = part(run(exact_primary(teaching_area_m2=4050, multimedia_rooms=None)))
+    assert p["n_met"] == 5 and p["passed"] is pd.NA
+
+
+def test_a_shortfall_at_exactly_85_percent_and_one_missing_value_is_undecided():
+    p = part(run(exact_primary(teaching_area_m2=3825, multimedia_rooms=None)))  # R4 exactly 85%
+    assert p["passed"] is pd.NA
+
+
+def test_the_unmet_codes_of_a_part_are_listed_in_catalogue_order():
+    p = part(run(exact_primary(teaching_area_m2=4000, multimedia_rooms=20)))  # R4 88.9%, R7 2.0 < 2.3
+    assert p["unmet"] == "R4、R7" and p["passed"] is not pd.NA and not p["passed"]
