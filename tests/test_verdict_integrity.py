@@ -119,7 +119,8 @@ def test_a_blank_school_value_leaves_the_cv_missing():
 def test_a_blank_class_size_makes_g5_missing():
     a = assess(with_school(ready_county(), "3609240001", max_class_primary=np.nan))
     assert item(a, "G5")["met"] is pd.NA
-    assert "城关第一小学" in item(a, "G5")["detail"] and "小学最大班额" in item(a, "G5")["detail"]
+    detail = item(a, "G5")["detail"]
+    assert "城关第一小学（未填小学最大班额）" in detail and "初中最大班额" not in detail  # a 小学 has no 初中 classes
     assert not ready(a, "义务教育")["ready"]
 
 

@@ -336,6 +336,7 @@ def _school_checks(schools, num, text, row, counted_part, reasons_part, cat, wei
         mc = num[f"max_class_{sfx}"]
         t = float(g5.thresholds[lv])
         out[f"max_class_{sfx}"] = mc
+        out[f"has_{sfx}"] = exists_by_level[lv]
         out[f"class_excess_{sfx}"] = np.where(exists_by_level[lv], np.maximum(mc - t, 0), 0.0)
         flags.append(np.where(exists_by_level[lv], meets(mc, g5.comparator, t), 1.0))
     out["G5_ok"] = all_met(*flags) if flags else np.full(n, np.nan)

@@ -188,7 +188,7 @@ def _school_check_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> lis
     for code in ("G3", "G4", "G5"):
         ok = c[f"{code}_ok"]
         bad, n_bad = groups.lists(g, ok == 0, lambda idx, code=code: _offender_texts(code, c, names, idx, g3))
-        na, n_na = groups.lists(g, np.isnan(ok), lambda idx, code=code: names[idx] + "（未填" + _check_missing(code, c, idx) + "）")
+        na, n_na = groups.lists(g, np.isnan(ok), lambda idx, code=code: names[idx] + "（未填" + check_missing(code, c, idx) + "）")
         n_ok = groups.count(g, ok == 1)
         detail = compliance_details(n, n_ok, bad, n_bad, na, n_na, what="学校", ok_text="符合", bad_label="不符合",
                                     none_text="无纳入核查的学校")
@@ -219,20 +219,20 @@ CHECK_FIELDS = {"G3": ("music_rooms", "art_rooms", "music_room_min_m2", "art_roo
                 "G4": ("students_primary", "students_junior"), "G5": ("max_class_primary", "max_class_junior")}
 
 
-def _check_missing(code: str, c: dict, idx: np.ndarray) -> np.ndarray:
+def check_missing(code: str, c: dict, idx: np.ndarray) -> np.ndarray:
     """The headers of the empty fields behind a 缺数据 G3/G4/G5 check (the school-check arrays at `idx`)."""
-    keys = {"classes_primary": None, "classes_junior": None, "students_primary": None, "students_junior": None}
     out = []
     for i in idx:
         empty = []
         for f in CHECK_FIELDS[code]:
             arr = c.get(f)
-            if arr is None and f in keys:
+            if arr is None or not np.isnan(arr[i]):
                 continue
-            if arr is not None and np.isnan(arr[i]):
-                if f.startswith(("music_room_min", "art_room_min")) and c[f.replace("_min_m2", "s")][i] == 0:
-                    continue
-                empty.append(field_header("schools", f))
+            if f.startswith(("music_room_min", "art_room_min")) and c[f.replace("_min_m2", "s")][i] == 0:
+                continue  # no such room: its smallest area does not matter
+            if f.startswith("max_class_") and not c.get(f"has_{f.removeprefix('max_class_')}", np.ones(len(arr), bool))[i]:
+                continue  # the school has no students at that level
+            empty.append(field_header("schools", f))
         if code == "G3" and np.isnan(c["compulsory_classes"][i]):
             empty.append("小学班级数/初中班级数")
         if code == "G4" and np.isnan(c["compulsory_students"][i]):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from yichun.assessment.compulsory import SchoolFrames
 from yichun.assessment.core import STR, Groups
-from yichun.assessment.county_items import _check_missing, missing_fields
+from yichun.assessment.county_items import check_missing, missing_fields
 from yichun.catalogue import Catalogue
 from yichun.dictionary import field_header
 
@@ -60,7 +60,7 @@ def missing_frame(sf: SchoolFrames, kg: pd.DataFrame, g_kg: np.ndarray, groups: 
         und = undecided(code)
         sel = np.flatnonzero(c["checked"] & (sf.g_schools >= 0) & np.isnan(c[f"{code}_ok"]))
         sel = sel[und[sf.g_schools[sel]]]
-        for i, f in zip(sel, _check_missing(code, c, sel) if len(sel) else []):
+        for i, f in zip(sel, check_missing(code, c, sel) if len(sel) else []):
             add(sf.g_schools[i], "义务教育", code, c["school_id"][i], c["school_name"][i], "全校", f)
     und = undecided("G12")
     tt, tc = c["teachers_total"], c["teachers_certified"]
