@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from yichun.assessment import assess
+from yichun.assessment.costs import unit_costs
 from yichun.assessment.examples import (
     good_junior,
     good_kindergarten,
@@ -19,7 +20,6 @@ from yichun.assessment.examples import (
     ready_county,
     school,
 )
-from yichun.assessment.gaps import unit_costs
 from yichun.catalogue import CatalogueError, catalogue
 from yichun.tables import Inputs
 

@@ -116,16 +116,19 @@ def _exclusion(school_type, ownership, students, cat: Catalogue) -> np.ndarray:
     return _strip(reasons)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SchoolFrames:
+    """The school sheet assessed: frames for the outputs, plus the same columns as numpy arrays
+    for the stages after it (county items, missing data, gaps) so they need not re-read frames."""
+
     parts: pd.DataFrame  # one row per school part
     checks: pd.DataFrame  # one row per school
     g_parts: np.ndarray  # county-year code of each part
     g_schools: np.ndarray  # county-year code of each school
     labels: np.ndarray  # part labels: name, or name(学段) for a school with two parts
-    p: dict  # the part columns as numpy arrays (met flags as 1/0/NaN, text as object)
-    c: dict  # the school-check columns as numpy arrays
-    specs: dict = field(default_factory=dict)  # code → RSpec (how R1–R7 are computed)
+    part_arrays: dict[str, np.ndarray]  # the part columns (met flags as 1/0/NaN, text as object)
+    school_arrays: dict[str, np.ndarray]  # the school-check columns (G3–G5, G12 sums), one row per school
+    specs: dict[str, RSpec] = field(default_factory=dict)  # code → how R1–R7 are computed
 
 
 def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> SchoolFrames:
@@ -208,10 +211,11 @@ def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> School
     names = text["school_name"][row]
     two = np.bincount(row, minlength=n)[row] > 1 if len(row) else np.zeros(0, bool)
     labels = np.where(two, names + "(" + level_arr + ")", names) if len(row) else names
-    p = {**data, **rule, "counted": counted, "excluded_reason": reasons, "level": level_arr, "row": row,
-         **{c: text[c][row] for c in TEXT_COLUMNS}}
-    checks, c = _school_checks(schools, num, text, row, counted, reasons, cat, weights, students, exists_by_level)
-    return SchoolFrames(parts, checks, g_school[row], g_school, labels, p, c, specs)
+    part_arrays = {**data, **rule, "counted": counted, "excluded_reason": reasons, "level": level_arr, "row": row,
+                   **{c: text[c][row] for c in TEXT_COLUMNS}}
+    checks, school_arrays = _school_checks(schools, num, text, row, counted, reasons, cat, weights, students, exists_by_level)
+    return SchoolFrames(parts=parts, checks=checks, g_parts=g_school[row], g_schools=g_school, labels=labels,
+                        part_arrays=part_arrays, school_arrays=school_arrays, specs=specs)
 
 
 def _school_rule(data: dict, level: np.ndarray, cat: Catalogue, specs: dict[str, RSpec]) -> dict:

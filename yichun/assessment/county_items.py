@@ -76,7 +76,7 @@ def compulsory_items(sf: SchoolFrames, bal: Balance, cv_met: np.ndarray, levels:
 
 def _r_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
     rule = cat.rules["school_rule"]
-    p = sf.p
+    p = sf.part_arrays
     g = np.where(p["counted"], sf.g_parts, -1)
     n_parts = groups.count(g)
     rule_met = p["rule_met"]
@@ -91,8 +91,8 @@ def _r_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
         off_na = np.isnan(met) | (np.isnan(rule_met) & (met == 0))
         n_met = groups.count(g, met == 1)
         n_false, n_na, n_below = groups.count(g, off_false), groups.count(g, off_na), groups.count(g, (rule_met == 1) & (met == 0))
-        x = sf.p[code]
-        ratio = sf.p[f"{code}_ratio"]
+        x = sf.part_arrays[code]
+        ratio = sf.part_arrays[f"{code}_ratio"]
 
         def texts(idx, x=x, ratio=ratio):
             pct = fmt_array(ratio[idx] * 100, 0)
@@ -124,10 +124,10 @@ def _r_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
 def missing_fields(sf: SchoolFrames, code: str, idx: np.ndarray) -> np.ndarray:
     """For parts at `idx` whose `code` value is missing: the header(s) of the empty field(s)."""
     spec = sf.specs[code]
-    level = sf.p["level"][idx]
+    level = sf.part_arrays["level"][idx]
     out = np.full(len(idx), "", dtype=object)
-    students = sf.p["students"][idx]
-    resource = sf.p[spec.resource][idx]
+    students = sf.part_arrays["students"][idx]
+    resource = sf.part_arrays[spec.resource][idx]
     for lv, sfx in SUFFIX.items():
         at = level == lv
         if not at.any():
@@ -179,7 +179,7 @@ def _cv_item(b: Balance, met: np.ndarray, levels: list[str], groups: Groups, cat
 
 
 def _school_check_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
-    c = sf.c
+    c = sf.school_arrays
     g = np.where(c["checked"], sf.g_schools, -1)
     n = groups.count(g)
     names = c["school_name"]

@@ -45,7 +45,7 @@ def missing_frame(sf: SchoolFrames, kg: pd.DataFrame, g_kg: np.ndarray, groups: 
         rows.append({"county": groups.county[gi], "year": int(groups.year[gi]), "track": track, "indicator": code,
                      "school_id": sid, "school_name": name, "level": level, "fields": fields})
 
-    p = sf.p
+    p = sf.part_arrays
     cv_code = cat.rules["balance_rule"].get("code", "CV")
     for code in cat.rules["school_rule"]["indicators"]:
         und = undecided(code) | undecided(cv_code)
@@ -55,7 +55,7 @@ def missing_frame(sf: SchoolFrames, kg: pd.DataFrame, g_kg: np.ndarray, groups: 
             fields = missing_fields(sf, code, sel)
             for i, f in zip(sel, fields):
                 add(sf.g_parts[i], "义务教育", code, p["school_id"][i], p["school_name"][i], p["level"][i], f)
-    c = sf.c
+    c = sf.school_arrays
     for code in ("G3", "G4", "G5"):
         und = undecided(code)
         sel = np.flatnonzero(c["checked"] & (sf.g_schools >= 0) & np.isnan(c[f"{code}_ok"]))

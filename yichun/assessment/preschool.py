@@ -336,7 +336,8 @@ def _pg4(kg: pd.DataFrame, g: np.ndarray, groups: Groups, cat) -> dict:
         if u:
             text += f"；{MISSING}：未填是否小区配套园的非普惠幼儿园 {join_names(u, nu)}"
         detail.append(text)
-    return item_rows("PG4", share, met, detail)
+    # `short`: the 小区配套园 that are neither 公办 nor 普惠性民办 (the gap's county row counts these)
+    return {**item_rows("PG4", share, met, detail), "short": groups.count(g, bad_mask).astype(float)}
 
 
 def _pq1(kg: pd.DataFrame, g: np.ndarray, groups: Groups, cat) -> tuple[dict, pd.DataFrame]:

@@ -925,7 +925,7 @@ class CountySimulator:
         Teachers are staffing, not investment (no price); enlarging the smallest music or art
         room is priced as teaching floor area.
         """
-        from yichun.assessment.gaps import unit_costs
+        from yichun.assessment.costs import unit_costs
         from yichun.projection.params import parameters
 
         costs = unit_costs()
