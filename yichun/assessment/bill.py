@@ -16,7 +16,7 @@ def bill_frame(data: dict[str, np.ndarray], groups: Groups, costs: UnitCosts) ->
     g = data["g"].astype("int64") if len(data.get("g", [])) else np.zeros(0, "int64")
     billed = data["in_bill"].astype(bool) & (data["shortfall"].astype(float) > 0) if len(g) else np.zeros(0, bool)
     keys = list(costs)
-    kidx = pd.Index(keys).get_indexer(data["cost_key"]) if len(g) else np.zeros(0, "int64")
+    kidx = pd.Index(keys).get_indexer(pd.Index(data["cost_key"])) if len(g) else np.zeros(0, "int64")
     tidx = (data["track"] == PRESCHOOL).astype("int64") if len(g) else np.zeros(0, "int64")
     key = (g * 2 + tidx) * len(keys) + kidx
     key, qty, cost = key[billed], data["shortfall"].astype(float)[billed], data["cost_wan"].astype(float)[billed]

@@ -22,10 +22,10 @@ import pandas as pd
 
 from yichun.assessment.core import STR, TOL, Groups, all_met, fmt_array, fmt_number, meets, numeric_columns, ratio_to_standard, to_boolean
 from yichun.catalogue import Catalogue, SchoolScope
-from yichun.dictionary import sheet
+from yichun.dictionary import level_suffixes, sheet
 from yichun.errors import InputError, Problem
 
-SUFFIX = {"小学": "primary", "初中": "junior", "高中": "senior"}
+SUFFIX = level_suffixes()  # 学段 → per-level field suffix (dictionary.yaml `levels`)
 TEXT_COLUMNS = ["county", "school_id", "school_name", "school_type", "ownership", "area"]
 
 
@@ -148,7 +148,9 @@ def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> School
     per_level = sorted({s.resource for s in specs.values() if s.per_level})
     g_school = groups.codes(schools)
 
-    rows, lev, cols = [], [], {k: [] for k in ["students", "share", "classes", "max_class", *per_level]}
+    rows: list[np.ndarray] = []
+    lev: list[np.ndarray] = []
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in ["students", "share", "classes", "max_class", *per_level]}
     exists_by_level = {}
     for level in levels:
         sfx = SUFFIX[level]
@@ -240,8 +242,8 @@ def _school_rule(data: dict, level: np.ndarray, cat: Catalogue, specs: dict[str,
         t = np.zeros(n)
         for lv, v in ind.thresholds.items():
             t[level == lv] = float(v)
-        met = meets(x, ind.comparator, t)
-        ratio = ratio_to_standard(x, ind.comparator, t)
+        met = meets(x, ind.op, t)
+        ratio = ratio_to_standard(x, ind.op, t)
         out[code], out[f"{code}_met"], out[f"{code}_ratio"] = x, met, ratio
         is_met = met == 1.0
         n_met += is_met
@@ -278,7 +280,8 @@ def _school_rule(data: dict, level: np.ndarray, cat: Catalogue, specs: dict[str,
     return out
 
 
-def _school_checks(schools, num, text, row, counted_part, reasons_part, cat, weights, students, exists_by_level) -> pd.DataFrame:
+def _school_checks(schools, num, text, row, counted_part, reasons_part, cat, weights, students,
+                   exists_by_level) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """One row per school: counted flag, G3 (music/art rooms), G4 (size), G5 (class size), G12 sums."""
     n = len(schools)
     counted = np.zeros(n, dtype=bool)

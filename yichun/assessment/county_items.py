@@ -33,6 +33,7 @@ from yichun.assessment.core import (
     item_rows,
     join_names,
     meets,
+    objects,
     to_boolean,
 )
 from yichun.catalogue import Catalogue, Indicator
@@ -51,7 +52,7 @@ def wide_inputs(county_inputs: pd.DataFrame, groups: Groups) -> tuple[dict[str, 
     codes, uniq = pd.factorize(county_inputs["code"])
     ok &= codes >= 0
     vals = county_inputs["value"].to_numpy(dtype=float, na_value=np.nan) if "value" in county_inputs else np.full(len(g), np.nan)
-    rats = county_inputs["rating"].to_numpy(dtype=object, na_value=None) if "rating" in county_inputs else np.full(len(g), None)
+    rats = objects(county_inputs["rating"]) if "rating" in county_inputs else np.full(len(g), None)
     vmat = np.full((len(uniq), groups.n), np.nan)
     rmat = np.full((len(uniq), groups.n), None, dtype=object)
     vmat[codes[ok], g[ok]] = vals[ok]  # duplicates: the last row wins
@@ -201,7 +202,7 @@ def _school_check_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> lis
     tt, tc = c["teachers_total"], c["teachers_certified"]
     total, cert = groups.sum(g, tt), groups.sum(g, tc)
     rate = _share(cert, total)
-    m = meets(rate, g12.comparator, g12.threshold())
+    m = meets(rate, g12.op, g12.threshold())
     miss, n_miss = groups.lists(g, np.isnan(tt) | np.isnan(tc), lambda idx: names[idx] + "（未填" + np.where(
         np.isnan(tt[idx]) & np.isnan(tc[idx]), "专任教师数、持证专任教师数", np.where(np.isnan(tt[idx]), "专任教师数", "持证专任教师数")) + "）")
     scope = cat.scope("G12").label
@@ -315,9 +316,9 @@ def standard_text(ind: Indicator, cat: Catalogue) -> str:
         return f"应为「{'是' if ind.comparator == 'yes' else '否'}」"
     if set(t) - {"all"}:
         if ind.unit == "%":
-            return "、".join(f"{k} {OPS[ind.comparator]} {fmt_value(v, '%')}" for k, v in t.items())
-        return "、".join(f"{k} {OPS[ind.comparator]} {_n(v)}" for k, v in t.items()) + (f" {ind.unit}" if ind.unit else "")
-    return fmt_standard(ind.comparator, t.get("all"), ind.unit)
+            return "、".join(f"{k} {OPS[ind.op]} {fmt_value(v, '%')}" for k, v in t.items())
+        return "、".join(f"{k} {OPS[ind.op]} {_n(v)}" for k, v in t.items()) + (f" {ind.unit}" if ind.unit else "")
+    return fmt_standard(ind.op, t.get("all"), ind.unit)
 
 
 def item_order(cat: Catalogue) -> list[str]:

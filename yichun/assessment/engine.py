@@ -20,11 +20,9 @@ from yichun.assessment.missing import missing_frame
 from yichun.assessment.preschool import assess_preschool, kindergarten_checks
 from yichun.assessment.verdict import readiness
 from yichun.catalogue import Catalogue, catalogue
-from yichun.dictionary import sheet
+from yichun.dictionary import field_dtype, sheet
 from yichun.errors import YichunError
 from yichun.tables import Inputs
-
-DTYPES = {"text": "str", "enum": "str", "int": "float64", "float": "float64", "bool": "boolean", "year": "Int64", "date": "str"}
 
 
 @dataclass
@@ -114,7 +112,7 @@ def _conform(frame: pd.DataFrame | None, key: str) -> pd.DataFrame:
     add = {}
     for f in fields:
         if f.field not in frame.columns:
-            add[f.field] = pd.Series(pd.NA if DTYPES[f.type] != "float64" else np.nan, index=frame.index, dtype=DTYPES[f.type])
+            add[f.field] = pd.Series(pd.NA if field_dtype(f) != "float64" else np.nan, index=frame.index, dtype=field_dtype(f))
     for c, dtype in (("county", "str"), ("year", "int64")):
         if c not in frame.columns:
             add[c] = pd.Series(dtype=dtype, index=frame.index)

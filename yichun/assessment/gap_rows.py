@@ -29,7 +29,8 @@ class GapRows:
             self.blocks.append({k: (np.asarray(v) if np.ndim(v) else np.full(n, v, dtype=object if isinstance(v, str) else None))
                                 for k, v in cols.items()})
 
-    def frame(self) -> pd.DataFrame:
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every column, the blocks concatenated."""
         data = {}
         for c in ROW_COLUMNS:
             arrays = [b[c] for b in self.blocks]

@@ -78,7 +78,7 @@ def compute_gaps(inputs: GapInputs) -> Gaps:
     cv_additions(rows, sf, inputs.levels, groups, cat, specs, costs)
     check_gaps(rows, sf, groups, cat, costs)
     preschool_gaps(rows, inputs.kindergartens, inputs.kg_groups, inputs.preschool, inputs.met, inputs.values, groups, cat, costs)
-    data = rows.frame()
+    data = rows.arrays()
     gaps = finish_gaps(data, groups)
     gaps["cost_kind"] = pd.array([costs.get(k, {}).get("cost_kind", "") for k in gaps["cost_key"]], dtype=STR)  # unit_costs.yaml
     return Gaps(gaps=gaps, bill=bill_frame(data, groups, costs),

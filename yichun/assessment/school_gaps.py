@@ -49,8 +49,8 @@ def school_rule_gaps(rows: GapRows, sf: SchoolFrames, groups: Groups, cat: Catal
             continue
         school = pd.factorize(block["school_id"][cand])[0]
         order = np.lexsort((-block["shortfall"][cand], school, block["g"][cand]))
-        key = np.stack([block["g"][cand][order], school[order]])
-        first = np.r_[True, (key[:, 1:] != key[:, :-1]).any(axis=0)]
+        pair = np.stack([block["g"][cand][order], school[order]])
+        first = np.r_[True, (pair[:, 1:] != pair[:, :-1]).any(axis=0)]
         drop = cand[order[~first]]
         block["in_bill"][drop] = False
         block["note"][drop] = "已由同校另一学段的新增量满足"
