@@ -1,0 +1,46 @@
+"""The docs hold together: every relative link resolves, and nothing cites a path outside the repository."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+# written in parallel by another developer; listed in docs/README.md already
+PENDING = {"docs/region-packs.md"}
+# a spec folder beside the repository, a machine path, or a contracts file in a temporary folder
+OUTSIDE = re.compile(r"\.\./shared|shared/(spec|seed)|/work/|/tmp/[^\s`'\"]*contract")
+SCANNED = ("yichun", "tests", "notebooks", "benchmarks", "docs")
+
+
+def test_every_relative_link_resolves():
+    broken = []
+    for page in PAGES:
+        for target in LINK.findall(page.read_text(encoding="utf-8")):
+            if re.match(r"^[a-z]+:", target):
+                continue  # http:, mailto:
+            path = (page.parent / target).resolve()
+            rel = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+            if not path.exists() and rel not in PENDING:
+                broken.append(f"{page.relative_to(ROOT)} → {target}")
+    assert broken == []
+
+
+def test_the_readme_links_the_docs_index():
+    assert "(docs/README.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_no_file_cites_a_path_outside_the_repository():
+    files = [ROOT / "Makefile", *(p for d in SCANNED for p in (ROOT / d).rglob("*")
+                                  if p.suffix in (".py", ".yaml", ".yml", ".md", ".ipynb", ".cfg", ".toml"))]
+    this = Path(__file__).resolve()
+    found = []
+    for path in files:
+        if path.resolve() == this or ".ipynb_checkpoints" in path.parts or not path.is_file():
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+            if OUTSIDE.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:120]}")
+    assert found == []
