@@ -13,6 +13,8 @@ PENDING = {"docs/region-packs.md"}
 # a spec folder beside the repository, a machine path, or a contracts file in a temporary folder
 OUTSIDE = re.compile(r"\.\./shared|shared/(spec|seed)|/work/|/tmp/[^\s`'\"]*contract")
 SCANNED = ("yichun", "tests", "notebooks", "benchmarks", "docs")
+# the contract pages named without their folder (ambiguous with the specification's own files)
+BARE = re.compile(r"(?<![\w/.\"'-])(intake|outputs|domain|architecture|howto)\.md")
 
 
 def test_every_relative_link_resolves():
@@ -32,15 +34,21 @@ def test_the_readme_links_the_docs_index():
     assert "(docs/README.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_no_file_cites_a_path_outside_the_repository():
-    files = [ROOT / "Makefile", *(p for d in SCANNED for p in (ROOT / d).rglob("*")
+def _lines(pattern: re.Pattern, folders=SCANNED):
+    files = [ROOT / "Makefile", *(p for d in folders for p in (ROOT / d).rglob("*")
                                   if p.suffix in (".py", ".yaml", ".yml", ".md", ".ipynb", ".cfg", ".toml"))]
     this = Path(__file__).resolve()
-    found = []
     for path in files:
         if path.resolve() == this or ".ipynb_checkpoints" in path.parts or not path.is_file():
             continue
         for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-            if OUTSIDE.search(line):
-                found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:120]}")
-    assert found == []
+            if pattern.search(line):
+                yield f"{path.relative_to(ROOT)}:{n}: {line.strip()[:120]}"
+
+
+def test_no_file_cites_a_path_outside_the_repository():
+    assert list(_lines(OUTSIDE)) == []
+
+
+def test_code_cites_the_contract_pages_by_their_docs_path():
+    assert list(_lines(BARE, ("yichun", "tests", "notebooks", "benchmarks"))) == []
