@@ -3,6 +3,8 @@
 One county-year workbook is generated from the template, filled in, then `yichun ingest`,
 `yichun assess` and `yichun problems` run on it in a temporary folder; the header of every
 file they write is compared with its `<!-- columns:… -->` block in docs/outputs.md, in order.
+`project` and `plan` take tens of seconds, so status.csv and the plan tables are compared with
+the column lists their writers select (`STATUS_COLUMNS`, `PLAN_COLUMNS`, …) instead.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def written(tmp_path_factory):
 def documented(name: str) -> list[str]:
     """The columns of one `<!-- columns:name -->` block: the first cell of each table row, else every `name` in order."""
     text = DOC.read_text(encoding="utf-8")
-    m = re.search(rf"<!-- columns:{re.escape(name)} -->\n(.*?)\n<!-- /columns:{re.escape(name)} -->", text, re.S)
+    m = re.search(rf"<!-- columns:{re.escape(name)} -->\n(.*?)\n\s*<!-- /columns:{re.escape(name)} -->", text, re.S)
     assert m, f"docs/outputs.md has no <!-- columns:{name} --> block"
     block = m.group(1).strip()
     if block.startswith("|"):
@@ -117,3 +119,18 @@ def test_every_documented_processed_table_is_written(written):
     names = {p.stem for p in processed.glob("*.parquet")}
     assert names == {*PROCESSED, "quarantine"}
     assert (processed / "manifest.json").is_file()
+
+
+
+def test_status_csv_has_the_documented_columns():
+    from yichun.projection.outlook import STATUS_COLUMNS
+
+    assert documented("project/status.csv") == STATUS_COLUMNS
+
+
+@pytest.mark.parametrize(("table", "constant"), [("plan.csv", "PLAN_COLUMNS"), ("plan_check.csv", "CHECK_COLUMNS"),
+                                                 ("policy.csv", "POLICY_TABLE")])
+def test_plan_tables_have_the_documented_columns(table, constant):
+    from yichun.scenarios import planner
+
+    assert documented(f"plan/{table}") == getattr(planner, constant)
