@@ -52,3 +52,14 @@ def test_no_file_cites_a_path_outside_the_repository():
 
 def test_code_cites_the_contract_pages_by_their_docs_path():
     assert list(_lines(BARE, ("yichun", "tests", "notebooks", "benchmarks"))) == []
+
+
+def test_the_howto_profile_example_loads_as_a_profile(tmp_path):
+    from yichun.catalogue import catalogue
+
+    text = (ROOT / "docs" / "howto.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    path = tmp_path / "example.yaml"
+    path.write_text("\n".join(line[3:] for line in block.splitlines()), encoding="utf-8")
+    cat = catalogue(str(path))
+    assert cat["P1"].thresholds == {"all": 0.90}
