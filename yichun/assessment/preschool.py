@@ -322,21 +322,19 @@ def _pg4(kg: pd.DataFrame, g: np.ndarray, groups: Groups, cat) -> dict:
     n_unknown = groups.count(g, unknown_mask)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(n_estate > 0, n_ok / np.where(n_estate > 0, n_estate, 1), np.nan)
-    judged = np.where(n_estate == 0, 1.0, meets(share, pg4.comparator, pg4.threshold()))
+    judged = np.where(n_estate == 0, 1.0, meets(share, pg4.op, pg4.threshold()))
     met = np.where(has == 0, np.nan, np.where(judged == 0, 0.0, np.where(n_unknown > 0, np.nan, judged)))
     bad, n_bad = groups.lists(g, bad_mask, names)
     unk, n_unk = groups.lists(g, unknown_mask, names)
-    detail = []
-    for h, e, o, b, nb, u, nu in zip(has, n_estate, n_ok, bad, n_bad, unk, n_unk):
+
+    def describe(h, e, o, b, nb, u, nu) -> str:
         if h == 0:
-            detail.append(f"{MISSING}：无幼儿园数据")
-            continue
+            return f"{MISSING}：无幼儿园数据"
         text = "本县未报小区配套园" if e == 0 else f"小区配套园 {e:.0f} 所，其中公办或普惠性民办 {o:.0f} 所"
-        if b:
-            text += f"；非普惠：{join_names(b, nb)}"
-        if u:
-            text += f"；{MISSING}：未填是否小区配套园的非普惠幼儿园 {join_names(u, nu)}"
-        detail.append(text)
+        text += f"；非普惠：{join_names(b, nb)}" if b else ""
+        return text + (f"；{MISSING}：未填是否小区配套园的非普惠幼儿园 {join_names(u, nu)}" if u else "")
+
+    detail = [describe(*row) for row in zip(has, n_estate, n_ok, bad, n_bad, unk, n_unk)]
     # `short`: the 小区配套园 that are neither 公办 nor 普惠性民办 (the gap's county row counts these)
     return {**item_rows("PG4", share, met, detail), "short": groups.count(g, bad_mask).astype(float)}
 
