@@ -7,7 +7,16 @@ import pytest
 from projection_toy import county_rows, kindergarten, make_inputs, school
 
 from yichun.errors import YichunError
-from yichun.projection.cohort import allocate, cohort_births, extend_births, observed_ratios, project_enrolment, ratio_bands
+from yichun.projection.cohort import (
+    DemographicFactors,
+    Factor,
+    allocate,
+    cohort_births,
+    extend_births,
+    observed_ratios,
+    project_enrolment,
+    ratio_bands,
+)
 from yichun.projection.params import parameters
 from yichun.projection.projected import project_inputs
 
@@ -75,9 +84,8 @@ def test_projected_enrolment_exact():
 def test_migration_and_birth_factors():
     inputs = toy()
     params = parameters({"recent_years": 4})
-    e = project_enrolment(inputs, 2022, ("central",), params,
-                          ratio_factors=[{"levels": ["小学"], "from_year": 2022, "factor": 1.1}],
-                          birth_factors=[{"from_year": 2015, "factor": 0.5}])
+    factors = DemographicFactors(births=(Factor(0.5, from_year=2015),), ratios=(Factor(1.1, from_year=2022, levels=("小学",)),))
+    e = project_enrolment(inputs, 2022, ("central",), params, factors=factors)
     e = e.set_index(["level", "year"])["enrolment"]
     assert e[("小学", 2021)] == pytest.approx(0.95 * (5000 + 450))  # 2015 births halved
     assert e[("小学", 2022)] == pytest.approx(0.95 * 1.1 * (4000 + 450 + 400))

@@ -53,13 +53,11 @@ def allocation_shares(inputs: Inputs, to_year: int, params: dict) -> dict[str, p
 
 
 def project_inputs(inputs: Inputs, to_year: int = 2030, variant: str = "central", growth: bool = False, *,
-                   params: dict | None = None, counties=None, ratio_factors: list[dict] | None = None,
-                   birth_factors: list[dict] | None = None, enrolment: pd.DataFrame | None = None,
-                   shares: dict | None = None) -> Inputs:
+                   params: dict | None = None, counties=None, factors: cohort.DemographicFactors = cohort.NO_FACTORS,
+                   enrolment: pd.DataFrame | None = None, shares: dict | None = None) -> Inputs:
     """Inputs for the years after each county's base year up to `to_year` (future years only).
 
-    `ratio_factors` (migration: county, levels, from_year, factor) multiply cohort ratios;
-    `birth_factors` (county, from_year, factor) multiply births. `enrolment` may pass a
+    `factors` (a what-if's births and migration actions) multiply births and cohort ratios. `enrolment` may pass a
     precomputed `cohort.project_enrolment` frame (any variants) to avoid recomputing it, and
     `shares` the `allocation_shares` (they do not depend on the variant).
     Warnings (fallbacks, plans that cannot be applied) are appended to `problems`.
@@ -71,7 +69,7 @@ def project_inputs(inputs: Inputs, to_year: int = 2030, variant: str = "central"
     base = cohort.base_years(inputs)
     years = list(range(int(base.min()) + 1, to_year + 1)) if len(base) else []
     if enrolment is None or variant not in set(enrolment["variant"]):
-        enrolment = cohort.project_enrolment(inputs, to_year, (variant,), params, ratio_factors, birth_factors, problems)
+        enrolment = cohort.project_enrolment(inputs, to_year, (variant,), params, factors=factors, problems=problems)
     proj = enrolment[(enrolment["variant"] == variant) & (enrolment["kind"] == cohort.PROJECTED)]
     proj = proj[proj["county"].isin(base.index)]
 

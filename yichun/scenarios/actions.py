@@ -45,6 +45,7 @@ import pandas as pd
 
 from yichun.catalogue import catalogue
 from yichun.dictionary import sheet
+from yichun.projection.cohort import DemographicFactors, Factor
 from yichun.projection.params import CLASS_FIELDS, KINDERGARTEN, POP_CODE, POP_LEVEL, STUDENT_FIELDS, parameters
 from yichun.scenarios.model import Action, Scenario, ScenarioError
 from yichun.tables import PROVENANCE, Inputs
@@ -513,13 +514,14 @@ def apply_scenario(scenario: Scenario, inputs: Inputs, *, params: dict | None = 
     return apply_actions(inputs, chosen, params=params, profile=profile, cache=dict(cache or {}))
 
 
-def projection_factors(scenario: Scenario) -> tuple[list[dict], list[dict]]:
-    """(birth_factors, ratio_factors) for yichun.projection from the births and migration actions."""
-    births = [{"county": a.county, "from_year": a.params.get("from_year"), "factor": a.params["factor"]}
-              for a in scenario.actions if a.kind == "births"]
-    ratios = [{"county": a.county, "from_year": a.params.get("from_year"), "factor": a.params["factor"],
-               "levels": a.params.get("levels")} for a in scenario.actions if a.kind == "migration"]
-    return births, ratios
+def projection_factors(scenario: Scenario) -> DemographicFactors:
+    """The births and migration actions as factors for yichun.projection's cohort model."""
+    births = tuple(Factor(float(a.params["factor"]), a.county, a.params.get("from_year"))
+                   for a in scenario.actions if a.kind == "births")
+    ratios = tuple(Factor(float(a.params["factor"]), a.county, a.params.get("from_year"),
+                          tuple(a.params["levels"]) if a.params.get("levels") else None)
+                   for a in scenario.actions if a.kind == "migration")
+    return DemographicFactors(births, ratios)
 
 
 def project_scenario(scenario: Scenario, inputs: Inputs, to_year: int | None = None, variant: str | None = None,
@@ -528,8 +530,7 @@ def project_scenario(scenario: Scenario, inputs: Inputs, to_year: int | None = N
     from yichun.projection.projected import project_inputs
 
     params = params or parameters()
-    birth_factors, ratio_factors = projection_factors(scenario)
     proj = project_inputs(inputs, to_year or scenario.to_year or 2030, variant or scenario.variant or "central",
                           scenario.growth if growth is None else growth, params=params, counties=counties,
-                          ratio_factors=ratio_factors, birth_factors=birth_factors)
+                          factors=projection_factors(scenario))
     return apply_scenario(scenario, proj, params=params, profile=profile, kinds=STRUCTURAL)
