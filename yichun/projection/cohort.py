@@ -98,7 +98,7 @@ def actual_enrolment(inputs: Inputs) -> pd.DataFrame:
     c = inputs.county_inputs
     if c is not None and not c.empty:
         g = c.loc[c["code"] == POP_CODE, ["county", "year", "value"]].rename(columns={"value": "enrolment"})
-        g = g.groupby(["county", "year"], as_index=False)["enrolment"].last()
+        g = g.groupby(["county", "year"])["enrolment"].last().reset_index()
         g["level"] = POP_LEVEL
         parts.append(g)
     if not parts:
@@ -155,7 +155,7 @@ def cohort_births(birth_frame: pd.DataFrame, years, youngest: int, oldest: int) 
     rolled = wide.rolling(window, min_periods=window).sum()  # row b: Σ births b−window+1 … b
     picked = rolled.reindex([y - youngest for y in years])
     picked.index = years
-    out = picked.stack(future_stack=True).rename("cohort_births").reset_index()
+    out = picked.stack(future_stack=True).reset_index()
     out.columns = ["year", "county", "cohort_births"]
     return out[["county", "year", "cohort_births"]]
 
@@ -229,8 +229,8 @@ def project_enrolment(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, pa
     future = np.arange(int(base.min()) + 1, to_year + 1) if len(base) else np.array([], dtype=int)
     if len(future):
         after_base = future[:, None] > base.reindex(counties).to_numpy()[None, :]
-        held_all = enrol.merge(base_frame(base), on="county")
-        held_all = held_all[held_all["year"] == held_all["base_year"]].set_index(["level", "county"])["enrolment"]
+        with_base = enrol.merge(base_frame(base), on="county")
+        held_all = with_base[with_base["year"] == with_base["base_year"]].set_index(["level", "county"])["enrolment"]
         raw_births = births(inputs)
         for variant in variants:
             b = extend_births(raw_births, to_year, params["future_births"][variant], factors.births)

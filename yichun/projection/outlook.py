@@ -296,12 +296,12 @@ class Prepared:
     projected: dict[str, Inputs]  # variant → projected Inputs (future years)
     factors: DemographicFactors = NO_FACTORS  # the births and migration factors the projection was made with
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)
-    actual_margins: pd.DataFrame | None = None
-    actual_values: pd.DataFrame | None = None
+    actual_margins: pd.DataFrame = field(default_factory=pd.DataFrame)  # margins of the observed years
+    actual_values: pd.DataFrame = field(default_factory=pd.DataFrame)  # indicator_values of the observed years
     baseline: dict[str, Assessment] = field(default_factory=dict)  # variant → Assessment of the projection without actions
-    schedule: pd.DataFrame | None = None
+    schedule: pd.DataFrame = field(default_factory=pd.DataFrame)  # yichun.schedule at the time of preparing
     planned: pd.DataFrame = field(default_factory=pd.DataFrame)  # planned_changes: the 建设计划 in the baseline
-    actual_details: pd.DataFrame | None = None
+    actual_details: pd.DataFrame = field(default_factory=pd.DataFrame)  # failing_details of the observed years
     _counted: dict[str, dict] = field(default_factory=dict, repr=False)
 
     def counted(self, variant: str) -> dict:
@@ -309,7 +309,7 @@ class Prepared:
         if variant not in self._counted:
             a = self.baseline.get(variant)
             parts = a.school_parts[["county", "year", "school_id", "level", "counted"]] if a is not None else None
-            self._counted[variant] = {} if parts is None else {(c, int(y)): g for (c, y), g in parts.groupby(["county", "year"])}
+            self._counted[variant] = {} if parts is None else dict(iter(parts.groupby(["county", "year"])))
         return self._counted[variant]
 
     @property
@@ -363,10 +363,10 @@ def run(prep: Prepared, scenario: InForce | None = None, years=None, keep_inputs
     future = prep.future_years if years is None else [y for y in sorted(set(years)) if y in prep.future_years]
     actual_margins, actual_values = prep.actual_margins, prep.actual_values
     limit = int(prep.params["reason_schools"])
-    details = [_tag(prep.actual_details, v, cohort.ACTUAL) for v in variants] if prep.actual_details is not None else []
+    details = [_tag(prep.actual_details, v, cohort.ACTUAL) for v in variants]
     readiness = [_tag(prep.actual.readiness, v, cohort.ACTUAL) for v in variants]
-    marg = [_tag(actual_margins, v, cohort.ACTUAL) for v in variants] if actual_margins is not None else []
-    ind = [_tag(actual_values, v, cohort.ACTUAL) for v in variants] if actual_values is not None else []
+    marg = [_tag(actual_margins, v, cohort.ACTUAL) for v in variants]
+    ind = [_tag(actual_values, v, cohort.ACTUAL) for v in variants]
     assessed: dict[str, Assessment] = {}
     kept: dict[str, Inputs] = {}
     for v in variants:
@@ -437,21 +437,16 @@ def classify(readiness: pd.DataFrame, marg: pd.DataFrame, base: pd.Series, param
         row = {"county": county, "track": track, "scheduled_year": year, "base_year": b, "scheduled_result": "",
                "planned": (county, track) in plan_text}
         for v in VARIANTS:
-            first = pd.NA
+            first: int | None = None
             if v in variants:
-                for y in range(b, to_year + 1):
-                    if ev.passes(county, track, v, y):
-                        first = y
-                        break
-            row[f"first_pass_{v}"] = first
+                first = next((y for y in range(b, to_year + 1) if ev.passes(county, track, v, y)), None)
+            row[f"first_pass_{v}"] = pd.NA if first is None else first
             if v == "central":
-                lapse = pd.NA
-                if first is not pd.NA:
-                    for y in range(first + 1, to_year + 1):
-                        if ev.known(county, track, v, y) and not ev.passes(county, track, v, y):
-                            lapse = y
-                            break
-                row["lapse_central"] = lapse
+                lapse: int | None = None
+                if first is not None:
+                    lapse = next((y for y in range(first + 1, to_year + 1)
+                                  if ev.known(county, track, v, y) and not ev.passes(county, track, v, y)), None)
+                row["lapse_central"] = pd.NA if lapse is None else lapse
         row.update(reasons.decide(ev, county, track, year, b, to_year, thin))
         if year <= b:
             central = "central" if "central" in variants else variants[0]

@@ -28,13 +28,9 @@ from yichun.projection.params import CLASS_FIELDS, KINDERGARTEN, POP_CODE, POP_L
 from yichun.tables import Inputs
 
 
-def _problem_frame(existing: pd.DataFrame, new: list[Problem]) -> pd.DataFrame:
-    if not new:
-        return existing if existing is not None else pd.DataFrame(columns=Problem.columns())
-    add = pd.DataFrame([p.as_dict() for p in new], columns=Problem.columns())
-    if existing is None or existing.empty:
-        return add
-    return pd.concat([existing, add], ignore_index=True)
+def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
+    """The projection's warnings as a problems frame (the columns of `Problem`)."""
+    return pd.DataFrame([p.as_dict() for p in problems], columns=Problem.columns())
 
 
 def allocation_shares(inputs: Inputs, to_year: int, params: dict) -> dict[str, pd.DataFrame]:
@@ -119,7 +115,7 @@ def project_inputs(inputs: Inputs, to_year: int = 2030, variant: str = "central"
                 ci.loc[mask, "note"] = "按出生队列预测"
     towns = resources.carry_forward(inputs.townships, base, years) if len(inputs.townships) else inputs.townships
     return replace(inputs, schools=schools, kindergartens=kgs, county_inputs=ci, townships=towns,
-                   problems=_problem_frame(None, problems), quarantine=pd.DataFrame())
+                   problems=_problem_frame(problems), quarantine=pd.DataFrame())
 
 
 def with_actual(inputs: Inputs, projected: Inputs) -> Inputs:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -175,9 +176,9 @@ def _thin_text(t) -> str:
     return f"{t['label']} 余量 {_pct(t['margin'])}"
 
 
-def decide(ev: Evidence, county: str, track: str, year: int, base: int, to_year: int, thin: float) -> dict:
+def decide(ev: Evidence, county: str, track: str, year: int, base: int, to_year: int, thin: float) -> dict[str, Any]:
     """Status, reason and lapse of one county and track (see the module docstring)."""
-    out = {"reason_variant": "", "reason_year": pd.NA, "reason_codes": "", "reason_text": "", "lapse_year": pd.NA,
+    out: dict[str, Any] = {"reason_variant": "", "reason_year": pd.NA, "reason_codes": "", "reason_text": "", "lapse_year": pd.NA,
            "lapse_variant": "", "binding": "", "margin": np.nan, "unmet": ""}
     out.update({f"margin_{v}": np.nan for v in VARIANT_LABELS})
     central = "central" if "central" in ev.variants else ev.variants[0]

@@ -42,7 +42,7 @@ def carry_forward(frame: pd.DataFrame, base: pd.Series, years) -> pd.DataFrame:
     rows, cols = np.nonzero(grid[None, :] > fb[:, None])
     order = np.lexsort((rows, cols))  # year-major, like a cross join sorted by year
     out = f.iloc[rows[order]].reset_index(drop=True)
-    out["year"] = pd.array(grid[cols[order]], dtype=frame["year"].dtype)
+    out["year"] = pd.Series(grid[cols[order]], index=out.index).astype(frame["year"].dtype)
     for col in PROVENANCE:
         if col in out:
             dtype = frame[col].dtype if frame[col].dtype != "int64" else "Int64"
@@ -157,12 +157,13 @@ def select_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.D
     no_qty = plans["quantity"].isna()
     to_s = ~no_qty & in_s & plans["item"].isin(school_fields)
     to_k = ~no_qty & ~to_s & in_k & plans["item"].isin(kg_fields)
-    for i, p in plans[~(to_s | to_k)].iterrows():
+    rejected = plans[~(to_s | to_k)]
+    for (_, p), missing_qty, known in zip(rejected.iterrows(), no_qty[rejected.index], (in_s | in_k)[rejected.index]):
         sid, item, where = p["school_id"], p["item"], _where(p)
-        if no_qty[i]:
+        if missing_qty:
             problems.append(Problem(WARNING, "建设计划缺数量", f"学校 {sid} 的计划项目「{item}」缺少数量，预测中未计入。",
                                     column="数量", **where))
-        elif not (in_s[i] or in_k[i]):
+        elif not known:
             problems.append(Problem(WARNING, "建设计划学校不存在",
                                     f"建设计划中的学校标识码 {sid} 不在{p['county']}基年{int(base[p['county']])}年的学校或幼儿园名单中，"
                                     "该计划未计入预测。", column="学校标识码", value=sid, **where))
@@ -238,7 +239,7 @@ def planned_changes(inputs, base: pd.Series | None = None) -> pd.DataFrame:
     return out.sort_values(["county", "track", "year", "school_id", "field"], kind="stable").reset_index(drop=True)
 
 
-def planned_summary(planned: pd.DataFrame) -> pd.DataFrame:
+def planned_summary(planned: pd.DataFrame | None) -> pd.DataFrame:
     """Per county and track: items, years, priced investment and new teachers of the 建设计划."""
     cols = ["county", "track", "items", "first_year", "last_year", "cost_wan", "teachers", "text"]
     if planned is None or planned.empty:

@@ -105,7 +105,7 @@ def _needs(frame: pd.DataFrame, item: str, params: dict, cat) -> np.ndarray:
     if spec is None:
         if "children" in frame:
             return frame["children"].to_numpy(float)
-        return sum(frame[c].fillna(0.0).to_numpy(float) for c in STUDENT_FIELDS.values())
+        return sum((frame[c].fillna(0.0).to_numpy(float) for c in STUDENT_FIELDS.values()), np.zeros(len(frame)))
     ind = cat[spec["indicator"]]
     total = np.zeros(len(frame))
     for level in spec["levels"]:
@@ -237,7 +237,7 @@ def add_named(inputs: Inputs, actions: list[Action], profile="national") -> Inpu
         p = action.params
         county, item = _county(action, inputs), p["item"]
         table = "schools" if item in inputs.schools.columns and not p.get("kindergartens") else "kindergartens"
-        names = p.get("schools") or p.get("kindergartens")
+        names: list[str] = p.get("schools") or p.get("kindergartens") or []
         start = action.year if action.year is not None else -(10**6)
         present = last_year.get(table, {})
         missing = [n for n in names if present.get((county, n), -(10**6)) < start]
@@ -257,7 +257,8 @@ def add_named(inputs: Inputs, actions: list[Action], profile="national") -> Inpu
     if not recs:
         return inputs
     adds = pd.DataFrame(recs, columns=["table", "county", "id", "item", "start", "amount"])
-    for (table, item), group in adds.groupby(["table", "item"], sort=False):
+    for (group_table, group_item), group in adds.groupby(["table", "item"], sort=False):
+        table, item = str(group_table), str(group_item)
         frame, key = frames[table], keys[table]
         rows = frame[["county", key, "year"]].reset_index().rename(columns={key: "id"})
         hit = rows.merge(group[["county", "id", "start", "amount"]], on=["county", "id"])
@@ -335,8 +336,8 @@ def merge_schools(inputs: Inputs, action: Action, *, profile="national") -> Inpu
             amount = float(s.loc[closed, f].fillna(0.0).sum())
             if amount == 0:
                 continue
-            level = LEVEL_OF.get(f.rsplit("_", 1)[-1])
-            share = moved_share.get(level) if level else None
+            of_level = LEVEL_OF.get(f.rsplit("_", 1)[-1])
+            share = moved_share.get(of_level) if of_level else None
             if share is None:
                 share = total_recv / total_recv.sum() if total_recv.sum() > 0 else np.full(len(recv), 1 / len(recv))
             add = round_total(share * amount, amount) if f in _int_fields() else share * amount

@@ -134,7 +134,8 @@ class Action:
         where = f"{p['county']}" if p.get("county") else ""
         when = f"{p['year']}年起" if p.get("year") else ""
         if self.kind == "add_resource":
-            target = f"（{'、'.join(p.get('schools') or p.get('kindergartens'))}）" if p.get("schools") or p.get("kindergartens") else "（按最需要的学校分配）"
+            named = p.get("schools") or p.get("kindergartens")
+            target = f"（{'、'.join(named)}）" if named else "（按最需要的学校分配）"
             return f"{where}{when}增加 {p['item']} {p['quantity']:g}{target}"
         if self.kind == "merge_schools":
             return f"{where}{when}撤并 {'、'.join(p['close'])}，学生转入 {'、'.join(p['into'])}"
@@ -203,7 +204,7 @@ class Scenario:
         return cls(name.strip(), actions, str(data.get("description") or ""), county, to_year, variant, growth, source)
 
     def to_dict(self) -> dict:
-        out = {"name": self.name}
+        out: dict[str, object] = {"name": self.name}
         if self.description:
             out["description"] = self.description
         if self.county:
@@ -270,7 +271,7 @@ def _fields(kind: str) -> set[str]:
 
 def _labels(kind: str) -> dict[str, str]:
     """Chinese label (header, header with unit, synonyms; for kindergartens also 幼儿园+header) → field."""
-    out = {}
+    out: dict[str, str] = {}
     for f in sheet(kind).fields:
         if f.field not in _fields(kind):
             continue
