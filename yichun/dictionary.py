@@ -6,8 +6,10 @@ the validation schemas, the template and the sample generator all take them from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 
 from yichun._yaml import package_yaml
 
@@ -76,6 +78,22 @@ def sheets() -> dict[str, Sheet]:
 
 def sheet(key: str) -> Sheet:
     return sheets()[key]
+
+
+@cache
+def level_suffix() -> Mapping[str, str]:
+    """School level → the name suffix of its per-level fields (小学 → primary, 初中 → junior, 高中 → senior).
+
+    Read from the school sheet: a field filed under a level (`sub`) is named `<stem>_<suffix>`
+    (students_primary, classes_junior, …); a level spelt with two suffixes is an error.
+    """
+    out: dict[str, str] = {}
+    for f in sheet("schools").fields:
+        if f.sub and "_" in f.field:
+            sfx = f.field.rsplit("_", 1)[1]
+            if out.setdefault(f.sub, sfx) != sfx:
+                raise ValueError(f"dictionary.yaml: {f.sub} fields end in both _{out[f.sub]} and _{sfx} ({f.field})")
+    return MappingProxyType(out)
 
 
 @cache

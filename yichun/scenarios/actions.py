@@ -44,17 +44,18 @@ import numpy as np
 import pandas as pd
 
 from yichun.catalogue import catalogue
-from yichun.dictionary import sheet
+from yichun.dictionary import level_suffix, sheet
 from yichun.projection.cohort import DemographicFactors, Factor
 from yichun.projection.params import CLASS_FIELDS, KINDERGARTEN, POP_CODE, POP_LEVEL, STUDENT_FIELDS, parameters
+from yichun.rounding import round_total
 from yichun.scenarios.model import Action, Scenario, ScenarioError
 from yichun.tables import PROVENANCE, Inputs
 
 TEACHER_FIELDS = ("teachers_qualified", "teachers_backbone", "teachers_pe_arts")
 DEFAULT_MOVE = [f"{t}_{s}" for t in TEACHER_FIELDS for s in ("primary", "junior")] + [
     "teachers_total", "teachers_certified", "equipment_value_wan"]
-LEVEL_OF = {"primary": "小学", "junior": "初中"}
-ALL_STUDENTS = {**STUDENT_FIELDS, "高中": "students_senior"}
+LEVEL_OF = {sfx: level for level, sfx in level_suffix().items()}  # primary → 小学 (a field's level from its name)
+ALL_STUDENTS = {level: f"students_{sfx}" for level, sfx in level_suffix().items()}
 
 
 @cache
@@ -64,8 +65,12 @@ def _int_fields() -> frozenset[str]:
 
 # ------------------------------------------------------------------------------ distribution
 
-def water_fill(values: np.ndarray, needs: np.ndarray, quantity: float) -> np.ndarray:
-    """Additions (≥ 0, summing to `quantity`) that maximise the lowest values/needs ratio."""
+def fill_lowest_coverage(values: np.ndarray, needs: np.ndarray, quantity: float) -> np.ndarray:
+    """Additions (≥ 0, summing to `quantity`) that maximise the lowest values/needs ratio.
+
+    Water-filling with a given quantity, solved exactly. Not `yichun.assessment.gaps.water_fill`,
+    which looks for the floor that brings a 差异系数 down to its limit, with no quantity given.
+    """
     v = np.asarray(values, float)
     d = np.asarray(needs, float)
     if len(v) == 0:
@@ -81,17 +86,6 @@ def water_fill(values: np.ndarray, needs: np.ndarray, quantity: float) -> np.nda
     add = np.zeros(len(v))
     add[order[: k + 1]] = np.maximum(level * dv[: k + 1] - vv[: k + 1], 0.0)
     return add
-
-
-def round_total(values: np.ndarray, total: float | None = None) -> np.ndarray:
-    """Whole numbers summing to round(total) (default: round of the sum), by largest remainder."""
-    v = np.asarray(values, float)
-    target = int(round(v.sum() if total is None else total))
-    floor = np.floor(v + 1e-9)
-    left = target - int(floor.sum())
-    if left > 0:
-        floor[np.argsort(-(v - floor), kind="stable")[:left]] += 1
-    return floor
 
 
 def _needs(frame: pd.DataFrame, item: str, params: dict, cat) -> np.ndarray:
@@ -193,7 +187,7 @@ def add_resource(inputs: Inputs, action: Action, *, params: dict, profile="natio
         now = now[ok]
         if now.empty:
             raise ScenarioError(f"{action.where('item')}：{county}{first}年没有可分配「{item}」的{'学校' if is_school else '幼儿园'}（无在校生或该项缺数据）")
-        adds = pd.Series(water_fill(now[item].to_numpy(float), needs[ok], p["quantity"]), index=now[key].to_numpy())
+        adds = pd.Series(fill_lowest_coverage(now[item].to_numpy(float), needs[ok], p["quantity"]), index=now[key].to_numpy())
     if item in _int_fields():
         adds = pd.Series(round_total(adds.to_numpy(), p["quantity"]), index=adds.index)
     amount = frame.loc[mask, key].map(adds).fillna(0.0)

@@ -39,6 +39,7 @@ import pandas as pd
 
 from yichun.catalogue import catalogue
 from yichun.counties import normalize_county
+from yichun.dictionary import level_suffix
 from yichun.errors import YichunError
 from yichun.projection import cohort
 from yichun.projection.params import VARIANTS, parameters
@@ -53,7 +54,6 @@ POLICY = "需政策措施"
 LEFT = "新增资源后仍未达标（多为缺数据），需逐校核实"
 LINE_COLUMNS = ["kind", "target_id", "target_name", "level", "indicator", "field", "quantity", "unit", "cost_wan", "basis"]
 POLICY_COLUMNS = ["code", "name", "klass", "measure", "quantity", "unit", "detail"]
-SUFFIX = {"小学": "primary", "初中": "junior"}
 KG_FIELD = {"kindergarten_outdoor_m2": "outdoor_m2", "kindergarten_activity_m2": "activity_m2", "kindergarten_teacher": "teachers"}
 
 
@@ -113,7 +113,7 @@ def _r_fields(cat) -> dict[str, tuple[str, bool]]:
 
 def _field(code: str, level: str, rf) -> str:
     resource, per_level = rf[code]
-    return f"{resource}_{SUFFIX[level]}" if per_level else resource
+    return f"{resource}_{level_suffix()[level]}" if per_level else resource
 
 
 def _round_unit(q: float, unit: str) -> float:
