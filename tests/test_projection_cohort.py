@@ -155,3 +155,22 @@ def test_bad_parameters_name_the_key():
         parameters({"recent_yaers": 3})
     with pytest.raises(YichunError, match="future_births.low"):
         parameters({"future_births": {"low": -2}})
+
+
+# births 2^(y − 2000) for 2000–2020: a sum of births names exactly the birth years it covers
+POWERS = {y: float(2 ** (y - 2000)) for y in range(2000, 2021)}
+
+
+@pytest.mark.parametrize(("level", "born"), [
+    ("小学", range(2009, 2015)),  # grade 1 entered in September 2020 at 6: born 2014; grade 6 born 2009
+    ("初中", range(2006, 2009)),  # grades 7–9: born 2006–2008
+    ("幼儿园", range(2015, 2018)),  # 3–5 year olds: born 2015–2017
+    ("3—5岁人口", range(2015, 2018)),
+])
+def test_the_cohort_window_of_each_level_in_the_package_parameters(level, born):
+    y = 2020
+    inputs = make_inputs([school(C, y, "P1", 600), school(C, y, "J1", 0, 300)], [kindergarten(C, y, "K1", 200)],
+                         county_rows(C, y, 250), {C: POWERS})
+    r = observed_ratios(inputs, parameters()).set_index(["level", "year"])
+    # e.g. 小学 2020: 2^9 + … + 2^14 = 32256; a window one year off or one year longer gives another sum
+    assert r.loc[(level, y), "cohort_births"] == sum(2.0 ** (b - 2000) for b in born)
