@@ -341,11 +341,12 @@ def prepare(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool
     found = [pd.DataFrame([w.as_dict() for w in warned])] if warned else []
     found += [p.problems for p in projected.values() if p.problems is not None and len(p.problems)]
     problems = pd.concat(found, ignore_index=True).drop_duplicates(["kind", "message"]) if found else pd.DataFrame()
-    return Prepared(inputs, params, cat, base, variants, to_year, enrol, actual, projected,
-                    factors, problems.reset_index(drop=True),
-                    margins(actual, cat), indicator_values(actual), baseline, schedule(),
-                    planned_changes(inputs, base),
-                    reasons.failing_details(actual, cat, int(params["reason_schools"])))
+    return Prepared(inputs=inputs, params=params, catalogue=cat, base=base, variants=variants, to_year=to_year,
+                    enrolment=enrol, actual=actual, projected=projected, factors=factors,
+                    problems=problems.reset_index(drop=True), actual_margins=margins(actual, cat),
+                    actual_values=indicator_values(actual), baseline=baseline, schedule=schedule(),
+                    planned=planned_changes(inputs, base),
+                    actual_details=reasons.failing_details(actual, cat, int(params["reason_schools"])))
 
 
 def run(prep: Prepared, scenario: InForce | None = None, years=None, keep_inputs: bool = False) -> Outlook:
@@ -395,8 +396,9 @@ def run(prep: Prepared, scenario: InForce | None = None, years=None, keep_inputs
     details_all = pd.concat(details, ignore_index=True) if details else pd.DataFrame()
     status = classify(readiness_all, marg_all, prep.base, prep.params, variants, prep.to_year, prep.schedule,
                       details=details_all, planned=prep.planned)
-    return Outlook(status, prep.enrolment, readiness_all, marg_all, ind_all, prep.actual, assessed, kept, prep.problems,
-                   prep.planned, details_all)
+    return Outlook(status=status, enrolment=prep.enrolment, readiness=readiness_all, margins=marg_all, indicators=ind_all,
+                   actual=prep.actual, projected=assessed, inputs=kept, problems=prep.problems, planned=prep.planned,
+                   details=details_all)
 
 
 def outlook(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool = False, *, profile="national",

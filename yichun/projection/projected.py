@@ -99,7 +99,7 @@ def project_inputs(inputs: Inputs, to_year: int = 2030, variant: str = "central"
             kgs = resources.add_growth(kgs, inputs.kindergartens, "kg_id", params["growth_fields"]["kindergartens"], base,
                                        params["recent_years"])
     if schools is not None and kgs is not None:
-        schools, kgs = resources.apply_plans(schools, kgs, inputs.plans, base, problems)
+        resources.apply_plans(schools, kgs, inputs.plans, base, problems)  # in place
 
     ci = resources.carry_forward(inputs.county_inputs, base, years)
     if ci is not None and not ci.empty:

@@ -33,6 +33,7 @@ fresh inputs and re-assessed: `passes` says whether the county then passes in th
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,9 @@ from yichun.scenarios.actions import apply_actions, new_kindergarten
 from yichun.scenarios.model import Action, Scenario
 from yichun.schedule import scheduled_year
 from yichun.tables import Inputs
+
+if TYPE_CHECKING:
+    from yichun.assessment.compulsory import RSpec
 
 POLICY = "需政策措施"
 LEFT = "新增资源后仍未达标（多为缺数据），需逐校核实"
@@ -105,15 +109,16 @@ def _kind_sum(lines: pd.DataFrame, kind: str) -> float:
     return float(np.nansum(lines.loc[lines["cost_kind"] == kind, "cost_wan"].to_numpy(float)))
 
 
-def _r_fields(cat) -> dict[str, tuple[str, bool]]:
+def _r_fields(cat) -> dict[str, RSpec]:
+    """R1–R7 (and other school-rule codes) → their spec: the resource field and whether it is per level."""
     from yichun.assessment.compulsory import r_specs
 
-    return {code: (spec.resource, spec.per_level) for code, spec in r_specs(cat).items()}
+    return r_specs(cat)
 
 
-def _field(code: str, level: str, rf) -> str:
-    resource, per_level = rf[code]
-    return f"{resource}_{level_suffix()[level]}" if per_level else resource
+def _field(code: str, level: str, rf: dict[str, RSpec]) -> str:
+    spec = rf[code]
+    return f"{spec.resource}_{level_suffix()[level]}" if spec.per_level else spec.resource
 
 
 def _round_unit(q: float, unit: str) -> float:
