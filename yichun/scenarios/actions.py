@@ -52,7 +52,7 @@ from yichun.scenarios.model import Action, Scenario, ScenarioError
 from yichun.tables import PROVENANCE, Inputs
 
 TEACHER_FIELDS = ("teachers_qualified", "teachers_backbone", "teachers_pe_arts")
-DEFAULT_MOVE = [f"{t}_{s}" for t in TEACHER_FIELDS for s in ("primary", "junior")] + [
+DEFAULT_MOVE = [f"{t}_{level_suffix()[lv]}" for t in TEACHER_FIELDS for lv in STUDENT_FIELDS] + [
     "teachers_total", "teachers_certified", "equipment_value_wan"]
 LEVEL_OF = {sfx: level for level, sfx in level_suffix().items()}  # primary → 小学 (a field's level from its name)
 ALL_STUDENTS = {level: f"students_{sfx}" for level, sfx in level_suffix().items()}
