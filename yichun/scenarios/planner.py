@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from yichun.assessment.costs import UnitCosts
 from yichun.catalogue import catalogue
 from yichun.counties import normalize_county
 from yichun.dictionary import level_suffix
@@ -298,7 +299,7 @@ def _policy(a, county: str, year: int, track: str, cat) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=POLICY_COLUMNS)
 
 
-def _price(lines: list[dict], costs: dict, cat, mapping: dict) -> list[float]:
+def _price(lines: list[dict], costs: UnitCosts, cat, mapping: dict) -> list[float]:
     """Cost in 万元 of each plan line, with the assessment's unit costs (NaN where unpriced)."""
     from yichun.assessment.costs import price_wan
 
@@ -414,13 +415,13 @@ def plan_all_variants(inputs: Inputs, county: str, track: str = "义务教育", 
     return plan_cheapest(inputs, county, track, year, variants=VARIANTS, **kwargs)
 
 
-def _line_kind(line: dict, costs: dict) -> str:
-    from yichun.scenarios.pricing import cost_kind
+def _line_kind(line: dict, costs: UnitCosts) -> str:
+    from yichun.assessment.costs import cost_kind
 
-    return cost_kind(line.get("cost_key"), costs)
+    return cost_kind(costs, line.get("cost_key"))
 
 
-def _expand(lines: list[dict], cat, mapping: dict, costs: dict) -> list[dict]:
+def _expand(lines: list[dict], cat, mapping: dict, costs: UnitCosts) -> list[dict]:
     """A new kindergarten as its priced parts: activity rooms and outdoor area (一次性投入) and
     teachers (每年经费), so that one-off and yearly costs stay apart."""
     out = []
@@ -431,7 +432,7 @@ def _expand(lines: list[dict], cat, mapping: dict, costs: dict) -> list[dict]:
         row = new_kindergarten({"children": line["quantity"]}, cat)
         for f in ("activity_m2", "outdoor_m2", "teachers"):
             key = mapping.get(f"kindergarten.{f}")
-            out.append({**line, "field": f, "quantity": float(row[f]), "unit": costs[key]["unit"] if key in costs else "",
+            out.append({**line, "field": f, "quantity": float(row[f]), "unit": costs[key]["unit"] if key is not None and key in costs else "",
                         "cost_key": key or "", "basis": f"{line['basis']}：新建园按标准配置（在园幼儿 {line['quantity']:g} 人）"})
     return out
 

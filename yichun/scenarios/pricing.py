@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from yichun.assessment.costs import UnitCosts, cost_kind
 from yichun.catalogue import catalogue
 from yichun.projection.params import parameters
 from yichun.scenarios.actions import new_kindergarten
@@ -23,19 +24,6 @@ from yichun.scenarios.model import Scenario
 
 COLUMNS = ["index", "action", "county", "track", "description", "item", "quantity", "unit", "price_yuan", "cost_wan", "cost_kind",
            "note"]
-COST_KINDS = ("一次性投入", "每年经费")
-
-
-def cost_kind(key: str | None, costs: dict) -> str:
-    """一次性投入 or 每年经费 of a unit-cost entry (unit_costs.yaml `cost_kind`); '' without an entry."""
-    if not key or key not in costs:
-        return ""
-    kind = costs[key].get("cost_kind", "")
-    if kind and kind not in COST_KINDS:
-        from yichun.errors import YichunError
-
-        raise YichunError(f"单价项目「{key}」的 cost_kind 为「{kind}」，应为 {'或'.join(COST_KINDS)}")
-    return kind
 
 
 @dataclass(frozen=True)
@@ -47,7 +35,7 @@ class PricedLine:
     cost_wan: float
 
 
-def _line(costs: dict, key: str | None, qty: float) -> PricedLine:
+def _line(costs: UnitCosts, key: str | None, qty: float) -> PricedLine:
     from yichun.assessment.costs import price_wan
 
     if key is None or key not in costs:
@@ -78,14 +66,14 @@ def price_actions(scenario: Scenario, *, params: dict | None = None, profile="na
             if key and costs[key].get("per"):
                 note = f"单价按{costs[key]['per']}计"
             rows.append({**base, "item": p["item"], "quantity": p["quantity"], "unit": line.unit, "price_yuan": line.price_yuan,
-                         "cost_wan": line.cost_wan, "cost_kind": cost_kind(key, costs), "note": note})
+                         "cost_wan": line.cost_wan, "cost_kind": cost_kind(costs, key), "note": note})
         elif a.kind == "open_kindergarten":
             row = new_kindergarten(p, catalogue(profile))
             for field in ("activity_m2", "outdoor_m2", "teachers"):
                 key = mapping.get(f"kindergarten.{field}")
                 line = _line(costs, key, row[field])
                 rows.append({**base, "item": field, "quantity": row[field], "unit": line.unit, "price_yuan": line.price_yuan,
-                             "cost_wan": line.cost_wan, "cost_kind": cost_kind(key, costs),
+                             "cost_wan": line.cost_wan, "cost_kind": cost_kind(costs, key),
                              "note": "新建园按标准配置" if field not in p else ""})
         else:
             rows.append({**base, "item": "", "quantity": np.nan, "unit": "", "price_yuan": np.nan, "cost_wan": np.nan, "cost_kind": "",
