@@ -29,7 +29,7 @@ META_KEY = b"yichun"
 
 
 def cache_key(relpath: str, sha256: str) -> str:
-    text = f"{CACHE_VERSION}|{rules().fingerprint}|{profile_key()}|{relpath}|{sha256}"
+    text = f"{CACHE_VERSION}|{rules().fingerprint}|{profile_key()}|{__import__('yichun.region').region.region_key()}|{relpath}|{sha256}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
