@@ -25,6 +25,7 @@ import pandas as pd
 
 from yichun import paths
 from yichun.catalogue import profile_key
+from yichun.region import region_key
 from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
 from yichun.intake.cache import CACHE_VERSION, cache_key, load_cached, save_cached
@@ -347,7 +348,7 @@ def _table_runs(out_dir: Path) -> set:
 
 def _up_to_date(manifest: dict | None, found, out_dir: Path, folder: Survey | None = None) -> bool:
     if (not manifest or manifest.get("cache_version") != CACHE_VERSION or manifest.get("rules") != rules().fingerprint
-            or manifest.get("profile", "national") != profile_key()):
+            or manifest.get("profile", "national") != profile_key() or manifest.get("region") != region_key()):
         return False
     if {k: v["sha256"] for k, v in manifest.get("files", {}).items()} != _manifest_files(found):
         return False
@@ -399,7 +400,7 @@ def _manifest(raw_dir: Path, run: _Run, inputs: Inputs, folder: Survey) -> dict:
             "errors": sev.count(ERROR), "warnings": sev.count(WARNING),
         }
     return {
-        "format": 1, "run": uuid.uuid4().hex, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "profile": profile_key(),
+        "format": 1, "run": uuid.uuid4().hex, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "profile": profile_key(), "region": region_key(),
         "raw_dir": str(raw_dir),
         "created": dt.datetime.now().isoformat(timespec="seconds"), "ok": True, "files": files, "others": folder.others,
         "tables": {t: {"file": f"{t}.parquet", "rows": len(getattr(inputs, t))} for t in TABLES},
