@@ -338,7 +338,7 @@ def _load(path: Path) -> Region:
     prefixes = raw.get("prefixes") or []
     if not isinstance(prefixes, list):
         raise _fail(path, "prefixes", "应为列表")
-    cleaned = {clean(_text(path, "prefixes", p)) for p in prefixes}
+    cleaned = list(dict.fromkeys(clean(_text(path, "prefixes", p)) for p in prefixes))
     file, rows, first, last, deadline = _schedule(path, raw["schedule"], exact, names)
     return Region(
         path=path, key=f"{name}|{hashlib.sha256(data).hexdigest()[:16]}", name=name,
