@@ -254,3 +254,58 @@ def test_the_cli_refuses_a_region_that_disagrees_with_the_folders(tmp_path, caps
     assert main(["ingest", "--raw", str(tmp_path), "--region", DEFAULT_REGION, "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "不一致" in err and "region.yaml" in err
+
+
+# ----------------------------------------------------------------------------- whole runs under another pack
+
+
+@pytest.fixture(scope="module")
+def tri_run(tmp_path_factory):
+    """The three-unit pack's sample workbooks (2024–2025), ingested, assessed and projected."""
+    from yichun.assessment import assess
+    from yichun.intake import ingest
+    from yichun.projection import outlook
+    from yichun.sample import generate
+
+    raw = tmp_path_factory.mktemp("tri_raw")
+    with use_region(TRI):
+        written = generate(raw, years=(2024, 2025), messy=False)
+        result = ingest(raw, raw.parent / "tri_out")
+        a = assess(result.inputs, years=2025)
+        o = outlook(result.inputs, to_year=2030)
+    return written, result, a, o
+
+
+def test_another_packs_workbooks_ingest_under_it(tri_run):
+    written, result, _, _ = tri_run
+    assert len(written) == 6 and result.ok
+    assert sorted(set(result.inputs.schools["county"])) == ["日川市", "星湖区", "月岭县"]
+
+
+def test_another_pack_is_assessed_unit_by_unit(tri_run):
+    _, _, a, _ = tri_run
+    assert sorted(set(a.readiness["county"])) == ["日川市", "星湖区", "月岭县"]
+
+
+def test_the_projection_reads_the_other_packs_schedule(tri_run):
+    _, _, _, o = tri_run
+    st = o.status.set_index(["county", "track"])["status"]
+    # 星湖区 义务教育 2020 and 月岭县 学前教育 2022 lie before the data year 2025; 日川市 (2027, 2028) lie ahead
+    assert str(st[("星湖区", "义务教育")]).startswith("已过计划年份")
+    assert str(st[("月岭县", "学前教育")]).startswith("已过计划年份")
+    assert not str(st[("日川市", "义务教育")]).startswith("已过计划年份")
+    assert not str(st[("日川市", "学前教育")]).startswith("已过计划年份")
+
+
+def test_sample_with_12_counties_is_one_folder_ingested_in_one_call(tmp_path, capsys):
+    out = tmp_path / "省"
+    assert main(["sample", "--counties", "12", "--years", "2025", "--clean", "--out", str(out)]) == 0
+    assert (out / "region.yaml").is_file() and len(list((out / "2025").glob("*.xlsx"))) == 12
+    capsys.readouterr()
+    assert main(["ingest", "--raw", str(out), "--out", str(tmp_path / "processed")]) == 0
+    said = capsys.readouterr().out
+    assert "错误 0 个" in said
+    import pandas as pd
+
+    assert len(load_region(out / "region.yaml").units) == 12
+    assert pd.read_parquet(tmp_path / "processed" / "schools.parquet")["county"].nunique() == 12
