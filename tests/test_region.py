@@ -11,7 +11,15 @@ import pytest
 from yichun.cli import main
 from yichun.counties import NotAssessedError, UnknownCountyError, by_name, counties, is_management_area, names, normalize_county
 from yichun.region import (
-    DEFAULT_REGION, ENV, RegionError, active_region, chinese_count, load_region, pack_for_folder, region_key, use_region,
+    DEFAULT_REGION,
+    ENV,
+    RegionError,
+    active_region,
+    chinese_count,
+    load_region,
+    pack_for_folder,
+    region_key,
+    use_region,
 )
 from yichun.schedule import COMPULSORY, PRESCHOOL, deadline, schedule, scheduled_year, year_range
 

@@ -299,12 +299,12 @@ def _tiles(path: Path, raw, exact: dict[str, str], names: list[str]) -> dict[str
             raise _fail(path, at, "不是本配置 units 中的县(市、区)")
         v = _keys(path, at, v, TILE_KEYS)
         col, row = v.get("col"), v.get("row")
-        if any(isinstance(x, bool) or not isinstance(x, int) or x < 0 for x in (col, row)):
+        if not (isinstance(col, int) and isinstance(row, int)) or isinstance(col, bool) or isinstance(row, bool) or col < 0 or row < 0:
             raise _fail(path, at, f"应为 {{col: 列, row: 行}}（非负整数），实为「{v}」")
         if (col, row) in taken:
             raise _fail(path, at, f"位置 ({col}, {row}) 与 {taken[(col, row)]} 重复")
         taken[(col, row)] = canonical
-        pos[canonical] = (int(col), int(row))
+        pos[canonical] = (col, row)
     missing = [u for u in names if u not in pos]
     if missing:
         raise _fail(path, "tiles", f"缺少 {_listing(missing)}：给出示意图布局时要包含每个县(市、区)；不给 tiles 则自动排成网格")

@@ -230,9 +230,6 @@ def _county(data, county: str) -> Report:
     year = data.year
     tr = h["tracks"]
     blocks: list = []
-    from yichun.region import active_region
-
-    region = active_region()
     # 一、基本情况
     blocks.append(Heading(1, "基本情况"))
     sched = "，".join(f"{c.TRACK_NAMES[t]}计划 {tr[t]['scheduled_year']} 年接受国家督导评估认定" for t in c.TRACKS if tr[t]["scheduled_year"])

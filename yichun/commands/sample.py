@@ -43,9 +43,8 @@ def register(parser) -> None:
 
 
 def run(args) -> int:
-    from pathlib import Path
-
     import time
+    from pathlib import Path
 
     from yichun import paths
     from yichun.errors import YichunError

@@ -25,7 +25,6 @@ import pandas as pd
 
 from yichun import paths
 from yichun.catalogue import profile_key
-from yichun.region import region_key
 from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
 from yichun.intake.cache import CACHE_VERSION, cache_key, load_cached, save_cached
@@ -34,6 +33,7 @@ from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, r
 from yichun.intake.reader import FileResult, read_workbook
 from yichun.intake.rules import rules
 from yichun.intake.values import cell_text
+from yichun.region import region_key
 from yichun.tables import TABLES, Inputs
 
 MANIFEST = "manifest.json"

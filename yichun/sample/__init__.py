@@ -179,10 +179,10 @@ def generate_region(out_dir: str | Path, n: int, *, seed: int = DEFAULT_SEED, ye
     _check_years(tuple(years))
     text = synthetic_pack(n, seed)
     pack = out / FOLDER_PACK
-    if out.is_dir() and any(p.suffix.lower() in (".xlsx", ".xls", ".ods") for p in out.rglob("*")):
-        if not pack.is_file() or pack.read_text(encoding="utf-8") != text:
-            raise YichunError(f"输出文件夹 {out} 中已有其他区域的工作簿（没有相同的 {FOLDER_PACK}）；合成区域的工作簿与其区域配置"
-                              "须单独放在一个文件夹中，请用 --out 指定一个新的文件夹")
+    theirs = out.is_dir() and any(p.suffix.lower() in (".xlsx", ".xls", ".ods") for p in out.rglob("*"))
+    if theirs and (not pack.is_file() or pack.read_text(encoding="utf-8") != text):
+        raise YichunError(f"输出文件夹 {out} 中已有其他区域的工作簿（没有相同的 {FOLDER_PACK}）；合成区域的工作簿与其区域配置"
+                          "须单独放在一个文件夹中，请用 --out 指定一个新的文件夹")
     write_bytes(pack, text.encode("utf-8"))
     names = [u.name for u in load_region(pack).units]
     parts = max(1, min(workers, len(names)))

@@ -56,7 +56,7 @@ def synthetic_pack(n: int, seed: int) -> str:
     units = synthetic_units(n, seed)
     with use_region(DEFAULT_REGION):
         frame = schedule()
-    years = {(r.county, r.track): int(r.year) for r in frame.itertuples()}
+    years = {(str(c), str(t)): int(y) for c, t, y in zip(frame["county"], frame["track"], frame["year"], strict=True)}
     pack = {
         "region": {"name": REGION_NAME, "short": "合成样例", "whole": "全省",
                    "source": f"yichun sample 生成的合成数据（种子 {seed}），不是真实的行政区划"},
