@@ -444,15 +444,21 @@ def same_pack(a: str | Path, b: str | Path) -> bool:
 def pack_for_folder(folder: Path | str | None, explicit: str | Path | None = None) -> str:
     """The pack that reads a raw folder: `explicit` (--region, else YICHUN_REGION), else the folder's
     region.yaml, else the default. An explicit pack that disagrees with the folder's is an error."""
-    chosen = explicit if explicit not in (None, "") else (os.environ.get(ENV, "").strip() or None)
+    from_env = explicit in (None, "")
+    chosen = (os.environ.get(ENV, "").strip() or None) if from_env else explicit
+    if chosen and from_env:
+        try:
+            load_region(chosen)
+        except RegionError as exc:
+            raise RegionError(f"环境变量 {ENV} 指定的区域配置无法使用：{exc}") from exc
     here = Path(folder) / FOLDER_PACK if folder is not None else None
     if here is None or not here.is_file():
         return str(chosen) if chosen else DEFAULT_REGION
     if chosen and not same_pack(chosen, here):
-        told = "参数 --region" if explicit not in (None, "") else f"环境变量 {ENV}"
+        told, drop = (f"环境变量 {ENV}", f"取消环境变量 {ENV}") if from_env else ("参数 --region", "去掉 --region")
         raise RegionError(
             f"{told} 指定的区域配置 {pack_path(chosen)}（{load_region(chosen).name}）与工作簿文件夹中的 {here}"
-            f"（{load_region(here).name}）不一致；请去掉 --region（使用文件夹中的配置），或改用与文件夹一致的配置。"
+            f"（{load_region(here).name}）不一致；请{drop}（使用文件夹中的配置），或改用与文件夹一致的配置。"
         )
     load_region(here)
     return str(here)
