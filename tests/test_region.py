@@ -317,3 +317,15 @@ def test_sample_with_12_counties_is_one_folder_ingested_in_one_call(tmp_path, ca
 
     assert len(load_region(out / "region.yaml").units) == 12
     assert pd.read_parquet(tmp_path / "processed" / "schools.parquet")["county"].nunique() == 12
+
+
+def test_the_schedule_chart_cites_the_other_packs_schedule(tri):
+    from yichun.charts.schedule import _source
+
+    assert _source() == "来源：测试用；标准：教督〔2017〕6号、教督〔2020〕1号"
+
+
+def test_the_schedule_chart_keeps_yichuns_note():
+    from yichun.charts.schedule import _source
+
+    assert _source() == "来源：宜春市人民政府2021年实施方案附件《督导评估计划表》；标准：教督〔2017〕6号、教督〔2020〕1号"

@@ -91,6 +91,7 @@ class Region:
     first_year: int
     last_year: int
     deadline: int
+    schedule_source: str  # where the schedule comes from (the schedule chart's source note)
     tiles: dict[str, tuple[int, int]] | None  # unit → (col, row); None: automatic grid
     exact: dict[str, str] = field(repr=False, default_factory=dict)  # cleaned spelling → unit name
     areas: dict[str, ManagementArea] = field(repr=False, default_factory=dict)
@@ -258,7 +259,7 @@ def _schedule(path: Path, raw, exact: dict[str, str], names: list[str]):
         raise _fail(path, "schedule", "应给出 file（评估计划表 CSV：year,track,county）或 years（按评估类别列出每个县的计划年份）之一")
     if "file" in s:
         text = _text(path, "schedule.file", s["file"])
-        return text, (), first, last, deadline
+        return text, (), first, last, deadline, _text(path, "schedule.source", s.get("source"), required=False)
     years = _keys(path, "schedule.years", s["years"], set(TRACKS))
     rows = []
     for track in TRACKS:
@@ -283,7 +284,7 @@ def _schedule(path: Path, raw, exact: dict[str, str], names: list[str]):
             if unit not in got:
                 raise _fail(path, f"schedule.years.{track}", f"缺少 {unit}：每个县(市、区)每类评估都要有计划年份")
         rows += [(unit, track, got[unit]) for unit in names]
-    return None, tuple(rows), first, last, deadline
+    return None, tuple(rows), first, last, deadline, _text(path, "schedule.source", s.get("source"), required=False)
 
 
 def _tiles(path: Path, raw, exact: dict[str, str], names: list[str]) -> dict[str, tuple[int, int]] | None:
@@ -339,7 +340,7 @@ def _load(path: Path) -> Region:
     if not isinstance(prefixes, list):
         raise _fail(path, "prefixes", "应为列表")
     cleaned = list(dict.fromkeys(clean(_text(path, "prefixes", p)) for p in prefixes))
-    file, rows, first, last, deadline = _schedule(path, raw["schedule"], exact, names)
+    file, rows, first, last, deadline, schedule_source = _schedule(path, raw["schedule"], exact, names)
     return Region(
         path=path, key=f"{name}|{hashlib.sha256(data).hexdigest()[:16]}", name=name,
         short=clean(_text(path, "region.short", head.get("short"), required=False)) or _short_of(name),
@@ -347,6 +348,7 @@ def _load(path: Path) -> Region:
         source=_text(path, "region.source", head.get("source"), required=False),
         units=units, management_areas=areas, prefixes=tuple(sorted(cleaned, key=len, reverse=True)),
         schedule_file=file, schedule_rows=rows, first_year=first, last_year=last, deadline=deadline,
+        schedule_source=schedule_source,
         tiles=_tiles(path, raw.get("tiles"), exact, names), exact=exact, areas=found,
     )
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from yichun.charts import theme
 from yichun.charts._frames import ChartInputError, require, short_name
+from yichun.region import DEFAULT_REGION, active_region, load_region
 from yichun.schedule import COMPULSORY, PRESCHOOL, deadline, year_range
 
 SYMBOLS = {COMPULSORY: "circle", PRESCHOOL: "diamond"}
@@ -127,4 +128,13 @@ def schedule_timeline(
     fig.update_layout(height=max(620, 24 * len(rows) + 160), legend={"orientation": "v", "x": 1.02, "y": 1.0, "yanchor": "top"}, margin={"r": 170})
     subtitle = "圆点：义务教育优质均衡；菱形：学前教育普及普惠"
     subtitle += "；颜色表示按期通过的前景" if status is not None else ""
-    return theme.apply(fig, title=title, subtitle=subtitle, source=source or theme.default_source("schedule"))
+    return theme.apply(fig, title=title, subtitle=subtitle, source=source or _source())
+
+
+def _source() -> str:
+    """The theme's note for Yichun's schedule; another region's pack names its own schedule's source."""
+    note = theme.default_source("schedule")
+    region = active_region()
+    if region.key == load_region(DEFAULT_REGION, fresh=False).key or not region.schedule_source:
+        return note
+    return f"来源：{region.schedule_source}" + (note[note.index("；"):] if "；" in note else "")
