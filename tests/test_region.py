@@ -305,6 +305,16 @@ def test_the_projection_reads_the_other_packs_schedule(tri_run):
     assert not str(st[("日川市", "学前教育")]).startswith("已过计划年份")
 
 
+def test_the_same_folder_under_another_pack_is_read_again_not_taken_as_up_to_date(tri_run):
+    from yichun.intake import ingest
+
+    written, _, _, _ = tri_run
+    raw = written[0].parent.parent
+    again = ingest(raw, raw.parent / "tri_out")  # the default pack now: the three names are not Yichun's
+    assert not again.ok
+    assert set(again.problems["kind"]) >= {"未知县(市、区)"}
+
+
 def test_sample_with_12_counties_is_one_folder_ingested_in_one_call(tmp_path, capsys):
     out = tmp_path / "省"
     assert main(["sample", "--counties", "12", "--years", "2025", "--clean", "--out", str(out)]) == 0
