@@ -27,7 +27,7 @@ def _command_modules():
 
 
 def build_parser():
-    from yichun.commands._args import ChineseParser
+    from yichun.commands._args import ChineseParser, add_region
 
     parser = ChineseParser(
         prog="yichun",
@@ -47,8 +47,22 @@ def build_parser():
         p._positionals.title = "位置参数"
         p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
         module.register(p)
-        p.set_defaults(_run=module.run)
+        add_region(p)
+        p.set_defaults(_run=module.run, _module=module)
     return parser
+
+
+def _region(args):
+    """The region pack the command runs under: --region, else YICHUN_REGION, else the raw folder's region.yaml
+    (commands that read workbooks; `--raw`, default data/raw), else Yichun's. A command module with
+    FOLDER_REGION = False (sample, which writes a folder) does not look in the folder."""
+    from yichun import paths
+    from yichun.region import pack_for_folder, use_region
+
+    folder = None
+    if getattr(args._module, "FOLDER_REGION", True):
+        folder = getattr(args, "raw", None) or paths.raw_dir()
+    return use_region(pack_for_folder(folder, args.region))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args._run(args) or 0)
+        with _region(args):
+            return int(args._run(args) or 0)
     except YichunError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         for problem in getattr(exc, "problems", [])[:200]:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from yichun.charts import format as fmt
 from yichun.projection.reasons import AT_RISK, BEYOND, DUE, LATE, ON_TRACK  # noqa: F401 — status names (projection.yaml), BEYOND re-exported for figures
+from yichun.region import active_region
 
 COMPULSORY, PRESCHOOL = "义务教育", "学前教育"
 TRACKS = (COMPULSORY, PRESCHOOL)
@@ -306,7 +307,7 @@ def city_headlines(data) -> Headlines:
     }
     s = []
     s.append(
-        f"**按 {year} 年统计数据，全市 {len(counties)} 个县(市、区)中，已达到{TRACK_NAMES[COMPULSORY]}认定要求"
+        f"**按 {year} 年统计数据，{active_region().whole} {len(counties)} 个县(市、区)中，已达到{TRACK_NAMES[COMPULSORY]}认定要求"
         f"（A 类指标全部达标、B 类指标取得较好评价）的有 {ready[COMPULSORY]} 个，"
         f"达到{TRACK_NAMES[PRESCHOOL]}认定要求的有 {ready[PRESCHOOL]} 个**。"
         + "".join(f"{TRACK_SHORT[t]}：{_join(short_name(c) for c in ready_names[t]) or '无'}。" for t in TRACKS)

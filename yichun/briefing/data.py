@@ -69,7 +69,7 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
 
     from yichun.assessment import assess
     from yichun.projection import outlook
-    from yichun.schedule import DEADLINE, schedule
+    from yichun.schedule import deadline, schedule
 
     timings = {}
     start = time.perf_counter()
@@ -88,7 +88,7 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
     _ = a.gaps, a.bill  # worked out now, so the pickled assessment carries them
     timings["评估"] = time.perf_counter() - start
     start = time.perf_counter()
-    o = outlook(asof, to_year=DEADLINE, profile=profile)
+    o = outlook(asof, to_year=deadline(), profile=profile)
     timings["按期达标预测"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -114,7 +114,7 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
         year=year,
         data_years=[y for y in years if y <= year],
         profile=str(profile),
-        to_year=DEADLINE,
+        to_year=deadline(),
         generated=_dt.date.today().isoformat(),
         assessment=a,
         status=o.status.reset_index(drop=True),

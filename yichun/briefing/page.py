@@ -63,7 +63,9 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        who = "宜春市" if self.county is None else self.county
+        from yichun.region import active_region
+
+        who = active_region().name if self.county is None else self.county
         return f"{who}县域义务教育优质均衡发展和学前教育普及普惠工作简报"
 
     def blocks(self, part: str) -> list:

@@ -76,7 +76,9 @@ def report(data, county: str | None = None) -> Report:
 
 
 def title_of(county: str | None) -> str:
-    who = "宜春市" if county is None else county
+    from yichun.region import active_region
+
+    who = active_region().name if county is None else county
     return f"{who}推进县域义务教育优质均衡发展和学前教育普及普惠工作情况汇报"
 
 
@@ -151,12 +153,15 @@ def _city(data) -> Report:
     year = data.year
     st = data.status
     blocks: list = []
+    from yichun.region import active_region
+
+    region = active_region()
     # 一、基本情况
     blocks.append(Heading(1, "基本情况"))
     ready = h["ready"]
     blocks.append(Para(
-        f"全市 {h['n_counties']} 个县(市、区)按 2021 年实施方案分年度接受县域义务教育优质均衡发展和学前教育普及普惠国家督导评估认定，"
-        f"2030 年前全部通过。按 {year} 年统计数据，已达到义务教育优质均衡认定要求（A 类指标全部达标、B 类指标取得较好评价）的有 "
+        f"{region.whole} {h['n_counties']} 个县(市、区)按 2021 年实施方案分年度接受县域义务教育优质均衡发展和学前教育普及普惠国家督导评估认定，"
+        f"{region.deadline} 年前全部通过。按 {year} 年统计数据，已达到义务教育优质均衡认定要求（A 类指标全部达标、B 类指标取得较好评价）的有 "
         f"{ready[c.COMPULSORY]} 个：{c._join(c.short_name(x) for x in h['ready_counties'][c.COMPULSORY]) or '无'}；"
         f"已达到学前教育普及普惠认定要求的有 {ready[c.PRESCHOOL]} 个：{c._join(c.short_name(x) for x in h['ready_counties'][c.PRESCHOOL]) or '无'}。"))
     blocks.append(Table(overview_table(data), f"表1 各县(市、区)评估计划与达标情况（{year}年数据）", (13, 15, 22, 15, 22, 13)))

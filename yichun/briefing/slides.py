@@ -46,7 +46,9 @@ def deck(data) -> list[Slide]:
     h = c.city_headlines(data).numbers
     year = data.year
     st = data.status
-    slides = [Slide(title="宜春市县域义务教育优质均衡发展和学前教育普及普惠工作汇报",
+    from yichun.region import active_region
+
+    slides = [Slide(title=f"{active_region().name}县域义务教育优质均衡发展和学前教育普及普惠工作汇报",
                     bullets=[f"依据 {year} 年统计数据（{data.data_years[0]}—{data.data_years[-1]} 年报表）与按期达标预测",
                              f"生成日期：{data.generated}"])]
     ready = h["ready"]

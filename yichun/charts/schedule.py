@@ -15,7 +15,8 @@ import pandas as pd
 
 from yichun.charts import theme
 from yichun.charts._frames import ChartInputError, require, short_name
-from yichun.schedule import COMPULSORY, DEADLINE, FIRST_YEAR, LAST_YEAR, PRESCHOOL
+from yichun.region import DEFAULT_REGION, active_region, load_region
+from yichun.schedule import COMPULSORY, PRESCHOOL, deadline, year_range
 
 SYMBOLS = {COMPULSORY: "circle", PRESCHOOL: "diamond"}
 # status also by shape (grayscale print): a cross for 有风险, an x for 难以按期
@@ -105,13 +106,15 @@ def schedule_timeline(
         for st_name in statuses:
             theme.legend_marker(fig, st_name, theme.status_color(st_name), symbol="square" + STATUS_MARKS.get(st_name, ""))
 
-    lo = min(FIRST_YEAR, today) - 0.5
-    hi = max(LAST_YEAR, DEADLINE, today) + 0.5
+    first_year, last_year = year_range()
+    due = deadline()
+    lo = min(first_year, today) - 0.5
+    hi = max(last_year, due, today) + 0.5
     fig.add_vline(x=today, line={"color": theme.TEXT_COLOR, "width": 1.5, "dash": "dash"})
     fig.add_annotation(x=today, y=1.0, yref="paper", yanchor="bottom", text=f"今年（{today}年）", showarrow=False, font={"size": 12})
-    if today != DEADLINE:
-        fig.add_vline(x=DEADLINE, line={"color": theme.MUTED_COLOR, "width": 1, "dash": "dot"})
-        fig.add_annotation(x=DEADLINE, y=1.0, yref="paper", yanchor="bottom", text="2030年前全部通过", showarrow=False,
+    if today != due:
+        fig.add_vline(x=due, line={"color": theme.MUTED_COLOR, "width": 1, "dash": "dot"})
+        fig.add_annotation(x=due, y=1.0, yref="paper", yanchor="bottom", text=f"{due}年前全部通过", showarrow=False,
                            font={"size": 11, "color": theme.MUTED_COLOR}, xanchor="right")
     fig.update_xaxes(range=[lo, hi], dtick=1, tickformat="d", title_text="计划申报评估年份（年）", showgrid=True)
     fig.update_yaxes(
@@ -122,7 +125,16 @@ def schedule_timeline(
         showgrid=True,
         zeroline=False,
     )
-    fig.update_layout(height=620, legend={"orientation": "v", "x": 1.02, "y": 1.0, "yanchor": "top"}, margin={"r": 170})
+    fig.update_layout(height=max(620, 24 * len(rows) + 160), legend={"orientation": "v", "x": 1.02, "y": 1.0, "yanchor": "top"}, margin={"r": 170})
     subtitle = "圆点：义务教育优质均衡；菱形：学前教育普及普惠"
     subtitle += "；颜色表示按期通过的前景" if status is not None else ""
-    return theme.apply(fig, title=title, subtitle=subtitle, source=source or theme.default_source("schedule"))
+    return theme.apply(fig, title=title, subtitle=subtitle, source=source or _source())
+
+
+def _source() -> str:
+    """The theme's note for Yichun's schedule; another region's pack names its own schedule's source."""
+    note = theme.default_source("schedule")
+    region = active_region()
+    if region.key == load_region(DEFAULT_REGION, fresh=False).key or not region.schedule_source:
+        return note
+    return f"来源：{region.schedule_source}" + (note[note.index("；"):] if "；" in note else "")

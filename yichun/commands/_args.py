@@ -119,3 +119,23 @@ class ChineseParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(2, f"错误：{chinese(message)}\n详细用法：{self.prog} --help\n")
+
+
+def region(text: str) -> str:
+    """A region pack: a built-in name (yichun) or a YAML file / a folder holding region.yaml; validated here."""
+    from yichun.region import DEFAULT_REGION, RegionError, load_region, pack_path
+
+    t = str(text).strip()
+    try:
+        load_region(t)
+        return t if t == DEFAULT_REGION else str(pack_path(t))
+    except RegionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def add_region(parser) -> None:
+    """--region on a command (cli.py adds it to every command)."""
+    parser.add_argument("--region", type=region, metavar="区域配置",
+                        help="县(市、区)名单、评估计划和示意图布局取自哪个区域配置：内置 yichun（默认，宜春市），"
+                             "或 YAML 文件路径；也可用环境变量 YICHUN_REGION 设置。未给出时，工作簿文件夹中有 region.yaml 则用它"
+                             "（见 docs/region-packs.md）")

@@ -10,7 +10,7 @@ ORDER = 60
 def register(parser) -> None:
     from yichun.commands import _args as A
 
-    parser.add_argument("--county", metavar="县(市、区)", help="只生成全市简报和这一个县(市、区)的简报，如 宜丰县 或 宜丰（默认：全部十个）")
+    parser.add_argument("--county", metavar="县(市、区)", help="只生成全市简报和这一个县(市、区)的简报，如 宜丰县 或 宜丰（默认：区域配置中的全部县(市、区)，宜春市为十个）")
     parser.add_argument("--year", type=A.year, metavar="年度", help="统计年度，如 2024（默认：数据中最新的一年）")
     parser.add_argument("--out", type=A.folder_out, metavar="文件夹", help="输出文件夹（默认：reports/<今天的日期>/）")
     parser.add_argument("--raw", type=A.folder_in, metavar="文件夹", help="读取该文件夹中的工作簿（默认：data/processed，过期时读取 data/raw）")

@@ -23,13 +23,14 @@ from yichun.errors import Problem
 from yichun.intake.frames import PROBLEM_DTYPES, to_arrow
 from yichun.intake.reader import FileResult
 from yichun.intake.rules import rules
+from yichun.region import region_key
 
 CACHE_VERSION = "1"
 META_KEY = b"yichun"
 
 
 def cache_key(relpath: str, sha256: str) -> str:
-    text = f"{CACHE_VERSION}|{rules().fingerprint}|{profile_key()}|{relpath}|{sha256}"
+    text = f"{CACHE_VERSION}|{rules().fingerprint}|{profile_key()}|{region_key()}|{relpath}|{sha256}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

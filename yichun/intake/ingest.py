@@ -33,6 +33,7 @@ from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, r
 from yichun.intake.reader import FileResult, read_workbook
 from yichun.intake.rules import rules
 from yichun.intake.values import cell_text
+from yichun.region import region_key
 from yichun.tables import TABLES, Inputs
 
 MANIFEST = "manifest.json"
@@ -347,7 +348,7 @@ def _table_runs(out_dir: Path) -> set:
 
 def _up_to_date(manifest: dict | None, found, out_dir: Path, folder: Survey | None = None) -> bool:
     if (not manifest or manifest.get("cache_version") != CACHE_VERSION or manifest.get("rules") != rules().fingerprint
-            or manifest.get("profile", "national") != profile_key()):
+            or manifest.get("profile", "national") != profile_key() or manifest.get("region") != region_key()):
         return False
     if {k: v["sha256"] for k, v in manifest.get("files", {}).items()} != _manifest_files(found):
         return False
@@ -399,7 +400,7 @@ def _manifest(raw_dir: Path, run: _Run, inputs: Inputs, folder: Survey) -> dict:
             "errors": sev.count(ERROR), "warnings": sev.count(WARNING),
         }
     return {
-        "format": 1, "run": uuid.uuid4().hex, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "profile": profile_key(),
+        "format": 1, "run": uuid.uuid4().hex, "cache_version": CACHE_VERSION, "rules": rules().fingerprint, "profile": profile_key(), "region": region_key(),
         "raw_dir": str(raw_dir),
         "created": dt.datetime.now().isoformat(timespec="seconds"), "ok": True, "files": files, "others": folder.others,
         "tables": {t: {"file": f"{t}.parquet", "rows": len(getattr(inputs, t))} for t in TABLES},

@@ -38,6 +38,7 @@ import pandas as pd
 
 from yichun.catalogue import Catalogue, catalogue
 from yichun.counties import County, counties
+from yichun.region import DEFAULT_REGION, load_region
 from yichun.sample import scenario as sc
 from yichun.sample.names import Namer, numeral
 
@@ -111,8 +112,38 @@ def schedule_years() -> dict[str, dict[str, int]]:
     return out
 
 
+def reference_units() -> tuple[County, ...]:
+    """Yichun's ten units: the city the sizes of the model are calibrated on (TARGET_SCHOOLS, RESIDENT_POPULATION).
+    A unit of another pack is sized as a Yichun county of its population would be."""
+    return load_region(DEFAULT_REGION, fresh=False).units
+
+
+def population(county: County) -> float:
+    if county.population_10k is None:
+        from yichun.errors import YichunError
+
+        raise YichunError(f"区域配置中 {county.name} 没有 population_10k（户籍人口，万人）：生成合成样例数据需要它")
+    return county.population_10k
+
+
+def story(county: County) -> str:
+    """The scenario.PROFILES entry (the synthetic story) a unit follows: its pack's sample_profile, else
+    its own name (Yichun's ten), else one of the ten by the unit's position in the pack."""
+    if county.sample_profile:
+        if county.sample_profile not in sc.PROFILES:
+            from yichun.errors import YichunError
+
+            raise YichunError(f"{county.name} 的 sample_profile「{county.sample_profile}」不是样例模型中的县（可用：{'、'.join(sc.PROFILES)}）")
+        return county.sample_profile
+    if county.name in sc.PROFILES:
+        return county.name
+    order = [c.name for c in counties()]
+    k = order.index(county.name) if county.name in order else int(county.code)
+    return list(sc.PROFILES)[k % len(sc.PROFILES)]
+
+
 def _density_norm() -> float:
-    return sum(c.population_10k * sc.PROFILES[c.name].school_density for c in counties())
+    return sum(population(c) * sc.PROFILES[c.name].school_density for c in reference_units())
 
 
 def _int_alloc(total: int, weights: np.ndarray, caps: np.ndarray | None = None) -> np.ndarray:
@@ -164,7 +195,7 @@ def _count(ratio: float, need: float, floor: float = 0.0) -> int:
 
 def simulate_births(county: County, profile: sc.Profile, seed: int, replica: int, last_year: int) -> dict[int, int]:
     rng = rng_for(seed, replica, county, 0)
-    share = county.population_10k / sum(c.population_10k for c in counties())
+    share = population(county) / sum(population(c) for c in reference_units())
     people = sc.RESIDENT_POPULATION * share
     noise = rng.normal(0, 0.025, size=len(sc.BIRTH_RATE))
     births = {}
@@ -182,7 +213,7 @@ def _lognormal(rng, median, sigma, lo, hi):
 
 
 def build_schools(county: County, profile: sc.Profile, rng: np.random.Generator) -> pd.DataFrame:
-    pop = county.population_10k
+    pop = population(county)
     cn = county.name
     namer = Namer(rng)
     towns = [namer.place() + ("镇" if rng.random() < 0.62 else "乡") for _ in range(profile.townships)]
@@ -312,7 +343,7 @@ def build_schools(county: County, profile: sc.Profile, rng: np.random.Generator)
 
 def build_kindergartens(county: County, profile: sc.Profile, rng: np.random.Generator, towns: list[str],
                         cutoff: int = sc.NEW_DESIGN_FROM) -> pd.DataFrame:
-    pop = county.population_10k
+    pop = population(county)
     cn = county.name
     namer = Namer(rng)
     for t in towns:
@@ -324,7 +355,7 @@ def build_kindergartens(county: County, profile: sc.Profile, rng: np.random.Gene
         rows.append({"kg_type0": kind, "area": area, "kg_name": namer.unique(name), "base": base, "town": town,
                      "township_center": center, "estate_kindergarten": estate, "open_year": open_year, "convert": convert})
 
-    n_target = round(TARGET_KINDERGARTENS * pop / sum(c.population_10k for c in counties()))
+    n_target = round(TARGET_KINDERGARTENS * pop / sum(population(c) for c in reference_units()))
     add("公办", "城区", f"{cn}机关幼儿园", _lognormal(rng, 380, 0.2, 250, 520))
     for k in range(max(1, round(pop / 7))):
         add("公办", "城区", f"{cn}第{numeral(k + 1)}幼儿园", _lognormal(rng, 300, 0.3, 150, 500))
@@ -449,7 +480,8 @@ class CountySimulator:
 
     def __init__(self, county: County, seed: int, replica: int = 0, cat: Catalogue | None = None):
         self.county = county
-        self.profile = sc.PROFILES[county.name]
+        self.story = story(county)
+        self.profile = sc.PROFILES[self.story]
         self.seed, self.replica = seed, replica
         self.cat = cat or catalogue()
         sched = schedule_years()[county.name]
@@ -873,7 +905,7 @@ class CountySimulator:
         if cond.comparator not in (">=", ">") or cond.threshold is None:
             return None
         thr = float(cond.threshold)
-        pinned = sc.PINNED_FIGURES.get((self.county.name, code))
+        pinned = sc.PINNED_FIGURES.get((self.story, code))
         if pinned is not None and (pinned >= thr if cond.comparator == ">=" else pinned > thr):
             v = pinned
         elif code in sc.FIGURE_RANGES:
@@ -1051,7 +1083,7 @@ class CountySimulator:
             prelim = self.births[year] * rng.uniform(0.96, 0.995)
             population = [(y, self.births[y]) for y in range(sc.BIRTHS_SHOWN_FROM, year)] + [(year, int(round(prelim)))]
             plans = pd.DataFrame()
-            if self.county.name in sc.PLAN_COUNTIES and sc.LAST_YEAR - sc.PLAN_WORKBOOKS < year <= sc.LAST_YEAR:
+            if self.story in sc.PLAN_COUNTIES and sc.LAST_YEAR - sc.PLAN_WORKBOOKS < year <= sc.LAST_YEAR:
                 plans = self._plans(year, schools, rng_for(self.seed, self.replica, self.county, 4, year))
             data.years[year] = YearData(schools, kgs, inputs, population, plans, self.townships())
         return data

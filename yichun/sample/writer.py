@@ -20,7 +20,7 @@ import pandas as pd
 
 from yichun.dictionary import Sheet, dictionary, sheets
 from yichun.sample import scenario as sc
-from yichun.sample.model import CountyData, YearData
+from yichun.sample.model import CountyData, YearData, story
 
 MARKER = "yichun 合成样例数据（非真实数据）"
 ZIP_DATE = (2025, 1, 1, 0, 0, 0)
@@ -55,8 +55,9 @@ class Mess:
         return cls()
 
     @classmethod
-    def draw(cls, county: str, year: int, rng: np.random.Generator) -> Mess:
-        profile = sc.PROFILES[county]
+    def draw(cls, county: str, year: int, rng: np.random.Generator, story: str | None = None) -> Mess:
+        """The habits of one file; `story` names the scenario.PROFILES entry the unit follows (default: its name)."""
+        profile = sc.PROFILES[story or county]
         variants = sc.COUNTY_NAME_VARIANTS.get(county, ())
         text_share = float(rng.choice([0.0, 0.0, 0.05, 0.15, 0.3]))
         return cls(
@@ -419,7 +420,7 @@ def workbook_bytes(data: CountyData, year: int, mess: Mess, seed: int, replica: 
     if (county, year) == sc.DEFAULT_SHEET_NAME_FILE[:2]:
         kg_name = sc.DEFAULT_SHEET_NAME_FILE[2]
     _write_table(wb.create_sheet(kg_name), table)
-    if not yd.townships.empty and county not in sc.TOWNSHIP_SHEET_OMITTED:
+    if not yd.townships.empty and story(data.county) not in sc.TOWNSHIP_SHEET_OMITTED:
         _write_simple(wb.create_sheet(_sheet_name(sh["townships"], mess, rng)), sh["townships"],
                       _townships_frame(yd.townships, mess, rng), mess, rng, f"{county}乡镇(街道)名单",
                       ["注：含没有幼儿园的乡镇。"])
@@ -447,8 +448,8 @@ def workbook_bytes(data: CountyData, year: int, mess: Mess, seed: int, replica: 
     return buf.getvalue()
 
 
-def file_name(county: str, short: str, year: int, rng: np.random.Generator) -> str:
+def file_name(county: str, short: str, year: int, rng: np.random.Generator, code: str = "") -> str:
     if (county, year) == sc.MISNAMED_FILE[:2]:
         return sc.MISNAMED_FILE[2]
     style = sc.FILE_NAME_STYLES[int(rng.integers(0, len(sc.FILE_NAME_STYLES)))]
-    return style.format(name=county, short=short, year=year, pinyin=sc.PINYIN[county])
+    return style.format(name=county, short=short, year=year, pinyin=sc.PINYIN.get(county) or f"county{code}")
