@@ -87,7 +87,8 @@ def test_cv_additions_bring_the_county_under_its_limit():
     a = assess(_county(schools))
     add = a.gaps[(a.gaps["basis"] == "差异系数") & (a.gaps["indicator"] == "R2")]
     assert len(add) >= 1
-    assert (add["unit"] == "人").all() and (add["shortfall"] == np.floor(add["shortfall"])).all()
+    assert (add["unit"] == "人").all()
+    assert (add["shortfall"] == np.floor(add["shortfall"])).all()
     assert "S3" in set(add["school_id"])  # the weakest school (2.1 per student) gets teachers first
     extra = dict(zip(add["school_id"], add["shortfall"]))
     fixed = [good_primary(f"S{i}", f"学校{i}", p * 10, teachers_backbone_primary=b + extra.get(f"S{i}", 0))
@@ -109,5 +110,7 @@ def test_explain_cv_lists_each_school():
     assert len(e.table) == 5
     assert e.table["占方差比例"].sum() == pytest.approx(1.0)
     text = str(e)
-    assert "差异系数" in text and "0.515" in text and "X̄" in text
+    assert "差异系数" in text
+    assert "0.515" in text
+    assert "X̄" in text
     assert "**" in e._repr_markdown_()

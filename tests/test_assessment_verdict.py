@@ -15,8 +15,12 @@ def test_a_county_meeting_everything_is_ready():
     a = assess(ready_county())
     for track, (a_total, b_total) in {"义务教育": (29, 9), "学前教育": (13, 8)}.items():  # 9 = 7 + G14B, G15B (§2.2)
         r = ready(a, track)
-        assert bool(r["ready"]) and r["a_met"] == a_total and r["a_total"] == a_total and r["b_good"] == b_total
-        assert r["unmet"] == "" and not r["veto"]
+        assert bool(r["ready"])
+        assert r["a_met"] == a_total
+        assert r["a_total"] == a_total
+        assert r["b_good"] == b_total
+        assert r["unmet"] == ""
+        assert not r["veto"]
     assert list(a.items["code"][:8]) == ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "CV"]
     assert a.total_cost() == 0
 
@@ -25,7 +29,8 @@ def test_profile_plan_2025_flips_p1():
     inputs = ready_county(county_inputs={"POP_3_5": 1040})  # 900 ÷ 1040 = 86.5%
     assert bool(ready(assess(inputs), "学前教育")["ready"])
     r = ready(assess(inputs, profile="plan-2025"), "学前教育")
-    assert not r["ready"] and r["unmet"] == "P1"
+    assert not r["ready"]
+    assert r["unmet"] == "P1"
     gap = assess(inputs, profile="plan-2025").gaps
     assert gap[gap["indicator"] == "P1"]["shortfall"].iloc[0] == 36  # 0.90 × 1040 − 900
 
@@ -45,17 +50,26 @@ def test_a_user_yaml_profile(tmp_path):
 def test_veto_items():
     a = assess(ready_county(county_inputs={"V1": "是"}))
     r = ready(a, "义务教育")
-    assert not r["ready"] and bool(r["veto"]) and r["unmet"] == "V1"
+    assert not r["ready"]
+    assert bool(r["veto"])
+    assert r["unmet"] == "V1"
     assert "一票否决" in a.items.set_index("code").loc["V1", "detail"]
     s = ready(assess(ready_county(county_inputs={"SATISFACTION": 0.849})), "义务教育")
-    assert not s["ready"] and bool(s["veto"]) and s["unmet"] == "S1"
+    assert not s["ready"]
+    assert bool(s["veto"])
+    assert s["unmet"] == "S1"
 
 
 def test_b_class_rating_below_target_and_missing():
     r = ready(assess(ready_county(county_inputs={"Q6": "中"})), "义务教育")
-    assert not r["ready"] and r["b_good"] == 8 and r["unmet"] == "Q6" and r["missing"] == ""
+    assert not r["ready"]
+    assert r["b_good"] == 8
+    assert r["unmet"] == "Q6"
+    assert r["missing"] == ""
     r = ready(assess(ready_county(county_inputs={"Q6": None})), "义务教育")
-    assert not r["ready"] and r["missing_codes"] == "Q6" and "Q6（缺数据" in r["missing"]
+    assert not r["ready"]
+    assert r["missing_codes"] == "Q6"
+    assert "Q6（缺数据" in r["missing"]
     r = ready(assess(ready_county(county_inputs={"Q6": "良"})), "义务教育")
     assert bool(r["ready"])
 
@@ -65,16 +79,21 @@ def test_county_conditions_and_missing_inputs():
     items = a.items.set_index("code")
     assert not items.loc["G11", "met"]
     assert "19.0%" in items.loc["G11", "detail"]
-    assert str(items.loc["Q1", "met"]) == "<NA>" and "缺数据" in items.loc["Q1", "detail"]
+    assert str(items.loc["Q1", "met"]) == "<NA>"
+    assert "缺数据" in items.loc["Q1", "detail"]
     r = ready(a, "义务教育")
-    assert r["unmet"] == "G11、Q1" and r["missing_codes"] == "Q1" and "Q1（缺数据" in r["missing"]
+    assert r["unmet"] == "G11、Q1"
+    assert r["missing_codes"] == "Q1"
+    assert "Q1（缺数据" in r["missing"]
 
 
 def test_several_counties_and_years_in_one_call():
     inputs = combine(ready_county("宜丰县", 2023), ready_county("宜丰县", 2024, county_inputs={"V2": "是"}), ready_county("铜鼓县", 2024))
     a = assess(inputs)
     assert len(a.readiness) == 6
-    assert a.is_ready("宜丰县", 2023, "义务教育") and not a.is_ready("宜丰县", 2024, "义务教育") and a.is_ready("铜鼓县", 2024, "义务教育")
+    assert a.is_ready("宜丰县", 2023, "义务教育")
+    assert not a.is_ready("宜丰县", 2024, "义务教育")
+    assert a.is_ready("铜鼓县", 2024, "义务教育")
     only = assess(inputs, years=2024)
     assert only.years() == [2024]
     with pytest.raises(YichunError, match="2023、2024"):

@@ -17,13 +17,17 @@ R_THRESHOLDS = {  # docs/domain.md §2.1
 def test_resource_thresholds(code):
     ind = catalogue()[code]
     assert (ind.threshold("小学"), ind.threshold("初中")) == R_THRESHOLDS[code]
-    assert ind.klass == "A" and ind.scope == "school" and ind.comparator == ">="
-    assert ind.track == "义务教育" and ind.dimension == "资源配置"
+    assert ind.klass == "A"
+    assert ind.scope == "school"
+    assert ind.comparator == ">="
+    assert ind.track == "义务教育"
+    assert ind.dimension == "资源配置"
 
 
 def test_school_and_balance_rules():
     rules = catalogue().rules
-    assert rules["school_rule"]["min_met"] == 6 and rules["school_rule"]["remainder_ratio"] == 0.85
+    assert rules["school_rule"]["min_met"] == 6
+    assert rules["school_rule"]["remainder_ratio"] == 0.85
     assert rules["balance_rule"]["limits"] == {"小学": 0.50, "初中": 0.45}
     assert rules["combined_splits"]["九年一贯制学校"] == {"小学": 1.0, "初中": 1.1}
     assert rules["combined_splits"]["完全中学"] == {"初中": 1.0, "高中": 1.2}
@@ -34,7 +38,9 @@ def test_school_and_balance_rules():
 @pytest.mark.parametrize("code,standard", [("P1", 0.85), ("P2", 0.80), ("P3", 0.50)])
 def test_preschool_thresholds(code, standard):
     ind = catalogue()[code]
-    assert ind.threshold() == standard and ind.comparator == ">=" and ind.klass == "A"
+    assert ind.threshold() == standard
+    assert ind.comparator == ">="
+    assert ind.klass == "A"
 
 
 def test_every_dimension_is_complete():
@@ -98,12 +104,15 @@ def test_unknown_profile_name():
 
 def test_engine_comparison_never_reads_missing_as_a_verdict():
     out = meets([float("nan"), 0.85, 0.8499], ">=", 0.85)
-    assert np.isnan(out[0]) and out[1] == 1.0 and out[2] == 0.0
+    assert np.isnan(out[0])
+    assert out[1] == 1.0
+    assert out[2] == 0.0
     assert np.isnan(meets([float("nan")], "yes", None)[0])
     assert meets([1.0], "no", None)[0] == 0.0
 
 
 def test_county_input_codes_include_fixed_codes():
     codes = [r["code"] for r in catalogue().county_input_codes()]
-    assert "POP_3_5" in codes and "SATISFACTION" in codes
+    assert "POP_3_5" in codes
+    assert "SATISFACTION" in codes
     assert len(codes) == len(set(codes))

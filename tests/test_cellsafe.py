@@ -14,7 +14,8 @@ HOSTILE = ["=HYPERLINK(\"http://evil\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)",
 
 def test_risky_text_starts_with_a_formula_character():
     assert [risky(v) for v in HOSTILE] == [True, True, True, True, True, True, False, False]
-    assert not risky(-3.5) and not risky(None)
+    assert not risky(-3.5)
+    assert not risky(None)
 
 
 def test_csv_quotes_risky_text_and_leaves_numbers_alone():
@@ -29,7 +30,8 @@ def test_write_csv_of_the_assess_tables_is_neutralised(tmp_path):
     frame = pd.DataFrame({"school_name": ["=1+1", "-负数学校"], "value": [-1.25, 2.0], "met": [True, False]})
     text = csv_text(frame)
     rows = pd.read_csv(io.StringIO(text), dtype=str)
-    assert rows["school_name"].tolist() == ["'=1+1", "'-负数学校"] and rows["value"].tolist() == ["-1.25", "2.0"]
+    assert rows["school_name"].tolist() == ["'=1+1", "'-负数学校"]
+    assert rows["value"].tolist() == ["-1.25", "2.0"]
     assert rows["met"].tolist() == ["true", "false"]
     write_csv(frame, tmp_path / "t.csv")
     assert "'=1+1" in (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
@@ -54,8 +56,12 @@ def test_ingest_problems_workbook_never_holds_a_formula(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "p.xlsx")["问题清单"]
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     cell = ws.cell(row=2, column=8)
-    assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s" and cell.quotePrefix
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:J2" and ws.cell(row=2, column=6).value == 3
+    assert cell.value == "=cmd|' /C calc'!A0"
+    assert cell.data_type == "s"
+    assert cell.quotePrefix
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:J2"
+    assert ws.cell(row=2, column=6).value == 3
     write_table(problems, tmp_path / "p.csv")
     assert "'=cmd" in (tmp_path / "p.csv").read_text(encoding="utf-8-sig")
 
@@ -69,4 +75,6 @@ def test_ledger_cells_of_hostile_names_are_text(tmp_path):
     wb = openpyxl.load_workbook(write_problem_list(a, "宜丰县", 2024, tmp_path / "l.xlsx"))
     assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
     cell = wb["问题清单"]["D2"]
-    assert cell.value == "=SUM(A1)" and cell.data_type == "s" and cell.quotePrefix
+    assert cell.value == "=SUM(A1)"
+    assert cell.data_type == "s"
+    assert cell.quotePrefix

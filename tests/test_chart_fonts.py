@@ -122,7 +122,8 @@ def test_chinese_is_drawn_with_a_cjk_font(tmp_path):
     assert all(p.stat().st_size > 1000 for p in written)
     assert sorted(p.name for p in out.iterdir()) == expected  # no temporary files left behind
     svg = (out / "tiles.svg").read_text(encoding="utf-8")
-    assert "宜丰" in svg and "Noto Sans CJK SC" in svg
+    assert "宜丰" in svg
+    assert "Noto Sans CJK SC" in svg
 
     latin = tmp_path / "latin"
     _latin_only_render(latin, tmp_path)
@@ -131,6 +132,7 @@ def test_chinese_is_drawn_with_a_cjk_font(tmp_path):
     # the method: without a CJK font both titles are the same row of boxes
     assert np.array_equal(crop[("latin", "a")], crop[("latin", "b")]), "无中文字体时两行标题应同为方框"
     # with the theme's fonts: real glyphs, different for different characters, and not boxes
-    assert _ink(crop[("cjk", "a")]) > 300 and _ink(crop[("cjk", "b")]) > 300
+    assert _ink(crop[("cjk", "a")]) > 300
+    assert _ink(crop[("cjk", "b")]) > 300
     assert not np.array_equal(crop[("cjk", "a")], crop[("cjk", "b")]), "两行不同的中文标题渲染成了相同的图形（方框）"
     assert not np.array_equal(crop[("cjk", "a")], crop[("latin", "a")])

@@ -40,7 +40,8 @@ def test_per_school_chart_shows_at_most_the_stated_number_lowest_first():
     # the five lowest (3.0–3.4), county prefix dropped from the labels; lowest at the top
     assert list(fig.layout.yaxis.categoryarray) == [f"第{i}小学" for i in (5, 4, 3, 2, 1)]
     sub = fig.layout.title.subtitle.text
-    assert "30 所学校中 15 所未达到标准" in sub and "另有 25 所未画出（其中 10 所低于标准）" in sub
+    assert "30 所学校中 15 所未达到标准" in sub
+    assert "另有 25 所未画出（其中 10 所低于标准）" in sub
 
 
 def test_per_school_chart_default_cap_comes_from_the_theme_data():
@@ -61,7 +62,8 @@ def test_failing_bar_value_is_cut_not_rounded_up_to_the_standard():
     parts = _many_schools(3).assign(R4=[4.499, 4.6, 5.0])  # 4.499 fails 4.5; rounded to 2 decimals it would read 4.50
     fig = charts.school_distribution(parts, "R4", "小学", county="宜丰县")
     texts = [x for t in fig.data if t.type == "bar" for x in (t.text or ())]
-    assert "4.49" in texts and "4.50" not in texts
+    assert "4.49" in texts
+    assert "4.50" not in texts
 
 
 # --- formatting of failing values -------------------------------------------------
@@ -93,7 +95,8 @@ def test_cv_breach_has_pattern_and_title_names_it():
     fig = charts.cv_bars(cv, "靖安", 2024)
     assert list(fig.data[0].marker.pattern.shape) == ["", "x"]
     assert fig.layout.title.text.endswith("小学R2差异系数超过限值")
-    assert "红框" in fig.layout.title.subtitle.text and list(fig.data[0].marker.line.color)[1] == theme.RED
+    assert "红框" in fig.layout.title.subtitle.text
+    assert list(fig.data[0].marker.line.color)[1] == theme.RED
 
 
 # --- met / thin / unmet heatmap -----------------------------------------------------
@@ -111,7 +114,10 @@ def test_status_heatmap_one_verdict_per_cell():
     assert [list(r) for r in hm.z] == [[kinds["达标"], kinds["未达标"]], [kinds["偏紧"], kinds["缺数据"]]]
     assert hm.showscale is False
     # each kind its own colour band, and a symbol in every cell (grayscale)
-    assert "○" in hm.text[0][0] and "×" in hm.text[0][1] and "△" in hm.text[1][0] and "缺" in hm.text[1][1]
+    assert "○" in hm.text[0][0]
+    assert "×" in hm.text[0][1]
+    assert "△" in hm.text[1][0]
+    assert "缺" in hm.text[1][1]
     legend = [t.name for t in fig.data[1:]]
     assert legend == ["○ 达标", "△ 偏紧（达标但余量小）", "× 未达标", "缺 缺数据"]
 
@@ -125,7 +131,8 @@ def test_status_heatmap_rejects_other_meanings():
 def test_status_heatmap_absent_cell_is_missing_not_met():
     frame = pd.DataFrame({"county": ["宜丰县", "靖安县"], "code": ["R1", "R2"], "status": ["达标", "达标"]})
     z = np.asarray(charts.status_heatmap(frame).data[0].z)
-    assert z[0][1] == ca.CELL_KINDS.index("缺数据") and z[1][0] == ca.CELL_KINDS.index("缺数据")
+    assert z[0][1] == ca.CELL_KINDS.index("缺数据")
+    assert z[1][0] == ca.CELL_KINDS.index("缺数据")
 
 
 # --- web pages ------------------------------------------------------------------------
@@ -137,12 +144,16 @@ def test_page_config_is_chinese_with_a_trimmed_toolbar():
     html = web.figure_html(go.Figure(go.Bar(x=[1], y=[2])), "宜丰县_差异系数")
     assert "plotly.min.js" not in html and "<script src" not in html  # the page loads plotly.js once
     assert web.config("宜丰县_差异系数")["toImageButtonOptions"]["filename"] == "宜丰县_差异系数"
-    assert '"locale": "zh-CN"' in html and '"displaylogo": false' in html and '"modeBarButtons": [["toImage", "resetScale2d"]]' in html
+    assert '"locale": "zh-CN"' in html
+    assert '"displaylogo": false' in html
+    assert '"modeBarButtons": [["toImage", "resetScale2d"]]' in html
 
 
 def test_zh_cn_locale_ships_offline_and_registers_itself(tmp_path):
     written = web.write_assets(tmp_path)
     assert [p.name for p in written] == ["plotly.min.js", "plotly-locale-zh-cn.js"]
     js = (tmp_path / "plotly-locale-zh-cn.js").read_text(encoding="utf-8")
-    assert "name: 'zh-CN'" in js and "Plotly.register(locale)" in js and "'Download plot': '下载图表'" in js
+    assert "name: 'zh-CN'" in js
+    assert "Plotly.register(locale)" in js
+    assert "'Download plot': '下载图表'" in js
     assert (tmp_path / "plotly.min.js").stat().st_size > 1_000_000

@@ -43,19 +43,24 @@ def test_invalid_argument_is_a_chinese_message_and_exit_2(case, a_file, tmp_path
         main(argv)
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("错误：") and said in err
-    assert "usage:" not in err and "error:" not in err and "Traceback" not in err
+    assert err.startswith("错误：")
+    assert said in err
+    assert "usage:" not in err
+    assert "error:" not in err
+    assert "Traceback" not in err
 
 
 def test_relative_out_is_fixed_against_the_working_directory_when_given(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for argv in (["brief", "--out", "简报"], ["assess", "--out", "简报"], ["ingest", "--out", "简报"]):
         args = build_parser().parse_args(argv)
-        assert args.out == tmp_path / "简报" and args.out.is_absolute()
+        assert args.out == tmp_path / "简报"
+        assert args.out.is_absolute()
     args = build_parser().parse_args(["template", "--county", "宜丰县", "--year", "2026", "--out", "t.xlsx"])
     assert args.out == tmp_path / "t.xlsx"
 
 
 def test_valid_arguments_still_parse(tmp_path):
     args = build_parser().parse_args(["assess", "--year", "2024", "--raw", str(tmp_path)])
-    assert args.year == 2024 and args.raw == Path(tmp_path)
+    assert args.year == 2024
+    assert args.raw == Path(tmp_path)

@@ -92,22 +92,30 @@ def test_assess_writes_the_contract_tables(raw, tmp_path, capsys):
     cv = {(r["level"], r["indicator"]): r for r in read(out / "cv.csv")}
     # 小学 R1: x = 5.0, 4.0 with 600, 300 pupils: X̄ = 4.6667, S = 0.4714, CV = 0.10102
     assert float(cv[("小学", "R1")]["cv"]) == pytest.approx(0.1010153, abs=1e-6)
-    assert cv[("小学", "R1")]["met"] == "true" and cv[("小学", "R1")]["limit"] == "0.5"
+    assert cv[("小学", "R1")]["met"] == "true"
+    assert cv[("小学", "R1")]["limit"] == "0.5"
     assert cv[("初中", "R1")]["cv"] == "" and cv[("初中", "R1")]["met"] == ""  # one junior school: undefined
     pre = {r["indicator"]: r for r in read(out / "preschool.csv")}
-    assert float(pre["P1"]["value"]) == pytest.approx(300 / 320) and pre["P1"]["standard"] == "0.85" and pre["P1"]["met"] == "true"
+    assert float(pre["P1"]["value"]) == pytest.approx(300 / 320)
+    assert pre["P1"]["standard"] == "0.85"
+    assert pre["P1"]["met"] == "true"
     ready = {r["track"]: r for r in read(out / "readiness.csv")}
     assert set(ready) == {"义务教育", "学前教育"}
-    assert ready["义务教育"]["ready"] == "true" and ready["义务教育"]["a_met"] == ready["义务教育"]["a_total"] == "29"
+    assert ready["义务教育"]["ready"] == "true"
+    assert ready["义务教育"]["a_met"] == ready["义务教育"]["a_total"] == "29"
     assert ready["学前教育"]["ready"] == "true"
-    assert (out / "items.csv").exists() and (out / "gaps.csv").exists() and (out / "bill.csv").exists()
+    assert (out / "items.csv").exists()
+    assert (out / "gaps.csv").exists()
+    assert (out / "bill.csv").exists()
     assert "已评估 2024 年度 1 个县" in capsys.readouterr().out
 
 
 def test_a_year_without_workbooks_is_an_error_naming_the_years(raw, tmp_path, capsys):
     assert main(["assess", "--raw", str(raw), "--year", "2023", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert "2023" in err and "2024" in err and "Traceback" not in err
+    assert "2023" in err
+    assert "2024" in err
+    assert "Traceback" not in err
 
 
 def test_invalid_input_exits_2_with_problem_records(tmp_path, capsys):
@@ -116,7 +124,9 @@ def test_invalid_input_exits_2_with_problem_records(tmp_path, capsys):
     fill(path, schools=[dict(SCHOOLS[0], students_primary=-5)])
     assert main(["assess", "--raw", str(folder), "--year", "2024", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert "宜丰县.xlsx" in err and "-5" in err and "Traceback" not in err
+    assert "宜丰县.xlsx" in err
+    assert "-5" in err
+    assert "Traceback" not in err
     assert not (tmp_path / "o" / "readiness.csv").exists()
 
 
@@ -129,7 +139,9 @@ def test_problems_command_writes_the_workbook(raw, tmp_path, capsys):
     out = tmp_path / "宜丰.xlsx"
     assert main(["problems", "--county", "宜丰", "--year", "2024", "--raw", str(raw), "--out", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:2] == ["问题清单", "汇总"] and "一校一策" in wb.sheetnames and "义务·资源配置" in wb.sheetnames
+    assert wb.sheetnames[:2] == ["问题清单", "汇总"]
+    assert "一校一策" in wb.sheetnames
+    assert "义务·资源配置" in wb.sheetnames
     assert "具备申报条件" in capsys.readouterr().out
 
 
@@ -138,5 +150,6 @@ def test_assess_xlsx_writes_the_results_workbook_beside_the_csvs(raw, tmp_path):
     assert main(["assess", "--raw", str(raw), "--out", str(out), "--xlsx"]) == 0
     wb = openpyxl.load_workbook(out / "评估结果.xlsx")
     ws = wb["学校(学段)资源配置"]
-    assert [c.value for c in ws[1]][:3] == ["县(市、区)", "统计年度", "学校(幼儿园)标识码"] and ws["C2"].value == "3609240001"
+    assert [c.value for c in ws[1]][:3] == ["县(市、区)", "统计年度", "学校(幼儿园)标识码"]
+    assert ws["C2"].value == "3609240001"
     assert read(out / "school_parts.csv")[0]["school_id"] == "3609240001"  # the CSVs keep their English columns

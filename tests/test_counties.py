@@ -38,7 +38,8 @@ def test_unknown_name_names_the_closest_units():
     with pytest.raises(UnknownCountyError) as err:
         normalize_county("宜丰镇")
     assert "宜丰县" in err.value.suggestions
-    assert "宜丰镇" in str(err.value) and "宜丰县" in str(err.value)
+    assert "宜丰镇" in str(err.value)
+    assert "宜丰县" in str(err.value)
     with pytest.raises(UnknownCountyError) as err:
         normalize_county("南昌县")
     assert "南昌县" in str(err.value)

@@ -49,7 +49,8 @@ def test_rows_with_errors_are_quarantined_not_read(corpus):
     refused = {"压缩炸弹.xlsx", "单引号.xlsx", "两张基本信息.xlsx", "两个县.xlsx", "缺列.xlsx", "未知单位.xlsx"}
     assert not refused & set(inputs.schools["source_file"])
     ref = inputs.quarantine[inputs.quarantine["source_file"] == "错误值.xlsx"]
-    assert ref["source_row"].tolist() == [3] and "#REF!" in ref["reason"].iloc[0]
+    assert ref["source_row"].tolist() == [3]
+    assert "#REF!" in ref["reason"].iloc[0]
     kept = inputs.schools[inputs.schools["source_file"] == "错误值.xlsx"]
     assert kept["source_row"].tolist() == [2]  # the other school of that file is fine
 
@@ -69,7 +70,8 @@ def test_cli_on_the_whole_corpus_exits_2_naming_every_bad_file(corpus, tmp_path)
     done = _bounded_cli(["ingest", "--raw", str(raw), "--out", str(tmp_path / "out")], tmp_path)
     text = done.stdout + done.stderr
     assert done.returncode == 2, text[-2000:]
-    assert "Traceback" not in text and "memory allocation" not in text
+    assert "Traceback" not in text
+    assert "memory allocation" not in text
     for path in files.values():
         assert path.relative_to(raw).as_posix() in text
     # nothing written by a failed run: only the per-file cache (it spares re-reading the good files)
@@ -108,7 +110,8 @@ def test_ods_workbook_is_read_like_xlsx(good):
 def test_legacy_xls_workbook_is_read_like_xlsx(good):
     _raw, _files, inputs, _problems = good
     s = inputs.schools[inputs.schools["county"] == "樟树市"]
-    assert s["school_id"].tolist() == ["3609240001", "3609240002"] and s["teachers_total"].tolist() == [42.0, 42.0]
+    assert s["school_id"].tolist() == ["3609240001", "3609240002"]
+    assert s["teachers_total"].tolist() == [42.0, 42.0]
     assert s["source_file"].unique().tolist() == ["樟树市.xls"]
 
 
@@ -117,7 +120,8 @@ def test_merged_data_cells_fill_down_with_one_warning(good):
     s = inputs.schools[inputs.schools["county"] == "奉新县"]
     assert s["area"].tolist() == ["城区", "城区", "城区"]
     [p] = problems[problems["kind"] == "合并单元格"].itertuples()
-    assert (p.severity, p.file, p.row) == (WARNING, "奉新县.xlsx", 2) and "第 2—4 行" in p.message
+    assert (p.severity, p.file, p.row) == (WARNING, "奉新县.xlsx", 2)
+    assert "第 2—4 行" in p.message
 
 
 def test_visible_sheet_wins_over_hidden_one_and_report_says_so(good):
@@ -125,7 +129,8 @@ def test_visible_sheet_wins_over_hidden_one_and_report_says_so(good):
     s = inputs.schools[inputs.schools["county"] == "上高县"]
     assert s["source_sheet"].unique().tolist() == ["义务教育学校"]
     [p] = problems[problems["kind"] == "隐藏工作表未读取"].itertuples()
-    assert p.sheet == "义务教育学校 " and p.file == "上高县.xlsx"
+    assert p.sheet == "义务教育学校 "
+    assert p.file == "上高县.xlsx"
 
 
 def test_area_in_mu_is_converted_and_ambiguous_sheet_name_is_read_by_header(good):
@@ -134,7 +139,8 @@ def test_area_in_mu_is_converted_and_ambiguous_sheet_name_is_read_by_header(good
     assert s["source_sheet"].unique().tolist() == ["学校基本情况"]
     assert s["sports_area_m2"].round(3).tolist() == [round(5000 * 10000 / 15, 3)] * 2  # 5000 亩
     [p] = problems[(problems["kind"] == "工作表名称不规范") & (problems["file"] == "万载县.xlsx")].itertuples()
-    assert "基本信息" in p.message and "义务教育学校" in p.message
+    assert "基本信息" in p.message
+    assert "义务教育学校" in p.message
 
 
 def test_single_quoted_xml_and_invisible_characters_in_the_county_are_accepted(good):

@@ -49,7 +49,8 @@ def test_total_row_mismatch_is_a_warning_naming_the_total_row(tmp_path):
     assert len(result.tables["schools"]) == 2  # the 合计 row is not a school
     [p] = by_kind(result.problems, "合计不符")
     assert (p.severity, p.sheet, p.row, p.column, p.value) == (WARNING, "义务教育学校", 9, "在校生数/小学", "1250")
-    assert "1,250" in p.message and "1,200" in p.message
+    assert "1,250" in p.message
+    assert "1,200" in p.message
 
 
 def test_sheet_name_with_suffix_and_sheet_found_by_header(tmp_path):
@@ -78,7 +79,8 @@ def test_missing_markers_are_missing_never_zero(tmp_path, marker):
     sheets_ = standard_sheets(schools=[school(1), school(2, sports_area_m2=marker, multimedia_rooms=marker)])
     result = read(tmp_path, sheets_)
     s = result.tables["schools"]
-    assert math.isnan(s.loc[1, "sports_area_m2"]) and math.isnan(s.loc[1, "multimedia_rooms"])
+    assert math.isnan(s.loc[1, "sports_area_m2"])
+    assert math.isnan(s.loc[1, "multimedia_rooms"])
     missing = by_kind(result.problems, "缺失值")
     assert [(p.severity, p.row, p.column) for p in missing] == [
         (WARNING, 3, "体育运动场馆面积(㎡)"), (WARNING, 3, "网络多媒体教室数(间)"),
@@ -100,7 +102,8 @@ def test_ids_typed_as_numbers_are_warned_cell_by_cell(tmp_path):
     assert [(p.severity, p.row, p.column, p.value) for p in warned] == [
         (WARNING, 3, "学校标识码", "3609240002"), (WARNING, 4, "学校标识码", "360924003"),
     ]
-    assert "短 1 位" in warned[1].message and "短" not in warned[0].message
+    assert "短 1 位" in warned[1].message
+    assert "短" not in warned[0].message
     assert "单元格 A3" in warned[0].message
 
 
@@ -176,7 +179,8 @@ def test_county_figures_percent_text_fractions_answers_and_ratings(tmp_path):
     assert ci.loc["G15", "value"] == pytest.approx(0.965)  # a bare 96.5 with unit % is 96.5%
     assert ci.loc["Q1", "value"] == pytest.approx(0.965)
     assert (ci.loc["G6", "value"], ci.loc["V1", "value"]) == (1.0, 0.0)
-    assert math.isnan(ci.loc["G1", "value"]) and ci.loc["G1", "rating"] == "良"
+    assert math.isnan(ci.loc["G1", "value"])
+    assert ci.loc["G1", "rating"] == "良"
     assert ci.loc["POP_3_5", "value"] == 9000.0
     assert ci.loc["G9", "raw"] == "96.5%"
     assert result.problems == []
@@ -223,7 +227,8 @@ def test_file_name_and_folder_disagreeing_with_the_info_sheet_are_warnings(tmp_p
 def test_management_area_is_not_a_county(tmp_path):
     result = read(tmp_path, standard_sheets(county="宜春经开区"))
     [p] = by_kind(result.problems, "管理区不单独评估")
-    assert (p.severity, p.value) == (ERROR, "宜春经开区") and "袁州区" in p.message
+    assert (p.severity, p.value) == (ERROR, "宜春经开区")
+    assert "袁州区" in p.message
 
 
 def test_missing_sheet_and_sheet_without_header_are_errors(tmp_path):

@@ -100,14 +100,16 @@ def test_ingest_killed_before_its_commit_leaves_the_old_set(before, tmp_path, po
     two_counties(raw, 3)  # set B would have 4 schools
     assert killed(point, ["ingest", "--raw", str(raw), "--out", str(out)]) == -9
     if point == "aside":  # the folder is set aside until the next run puts it back
-        assert not out.exists() and leftovers(tmp_path)
+        assert not out.exists()
+        assert leftovers(tmp_path)
         from yichun.atomic import recover
 
         recover(out)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["run"] == run_a
     assert len(read_outputs(out).schools) == 4  # 2 + 2: set A, all tables of one run
     again = ingest(raw, out)  # the next run completes and cleans up
-    assert again.written and len(again.inputs.schools) == 5
+    assert again.written
+    assert len(again.inputs.schools) == 5
     assert leftovers(tmp_path) == []
 
 
@@ -131,7 +133,8 @@ def test_assess_killed_leaves_the_old_csv_set(before, tmp_path, point):
     assert killed(point, ["assess", "--raw", str(raw), "--year", "2025", "--out", str(out)]) == -9
     assert {p.name: p.read_bytes() for p in out.iterdir()} == old
     assert main(["assess", "--raw", str(raw), "--year", "2025", "--out", str(out)]) == 0
-    assert {p.name for p in out.iterdir()} == set(old) and leftovers(tmp_path) == []
+    assert {p.name for p in out.iterdir()} == set(old)
+    assert leftovers(tmp_path) == []
     assert len(pd.read_csv(out / "school_parts.csv", encoding="utf-8-sig")) == 5  # the new set: 3 + 2 schools
 
 
@@ -140,7 +143,8 @@ def test_a_second_run_on_a_locked_folder_is_refused_with_a_message(before, tmp_p
     with locked(out):
         assert main(["ingest", "--raw", str(before / "raw"), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "另一个 yichun 命令正在写入" in err and str(out) in err
+    assert "另一个 yichun 命令正在写入" in err
+    assert str(out) in err
     assert not out.exists()
 
 
@@ -164,7 +168,10 @@ def test_a_full_or_read_only_disk_gets_a_chinese_message_and_leaves_the_old_set(
     monkeypatch.setattr(pq, "write_table", failing)
     assert main(["ingest", "--raw", str(raw), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert said in err and str(out) in err and text not in err and "Traceback" not in err
+    assert said in err
+    assert str(out) in err
+    assert text not in err
+    assert "Traceback" not in err
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == old
     assert leftovers(tmp_path) == []
 
@@ -180,7 +187,8 @@ def test_tables_of_two_runs_are_never_served_together(before, tmp_path):
     with pytest.raises(OutputError.__mro__[1]):  # YichunError: not served
         read_outputs(out)
     again = ingest(raw, out)
-    assert not again.unchanged and len(again.inputs.schools) == 5
+    assert not again.unchanged
+    assert len(again.inputs.schools) == 5
 
 
 def test_folder_keeps_files_it_does_not_write(tmp_path):
@@ -203,7 +211,8 @@ def test_a_folder_holding_much_else_is_not_swapped_only_the_set_changes(tmp_path
     with folder(out) as tmp:
         (tmp / "cv.csv").write_text("new", encoding="utf-8")
     assert out.stat().st_ino == inode  # the same folder, not a copy
-    assert (out / "cv.csv").read_text(encoding="utf-8") == "new" and (out / "别的项目" / "a.txt").exists()
+    assert (out / "cv.csv").read_text(encoding="utf-8") == "new"
+    assert (out / "别的项目" / "a.txt").exists()
     assert leftovers(tmp_path) == []
 
 
@@ -214,4 +223,5 @@ def test_the_working_directory_is_never_swapped(tmp_path, monkeypatch):
     inode = out.stat().st_ino
     with folder(out) as tmp:
         (tmp / "cv.csv").write_text("new", encoding="utf-8")
-    assert out.stat().st_ino == inode and (out / "cv.csv").read_text(encoding="utf-8") == "new"
+    assert out.stat().st_ino == inode
+    assert (out / "cv.csv").read_text(encoding="utf-8") == "new"

@@ -30,8 +30,11 @@ def where(p):
 def test_clean_workbook_has_no_problems(tmp_path):
     inputs, problems = run(tmp_path)
     assert problems.empty
-    assert len(inputs.schools) == 2 and len(inputs.kindergartens) == 2 and inputs.quarantine.empty
-    assert inputs.schools["year"].dtype == "int64" and inputs.schools["boarding"].dtype == "boolean"
+    assert len(inputs.schools) == 2
+    assert len(inputs.kindergartens) == 2
+    assert inputs.quarantine.empty
+    assert inputs.schools["year"].dtype == "int64"
+    assert inputs.schools["boarding"].dtype == "boolean"
     assert inputs.population["birth_year"].tolist() == list(range(2011, 2026))
 
 
@@ -85,7 +88,8 @@ def test_students_in_a_level_the_school_type_does_not_have(tmp_path):
     _, problems = run(tmp_path, schools=[school(1, students_junior=120)])
     p = one(problems, "学段与办学类型不符")
     assert (p.severity, p.row, p.column, p.value) == (ERROR, 2, "初中在校生数(人)", "120")
-    assert "「小学」" in p.message and "初中" in p.message
+    assert "「小学」" in p.message
+    assert "初中" in p.message
 
 
 def test_combined_school_may_have_both_levels(tmp_path):
@@ -140,7 +144,8 @@ def test_empty_county_figures_are_one_warning_listing_the_codes(tmp_path):
             row["value"] = None
     inputs, problems = run(tmp_path, inputs=rows)
     p = one(problems, "县级指标未填")
-    assert p.severity == WARNING and "G7、Q1" in p.message
+    assert p.severity == WARNING
+    assert "G7、Q1" in p.message
     b_class = sum(1 for e in catalogue().county_input_codes() if e["class"] == "B")
     assert b_class == 17  # G1 G2 G10 G14B G15B Q5–Q8 (compulsory) and PG1 PG2 PG6 PG8–PG10 PQ5 PQ6 (preschool)
     assert inputs.county_inputs.set_index("code")["value"].isna().sum() == 2 + b_class  # two blanks + the ratings
@@ -194,14 +199,16 @@ def test_population_duplicates_and_quarantine_keeps_values_as_typed(tmp_path):
     assert [(p.kind, p.row) for p in problems.itertuples()] == [("重复出生年份", 3), ("重复出生年份", 4)]
     assert inputs.population["births"].tolist() == [3000.0]
     q = inputs.quarantine.sort_values("source_row")
-    assert q["births"].tolist() == ["3,100", "3200"] and q["table"].unique().tolist() == ["population"]
+    assert q["births"].tolist() == ["3,100", "3200"]
+    assert q["table"].unique().tolist() == ["population"]
 
 
 def test_schema_is_generated_from_the_dictionary():
     from yichun.intake.validate import schema
 
     s = schema("schools")
-    assert s.columns["school_id"].nullable is False and s.columns["students_primary"].nullable is True
+    assert s.columns["school_id"].nullable is False
+    assert s.columns["students_primary"].nullable is True
     assert {c.name for c in s.columns["students_primary"].checks} == {"nonnegative", "integer"}
     assert {c.name for c in s.columns["teaching_area_m2"].checks} == {"nonnegative"}
     assert [c.name for c in s.columns["school_type"].checks] == ["isin"]

@@ -101,7 +101,8 @@ def test_id_does_not_depend_on_row_order(a):
     shuffled = assess(year_2023(order=-1))
     ids = problem_rows(a, "宜丰县", 2023).set_index(["school_id", "indicator", "cost_key"])["problem_id"]
     again = problem_rows(shuffled, "宜丰县", 2023).set_index(["school_id", "indicator", "cost_key"])["problem_id"]
-    assert len(ids) == 6 and ids.sort_index().equals(again.sort_index())
+    assert len(ids) == 6
+    assert ids.sort_index().equals(again.sort_index())
 
 
 def test_ids_differ_by_item_within_one_indicator(rows):
@@ -114,7 +115,8 @@ def test_ids_differ_by_item_within_one_indicator(rows):
 def test_contract_columns_in_order_then_the_reference_columns(ledger_2023):
     ws = openpyxl.load_workbook(ledger_2023)["问题清单"]
     headers = [c.value for c in ws[1]]
-    assert headers[:22] == CONTRACT and headers[22:] == ["是否必需", "说明"]
+    assert headers[:22] == CONTRACT
+    assert headers[22:] == ["是否必需", "说明"]
 
 
 def test_one_self_contained_row_per_problem(ledger_2023):
@@ -122,13 +124,16 @@ def test_one_self_contained_row_per_problem(ledger_2023):
     values = list(ws.values)
     frame = pd.DataFrame(values[1:], columns=values[0])
     # 0001: R1 + R4; 0003: G3; 0004, 0005: R4; K2: PQ1
-    assert len(frame) == 6 and frame["学校(幼儿园)名称"].notna().all() and (frame["县(市、区)"] == "宜丰县").all()
+    assert len(frame) == 6
+    assert frame["学校(幼儿园)名称"].notna().all()
+    assert (frame["县(市、区)"] == "宜丰县").all()
 
 
 def test_ids_are_text_and_whole_units_have_no_decimals(ledger_2023):
     ws = openpyxl.load_workbook(ledger_2023)["问题清单"]
     for r in range(2, ws.max_row + 1):
-        assert ws.cell(row=r, column=1).data_type == "s" and ws.cell(row=r, column=3).data_type == "s"
+        assert ws.cell(row=r, column=1).data_type == "s"
+        assert ws.cell(row=r, column=3).data_type == "s"
         assert ws.cell(row=r, column=3).number_format == "@"
         if ws.cell(row=r, column=11).value in ("人", "间", "㎡"):
             assert ws.cell(row=r, column=10).number_format == "#,##0"
@@ -141,7 +146,8 @@ def test_costs_carry_their_kind_and_add_up_to_the_bill(a, rows):
     assert (r1["cost_wan"], r1["cost_kind"]) == (26.0, "每年经费")  # 2 teachers × 13 万元 per year
     assert (r4["cost_wan"], r4["cost_kind"]) == (450.0, "一次性投入")  # 1500 ㎡ × 3000 元
     not_billed = r23[r23["school_id"] == "3609240005"].iloc[0]  # 0005 still meets the rule: listed, not billed
-    assert pd.isna(not_billed["cost_wan"]) and not not_billed["required"]
+    assert pd.isna(not_billed["cost_wan"])
+    assert not not_billed["required"]
     # 26 + 450 + 34 (music room) + K2's 100 ㎡ × 300 元 = 3 万元
     assert r23["cost_wan"].sum() == pytest.approx(a.total_cost("宜丰县", 2023)) == pytest.approx(513.0)
 
@@ -149,16 +155,23 @@ def test_costs_carry_their_kind_and_add_up_to_the_bill(a, rows):
 def test_progress_dropdown_filter_frozen_header_and_print_setup(ledger_2023):
     ws = openpyxl.load_workbook(ledger_2023)["问题清单"]
     (dv,) = ws.data_validations.dataValidation
-    assert dv.type == "list" and dv.formula1 == '"未启动,推进中,已完成"' and str(dv.sqref) == "U2:U7"
-    assert ws.auto_filter.ref == "A1:X7" and ws.freeze_panes == "A2"
+    assert dv.type == "list"
+    assert dv.formula1 == '"未启动,推进中,已完成"'
+    assert str(dv.sqref) == "U2:U7"
+    assert ws.auto_filter.ref == "A1:X7"
+    assert ws.freeze_panes == "A2"
     assert ws.print_title_rows == "$1:$1"
-    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0
 
 
 def test_new_problems_start_not_started(rows):
     r23, _ = rows
-    assert set(r23["progress"]) == {"未启动"} and r23["measure"].isna().all()
+    assert set(r23["progress"]) == {"未启动"}
+    assert r23["measure"].isna().all()
 
 
 def test_plan_covers_partly_or_not_at_all(a):
@@ -271,7 +284,9 @@ def test_renamed_sheet_is_found_by_its_header_and_noted(returned, tmp_path):
     wb["问题清单"].title = "整改台账"
     wb.save(tmp_path / "renamed.xlsx")
     r = read_returned(tmp_path / "renamed.xlsx", county="宜丰县")
-    assert r.sheet == "整改台账" and len(r.frame) == 6 and any(n.kind == "工作表已改名" for n in r.notes)
+    assert r.sheet == "整改台账"
+    assert len(r.frame) == 6
+    assert any(n.kind == "工作表已改名" for n in r.notes)
 
 
 def test_no_ledger_sheet_is_a_clear_error(tmp_path):
@@ -302,7 +317,11 @@ def test_an_unreadable_date_names_the_cell(returned, tmp_path):
     with pytest.raises(InputError) as e:
         read_returned(_rewrite(returned, tmp_path / "b.xlsx", bad))
     (p,) = e.value.problems
-    assert p.sheet == "问题清单" and p.row == 3 and p.column == "完成时限" and p.value == "尽快" and "S3" in p.message
+    assert p.sheet == "问题清单"
+    assert p.row == 3
+    assert p.column == "完成时限"
+    assert p.value == "尽快"
+    assert "S3" in p.message
 
 
 def test_merged_cells_give_their_value_to_every_row(returned, tmp_path):
@@ -335,7 +354,10 @@ def test_progress_synonyms_and_an_unknown_progress(returned, tmp_path):
     with pytest.raises(InputError) as e:
         read_returned(_rewrite(returned, tmp_path / "u.xlsx", unknown))
     (p,) = e.value.problems
-    assert p.kind == "进度无法识别" and p.value == "差不多了" and p.row == 4 and "U4" in p.message
+    assert p.kind == "进度无法识别"
+    assert p.value == "差不多了"
+    assert p.row == 4
+    assert "U4" in p.message
 
 
 def test_a_row_without_id_and_a_duplicate_id_are_errors(returned, tmp_path):
@@ -357,7 +379,8 @@ def test_another_countys_ledger_is_refused(returned, tmp_path):
 
     with pytest.raises(InputError) as e:
         read_returned(_rewrite(returned, tmp_path / "o.xlsx", other), county="宜丰县")
-    assert len(e.value.problems) == 6 and all(p.kind == "县(市、区)不符" and p.value == "奉新县" for p in e.value.problems)
+    assert len(e.value.problems) == 6
+    assert all(p.kind == "县(市、区)不符" and p.value == "奉新县" for p in e.value.problems)
 
 
 def test_a_hostile_file_is_refused_by_the_intake_guards(tmp_path):
@@ -413,7 +436,8 @@ def test_a_formula_without_a_cached_value_is_read_as_empty_and_noted(returned, t
     r = read_returned(tmp_path / "f.xlsx")
     assert r.frame["measure"].iloc[0] is None
     (note,) = [n for n in r.notes if n.kind == "公式没有计算结果"]
-    assert "P2" in note.message and note.row == 2
+    assert "P2" in note.message
+    assert note.row == 2
 
 
 def test_the_closing_sheet_is_never_taken_for_the_ledger(a, returned, tmp_path):
@@ -431,7 +455,8 @@ def test_a_title_row_above_the_header_is_skipped(returned, tmp_path):
     ws["A1"] = "宜丰县问题整改台账（县教体局填报）"
     wb.save(tmp_path / "t.xlsx")
     frame = read_returned(tmp_path / "t.xlsx").frame
-    assert len(frame) == 6 and frame["excel_row"].iloc[0] == 3
+    assert len(frame) == 6
+    assert frame["excel_row"].iloc[0] == 3
 
 
 def test_every_priced_unit_cost_says_its_cost_kind():
@@ -439,4 +464,5 @@ def test_every_priced_unit_cost_says_its_cost_kind():
 
     kinds = {k: c.get("cost_kind") for k, c in unit_costs().items() if c.get("price_yuan") is not None}
     assert set(kinds.values()) == {"一次性投入", "每年经费"}
-    assert kinds["teacher_qualified"] == "每年经费" and kinds["teaching_building_m2"] == "一次性投入"
+    assert kinds["teacher_qualified"] == "每年经费"
+    assert kinds["teaching_building_m2"] == "一次性投入"

@@ -45,7 +45,8 @@ def test_no_formulas_ever(book):
     cell = find(wb["一校一策"], "=SUM(A1)（0001）")
     assert cell.data_type == "s"
     cell = find(wb["义务·资源配置"], "=SUM(A1)")
-    assert cell.data_type == "s" and cell.quotePrefix
+    assert cell.data_type == "s"
+    assert cell.quotePrefix
 
 
 def test_summary_values_fills_and_formats(book):
@@ -54,10 +55,12 @@ def test_summary_values_fills_and_formats(book):
     head = find(ws, "是否具备申报条件")
     compulsory = ws.cell(row=head.row + 1, column=head.column)
     assert ws.cell(row=head.row + 1, column=1).value == "义务教育"
-    assert compulsory.value == "不具备" and compulsory.fill.start_color.rgb.endswith(RED)
+    assert compulsory.value == "不具备"
+    assert compulsory.fill.start_color.rgb.endswith(RED)
     cost = ws.cell(row=head.row + 1, column=find(ws, "补短板费用(万元)").column)
     # 2 qualified teachers (13 万元 each) + 1500 ㎡ (3000 元/㎡) + 1 music room (34 万元)
-    assert cost.value == pytest.approx(26 + 450 + 34) and cost.number_format == "#,##0.00"
+    assert cost.value == pytest.approx(26 + 450 + 34)
+    assert cost.number_format == "#,##0.00"
     assert cost.value == pytest.approx(a.total_cost("宜丰县", 2024, "义务教育"))
     total = find(ws, "已计价项目合计")
     assert ws.cell(row=total.row, column=total.column + 3).value == pytest.approx(a.total_cost("宜丰县", 2024))
@@ -68,9 +71,11 @@ def test_dimension_sheet_status_fills_and_percentages(book):
     ws = wb["义务·资源配置"]
     r4 = find(ws, "R4")
     status = ws.cell(row=r4.row, column=7)
-    assert status.value == "未达标" and status.fill.start_color.rgb.endswith(RED)
+    assert status.value == "未达标"
+    assert status.fill.start_color.rgb.endswith(RED)
     value = ws.cell(row=r4.row, column=5)
-    assert value.value == pytest.approx(2 / 3) and value.number_format == "0.0%"
+    assert value.value == pytest.approx(2 / 3)
+    assert value.number_format == "0.0%"
     ok = find(ws, "R2")
     assert ws.cell(row=ok.row, column=7).fill.start_color.rgb.endswith(GREEN)
     cv = find(ws, "差异系数")
@@ -84,7 +89,8 @@ def test_one_block_per_school_with_quantities_and_cost(book):
     assert ws.cell(row=block.row, column=9).value == pytest.approx(476.0)
     rows = {ws.cell(row=r, column=3).value: r for r in range(block.row + 1, block.row + 4)}
     r = rows["教学及辅助用房"]
-    assert ws.cell(row=r, column=7).value == 1500 and ws.cell(row=r, column=8).value == "㎡"
+    assert ws.cell(row=r, column=7).value == 1500
+    assert ws.cell(row=r, column=8).value == "㎡"
     assert ws.cell(row=r, column=9).value == pytest.approx(450.0)
     assert ws.cell(row=rows["高于规定学历专任教师"], column=7).value == 2
     kg = find(wb["一园一策"], "@阳光幼儿园（K2）")
@@ -110,7 +116,9 @@ def test_whole_unit_shortfalls_have_no_decimals_and_pages_fit_the_width(book):
     head = find(ws, "缺口")
     units = {ws.cell(row=r, column=head.column + 1).value: ws.cell(row=r, column=head.column).number_format
              for r in range(head.row + 1, head.row + 16) if ws.cell(row=r, column=head.column).value is not None}
-    assert units and all(fmt == "#,##0" for unit, fmt in units.items() if unit in ("人", "㎡", "间"))
+    assert units
+    assert all(fmt == "#,##0" for unit, fmt in units.items() if unit in ("人", "㎡", "间"))
     for sheet in wb.worksheets:
-        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth == 1
     assert wb["问题清单"].print_title_rows == "$1:$1" and wb["一校一策"].print_title_rows == "$4:$4"  # header rows on every page

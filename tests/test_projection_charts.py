@@ -25,7 +25,8 @@ def test_tile_map_says_when_a_county_will_lapse():
     fig = charts.tile_map(status(), track="义务教育")
     texts = {a.text for a in fig.layout.annotations}
     tongu = [t for t in texts if "铜鼓" in t][0]
-    assert "预计2027年回落" in tongu and "已过计划年份<br>达标" in tongu
+    assert "预计2027年回落" in tongu
+    assert "已过计划年份<br>达标" in tongu
     assert not any("回落" in t for t in texts if "宜丰" in t)
     dashed = [s for s in fig.layout.shapes if s.line.dash == "dash"]
     assert len(dashed) == 1
@@ -36,7 +37,10 @@ def test_timeline_marks_the_lapse_year():
                           "year": [2024, 2027, 2020, 2027]})
     fig = charts.schedule_timeline(sched, status(), today=2026)
     lapse = [t for t in fig.data if t.name and "预计回落" in t.name and t.x[0] is not None]
-    assert len(lapse) == 1 and list(lapse[0].x) == [2027] and lapse[0].marker.symbol == "circle-open"
+    assert len(lapse) == 1
+    assert list(lapse[0].x) == [2027]
+    assert lapse[0].marker.symbol == "circle-open"
     colours = {(int(x), t.marker.symbol): t.marker.color for t in fig.data if t.x[0] is not None and "回落" not in (t.name or "")
                for x in t.x}
-    assert colours[(2024, "circle")] == theme.GREEN and colours[(2020, "circle")] == theme.RED
+    assert colours[(2024, "circle")] == theme.GREEN
+    assert colours[(2020, "circle")] == theme.RED

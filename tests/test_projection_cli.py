@@ -27,12 +27,15 @@ def test_project_writes_tables_and_prints_status(tmp_path, monkeypatch, capsys):
                     "quantity: 2, schools: [S2], year: 2025}\n", encoding="utf-8")
     assert main(["project", "--out", str(tmp_path / "base"), "--to-year", "2029"]) == 0
     text = capsys.readouterr().out
-    assert "【义务教育】" in text and "难以按期" in text and "R3" in text
+    assert "【义务教育】" in text
+    assert "难以按期" in text
+    assert "R3" in text
     status = pd.read_csv(tmp_path / "base" / "status.csv", encoding="utf-8-sig")
     assert list(status["track"]) == ["义务教育", "学前教育"]
     assert (tmp_path / "base" / "status.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
     enrol = pd.read_csv(tmp_path / "base" / "enrolment_projection.csv", encoding="utf-8-sig")
-    assert set(enrol["variant"]) == {"central", "low", "high"} and enrol["year"].max() == 2029
+    assert set(enrol["variant"]) == {"central", "low", "high"}
+    assert enrol["year"].max() == 2029
     assert set(pd.read_csv(tmp_path / "base" / "readiness_projection.csv", encoding="utf-8-sig")["ready"]) <= {True, False}
 
     assert {"reason_variant", "reason_year", "reason_codes", "reason_text", "lapse_year", "lapse_variant"} <= set(status.columns)
@@ -48,7 +51,8 @@ def test_project_writes_tables_and_prints_status(tmp_path, monkeypatch, capsys):
     assert st.loc[("补教师", "义务教育"), "action_annual_wan"] == 2 * 13.0  # two teachers, one year of staff cost
     assert st.loc[("补教师", "义务教育"), "action_once_wan"] == 0.0
     costs = pd.read_csv(tmp_path / "s" / "scenario_costs.csv", encoding="utf-8-sig")
-    assert list(costs["item"]) == ["teachers_pe_arts_primary"] and list(costs["cost_kind"]) == ["每年经费"]
+    assert list(costs["item"]) == ["teachers_pe_arts_primary"]
+    assert list(costs["cost_kind"]) == ["每年经费"]
     readiness = pd.read_csv(tmp_path / "s" / "readiness_projection.csv", encoding="utf-8-sig")
     assert set(readiness["scenario"]) == {"基准", "补教师"}
 

@@ -95,7 +95,8 @@ def test_future_births_compound():
     b = pd.DataFrame({"county": C, "birth_year": [2019, 2020], "births": [500.0, 400.0]})
     got = extend_births(b, 2023, -0.1).set_index("birth_year")
     assert got.loc[2023, "births"] == pytest.approx(400 * 0.9**3)
-    assert not got.loc[2021, "observed"] and got.loc[2020, "observed"]
+    assert not got.loc[2021, "observed"]
+    assert got.loc[2020, "observed"]
 
 
 def test_allocation_keeps_totals_and_follows_share_trend():
@@ -134,7 +135,8 @@ def test_falling_births_lower_students_with_stock_unchanged():
     inputs = toy()
     proj = project_inputs(inputs, 2030)
     tot = proj.schools.groupby("year")[["students_primary", "teaching_area_m2"]].sum()
-    assert tot["students_primary"].is_monotonic_decreasing and tot["students_primary"].iloc[-1] < 0.7 * 6000
+    assert tot["students_primary"].is_monotonic_decreasing
+    assert tot["students_primary"].iloc[-1] < 0.7 * 6000
     assert tot["teaching_area_m2"].nunique() == 1
     per_student = tot["teaching_area_m2"] / tot["students_primary"]
     assert per_student.is_monotonic_increasing

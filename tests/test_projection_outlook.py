@@ -42,8 +42,10 @@ def test_falling_births_raise_per_student_indicators_with_no_new_resources():
     a = assess(proj)
     r4 = a.cv[(a.cv["level"] == "小学") & (a.cv["indicator"] == "R4")].set_index("year")["county_value"]
     students = proj.schools.groupby("year")["students_primary"].sum()
-    assert students.is_monotonic_decreasing and students[2030] < students[2024]
-    assert r4.is_monotonic_increasing and r4[2030] > r4[2024]
+    assert students.is_monotonic_decreasing
+    assert students[2030] < students[2024]
+    assert r4.is_monotonic_increasing
+    assert r4[2030] > r4[2024]
     # same area, fewer pupils: X̄ = total area ÷ total pupils exactly
     area = inputs.schools[(inputs.schools["year"] == 2023) & (inputs.schools["students_primary"] > 0)]["teaching_area_m2"].sum()
     assert r4[2030] == pytest.approx(area / students[2030])
@@ -64,10 +66,13 @@ def test_statuses_end_to_end():
     assert st.loc[("宜丰县", "学前教育"), "status"] == "按期可达"
     assert st.loc[("宜丰县", "义务教育"), "first_pass_central"] == 2023
     late = st.loc[("奉新县", "义务教育")]
-    assert late["status"] == "难以按期" and late["binding"] == "Q5" and pd.isna(late["first_pass_central"])
+    assert late["status"] == "难以按期"
+    assert late["binding"] == "Q5"
+    assert pd.isna(late["first_pass_central"])
     risky = st.loc[("袁州区", "义务教育")]
     assert risky["status"] == "有风险"
-    assert risky["binding"] == "G15（余量 3.3%）" and risky["margin"] == pytest.approx((0.855 - 0.85) / (1 - 0.85))
+    assert risky["binding"] == "G15（余量 3.3%）"
+    assert risky["margin"] == pytest.approx((0.855 - 0.85) / (1 - 0.85))
     assert st.loc[("靖安县", "义务教育"), "status"] == "已过计划年份·达标"  # 2021 in the data; meets them in 2023
     assert st.loc[("靖安县", "义务教育"), "scheduled_result"] == "通过"
     assert st.loc[("靖安县", "学前教育"), "status"] == "按期可达"  # 2025: projected
@@ -112,7 +117,8 @@ def test_backtest_scores_enrolment_by_hand():
     inputs = make_inputs(schools, kgs, ci, {"宜丰县": FALLING}, births_each_year=True)
     bt = backtest(inputs, base_year=2021)
     e = bt.enrolment[bt.enrolment["level"] == "小学"].set_index("year")
-    assert list(e.index) == [2022, 2023] and list(e["horizon"]) == [1, 2]
+    assert list(e.index) == [2022, 2023]
+    assert list(e["horizon"]) == [1, 2]
     assert e.loc[2022, "projected"] == pytest.approx(0.9 * cohort[2022], rel=1e-3)
     assert e.loc[2022, "ape"] == pytest.approx(abs(0.9 - 0.99) / 0.99, abs=2e-3)
     mape = bt.enrolment_mape.set_index(["county", "level"]).loc[("宜丰县", "小学"), "mape"]

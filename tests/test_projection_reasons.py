@@ -44,8 +44,10 @@ def test_at_risk_names_the_failing_variant_not_the_central_thinnest_margin():
                     [("high", 2027, "G3", "G3（音乐美术专用教室）：不符合：S1学校 音乐室1/2间")])
     assert row["status"] == "有风险"
     assert (row["reason_variant"], row["reason_year"], row["reason_codes"]) == ("high", 2027, "G3")
-    assert "高方案" in row["reason_text"] and "S1学校 音乐室1/2间" in row["reason_text"]
-    assert row["binding"] == "G3" and "R4" not in row["reason_text"]
+    assert "高方案" in row["reason_text"]
+    assert "S1学校 音乐室1/2间" in row["reason_text"]
+    assert row["binding"] == "G3"
+    assert "R4" not in row["reason_text"]
 
 
 def test_at_risk_by_a_thin_margin_names_the_thinnest_variant_and_item():
@@ -74,7 +76,8 @@ def test_on_track_lists_the_thinnest_margin_of_every_variant():
     assert (row["margin_central"], row["margin_low"], row["margin_high"]) == (0.10, 0.20, 0.07)
     for text in ("中方案 R4 小学·S2学校 余量 10.0%", "低方案 R6 小学·S2学校 余量 20.0%", "高方案 R5 小学·S1学校 余量 7.0%"):
         assert text in row["reason_text"]
-    assert pd.isna(row["lapse_year"]) and row["lapse_variant"] == ""
+    assert pd.isna(row["lapse_year"])
+    assert row["lapse_variant"] == ""
 
 
 def test_a_county_past_its_year_is_judged_on_the_latest_data_and_its_lapse_flagged():
@@ -157,12 +160,14 @@ def test_margin_of_the_item_relying_on_the_85_percent_allowance_is_measured_from
     inputs = make_inputs(schools, kgs, ci, {C: {b: 1000.0 for b in range(2005, 2024)}})
     a = assess(inputs, years=[y])
     parts = a.school_parts.set_index("school_id")
-    assert bool(parts.loc["S1", "passed"]) and not bool(parts.loc["S2", "passed"])
+    assert bool(parts.loc["S1", "passed"])
+    assert not bool(parts.loc["S2", "passed"])
     m = margins(a, catalogue())
     r4 = m[m["code"] == "R4"].iloc[0]
     r5 = m[m["code"] == "R5"].iloc[0]
     # the worst R4 is S2's, which fails: 0.9 − 1 = −10% (not 0.9 ÷ 0.85 − 1, which would read as a pass)
-    assert r4["margin"] == pytest.approx(-0.10) and "S2" in r4["label"]
+    assert r4["margin"] == pytest.approx(-0.10)
+    assert "S2" in r4["label"]
     assert r5["margin"] == pytest.approx(-0.05)
     # without S2, S1's R4 relies on the allowance: its margin is from 85% of the standard
     a1 = assess(replace(inputs, schools=inputs.schools[inputs.schools["school_id"] != "S2"]), years=[y])
@@ -194,7 +199,8 @@ def test_toy_whose_high_variant_fails_on_g3_is_at_risk_for_that_reason():
     result = outlook(growing(), params=parameters({"share_trend": "constant"}))
     row = result.reason(C, "义务教育")
     r = result.readiness.set_index(["track", "variant", "year"])
-    assert bool(r.loc[("义务教育", "central", 2027), "ready"]) and not bool(r.loc[("义务教育", "high", 2027), "ready"])
+    assert bool(r.loc[("义务教育", "central", 2027), "ready"])
+    assert not bool(r.loc[("义务教育", "high", 2027), "ready"])
     assert row["status"] == "有风险"
     assert (row["reason_variant"], row["reason_year"], row["reason_codes"]) == ("high", 2027, "G3")
     assert "S1学校 音乐室1/2间、美术室1/2间" in row["reason_text"]

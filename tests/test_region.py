@@ -67,7 +67,8 @@ def test_default_schedule_is_the_transcribed_csv_with_the_2030_deadline():
     from yichun import paths
 
     assert schedule().equals(schedule(paths.schedule_csv()))
-    assert deadline() == 2030 and year_range() == (2020, 2029)
+    assert deadline() == 2030
+    assert year_range() == (2020, 2029)
 
 
 def test_default_unknown_name_message_is_unchanged():
@@ -126,8 +127,10 @@ def test_the_automatic_grid_of_100_units_is_13_by_8():
 
     pos = auto_grid([f"u{k}" for k in range(100)])
     # ⌈√150⌉ = 13 columns; 100 = 7 × 13 + 9: rows 0–7, the last unit at column 8 of row 7
-    assert max(c for c, _ in pos.values()) == 12 and max(r for _, r in pos.values()) == 7
-    assert pos["u99"] == (8, 7) and len(set(pos.values())) == 100
+    assert max(c for c, _ in pos.values()) == 12
+    assert max(r for _, r in pos.values()) == 7
+    assert pos["u99"] == (8, 7)
+    assert len(set(pos.values())) == 100
 
 
 def test_the_tile_map_of_another_pack_draws_its_units(tri):
@@ -143,8 +146,10 @@ def test_the_tile_map_of_another_pack_draws_its_units(tri):
 def test_the_block_ends_back_on_the_default_pack():
     before = os.environ.get(ENV)
     with use_region(TRI):
-        assert active_region().name == "三县样例市" and os.environ[ENV] == str(TRI)
-    assert active_region().name == "宜春市" and os.environ.get(ENV) == before
+        assert active_region().name == "三县样例市"
+        assert os.environ[ENV] == str(TRI)
+    assert active_region().name == "宜春市"
+    assert os.environ.get(ENV) == before
 
 
 def test_the_setting_selects_a_pack(monkeypatch):
@@ -158,7 +163,8 @@ def test_region_key_and_the_intake_cache_key_differ_between_packs():
     yichun_keys = region_key(), cache_key("2025/a.xlsx", "0" * 64)
     with use_region(TRI):
         tri_keys = region_key(), cache_key("2025/a.xlsx", "0" * 64)
-    assert yichun_keys[0] != tri_keys[0] and yichun_keys[1] != tri_keys[1]
+    assert yichun_keys[0] != tri_keys[0]
+    assert yichun_keys[1] != tri_keys[1]
 
 
 def test_briefing_titles_name_the_active_region(tri):
@@ -248,20 +254,24 @@ def test_the_cli_refuses_a_bad_region_with_exit_2(tmp_path, capsys):
         main(["schedule", "--region", str(path)])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert "参数 --region" in err and "units[1].code" in err and "Traceback" not in err
+    assert "参数 --region" in err
+    assert "units[1].code" in err
+    assert "Traceback" not in err
 
 
 def test_the_cli_schedule_prints_the_other_packs_schedule(capsys):
     assert main(["schedule", "--region", str(TRI), "--csv"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "county,track,year" and "月岭县,义务教育优质均衡,2025" in out
+    assert out[0] == "county,track,year"
+    assert "月岭县,义务教育优质均衡,2025" in out
 
 
 def test_the_cli_refuses_a_region_that_disagrees_with_the_folders(tmp_path, capsys):
     (tmp_path / "region.yaml").write_bytes(TRI.read_bytes())
     assert main(["ingest", "--raw", str(tmp_path), "--region", DEFAULT_REGION, "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "不一致" in err and "region.yaml" in err
+    assert "不一致" in err
+    assert "region.yaml" in err
 
 
 # ----------------------------------------------------------------------------- whole runs under another pack
@@ -286,7 +296,8 @@ def tri_run(tmp_path_factory):
 
 def test_another_packs_workbooks_ingest_under_it(tri_run):
     written, result, _, _ = tri_run
-    assert len(written) == 6 and result.ok
+    assert len(written) == 6
+    assert result.ok
     assert sorted(set(result.inputs.schools["county"])) == ["日川市", "星湖区", "月岭县"]
 
 
@@ -318,7 +329,8 @@ def test_the_same_folder_under_another_pack_is_read_again_not_taken_as_up_to_dat
 def test_sample_with_12_counties_is_one_folder_ingested_in_one_call(tmp_path, capsys):
     out = tmp_path / "省"
     assert main(["sample", "--counties", "12", "--years", "2025", "--clean", "--out", str(out)]) == 0
-    assert (out / "region.yaml").is_file() and len(list((out / "2025").glob("*.xlsx"))) == 12
+    assert (out / "region.yaml").is_file()
+    assert len(list((out / "2025").glob("*.xlsx"))) == 12
     capsys.readouterr()
     assert main(["ingest", "--raw", str(out), "--out", str(tmp_path / "processed")]) == 0
     said = capsys.readouterr().out

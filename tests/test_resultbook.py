@@ -37,26 +37,31 @@ def test_ids_keep_leading_zeros_as_text(book):
     _, wb = book
     ws = wb["学校(学段)资源配置"]
     cell = ws.cell(row=2, column=column(ws, "学校(幼儿园)标识码"))
-    assert cell.value in ("0360924001", "0360924002") and cell.data_type == "s" and cell.number_format == "@"
+    assert cell.value in ("0360924001", "0360924002")
+    assert cell.data_type == "s"
+    assert cell.number_format == "@"
 
 
 def test_shares_are_percentages_and_booleans_are_shi_fou(book):
     _, wb = book
     ws = wb["学前普及普惠"]
     value = ws.cell(row=2, column=column(ws, "数值"))
-    assert value.number_format == "0.0%" and 0 < value.value <= 1.5
+    assert value.number_format == "0.0%"
+    assert 0 < value.value <= 1.5
     ws = wb["学校(学段)资源配置"]
     assert ws.cell(row=2, column=column(ws, "R4与标准之比")).number_format == "0.0%"
     assert {ws.cell(row=r, column=column(ws, "是否符合学校要求")).value for r in (2, 3)} <= {"是", "否"}
     ws = wb["申报条件"]
     assert ws.cell(row=2, column=column(ws, "是否具备申报条件")).value in ("是", "否")
-    assert ws.cell(row=2, column=column(ws, "统计年度")).value == 2024 and ws.cell(row=2, column=column(ws, "统计年度")).number_format == "0"
+    assert ws.cell(row=2, column=column(ws, "统计年度")).value == 2024
+    assert ws.cell(row=2, column=column(ws, "统计年度")).number_format == "0"
 
 
 def test_r_columns_are_labelled_from_the_catalogue(book):
     _, wb = book
     heads = [c.value for c in wb["学校(学段)资源配置"][1]]
-    assert "R4(㎡/生)" in heads and "R1(人/百生)" in heads
+    assert "R4(㎡/生)" in heads
+    assert "R1(人/百生)" in heads
 
 
 def test_frozen_header_and_filter_on_every_sheet(book):

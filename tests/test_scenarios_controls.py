@@ -36,7 +36,8 @@ def test_every_resource_type_has_one_control_labelled_from_the_dictionary():
         assert key in by_key, key
     assert (by_key["music_rooms"].label, by_key["music_rooms"].unit) == ("音乐专用教室数", "间")
     assert (by_key["kindergarten.teachers"].label, by_key["kindergarten.teachers"].track) == ("幼儿园专任教师数", "学前教育")
-    assert by_key["teaching_area_m2"].unit == "㎡" and by_key["equipment_value_wan"].unit == "万元"
+    assert by_key["teaching_area_m2"].unit == "㎡"
+    assert by_key["equipment_value_wan"].unit == "万元"
     assert (by_key["open_kindergarten"].label, by_key["open_kindergarten"].unit) == ("新建幼儿园在园幼儿数", "人")
 
 
@@ -52,8 +53,10 @@ def test_kindergarten_controls_map_to_their_actions():
     s = scenario_from_controls("宜丰县", 2026, {"kindergarten.teachers": 5, "open_kindergarten": 300, "convert_kindergartens": 2},
                                convert_to="公办")
     kinds = {a.kind: a.params for a in s.actions}
-    assert kinds["add_resource"]["item"] == "teachers" and kinds["add_resource"]["quantity"] == 5.0
-    assert kinds["open_kindergarten"]["children"] == 300.0 and kinds["open_kindergarten"]["kg_type"] == "公办"
+    assert kinds["add_resource"]["item"] == "teachers"
+    assert kinds["add_resource"]["quantity"] == 5.0
+    assert kinds["open_kindergarten"]["children"] == 300.0
+    assert kinds["open_kindergarten"]["kg_type"] == "公办"
     assert (kinds["convert_kindergartens"]["from"], kinds["convert_kindergartens"]["to"], kinds["convert_kindergartens"]["count"]) \
         == ("非普惠性民办", "公办", 2)
 

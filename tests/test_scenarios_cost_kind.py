@@ -40,4 +40,5 @@ def test_gaps_and_bill_carry_both_kinds_and_unpriced_gaps_have_no_cost():
     assert excess["shortfall"] == 5 and pd.isna(excess["cost_wan"])  # listed with its quantity, no price: empty, never 0
     bill = a.bill.set_index("cost_key")
     assert {"一次性投入", "每年经费"} <= set(bill["cost_kind"])
-    assert bill.loc["class_excess", "quantity"] == 5 and pd.isna(bill.loc["class_excess", "cost_wan"])
+    assert bill.loc["class_excess", "quantity"] == 5
+    assert pd.isna(bill.loc["class_excess", "cost_wan"])

@@ -21,7 +21,8 @@ def test_a_good_scenario_normalises_names_and_defaults_the_county():
     assert s.actions[0].name == "增加资源"
     # Chinese action names are accepted too, and close_school is a merge
     s = Scenario.from_dict(ok(actions=[{"action": "撤销学校", "close": "001", "into": ["002"]}]))
-    assert s.actions[0].kind == "merge_schools" and s.actions[0].params["close"] == ["001"]
+    assert s.actions[0].kind == "merge_schools"
+    assert s.actions[0].params["close"] == ["001"]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +69,8 @@ def test_example_scenarios_load_and_round_trip():
     assert len(files) >= 2
     for f in files:
         s = Scenario.from_yaml(f)
-        assert s.actions and s.county
+        assert s.actions
+        assert s.county
         again = Scenario.from_dict(s.to_dict())
         assert again.actions == s.actions
         assert all(line for line in s.describe())

@@ -35,7 +35,8 @@ def test_an_item_at_zero_relying_on_the_allowance_is_topped_up_to_85_percent_not
     inputs = county([school(C, 0, "S2", 200, multimedia_rooms=0.0)])
     plan = plan_cheapest(inputs, C, "义务教育")
     line = plan.lines.set_index(["target_id", "indicator"]).loc[("S2", "R7")]
-    assert line["quantity"] == 4.0 and "85%" in line["basis"]
+    assert line["quantity"] == 4.0
+    assert "85%" in line["basis"]
     assert plan.cost_wan == pytest.approx(4 * PRICE["multimedia_room"])
     assert plan.passes
 
@@ -47,11 +48,14 @@ def test_the_cheapest_plan_leaves_exactly_one_item_at_85_percent():
     inputs = county([school(C, 0, "S2", 300, teaching_area_m2=300 * 4.5 * 0.8, sports_area_m2=300 * 7.5 * 0.8)])
     plan = plan_cheapest(inputs, C, "义务教育")
     lines = plan.lines.set_index(["target_id", "indicator"])
-    assert lines.loc[("S2", "R4"), "quantity"] == 68.0 and lines.loc[("S2", "R5"), "quantity"] == 450.0
+    assert lines.loc[("S2", "R4"), "quantity"] == 68.0
+    assert lines.loc[("S2", "R5"), "quantity"] == 450.0
     assert plan.cost_wan == pytest.approx(20.4 + 18.0)
     proj = project_scenario(plan.scenario, inputs, to_year=2027)
     after = assess(proj, years=[2027]).school_parts.set_index("school_id").loc["S2"]
-    assert 0.85 <= after["R4_ratio"] < 1.0 and after["R5_ratio"] >= 1.0 and bool(after["passed"])
+    assert 0.85 <= after["R4_ratio"] < 1.0
+    assert after["R5_ratio"] >= 1.0
+    assert bool(after["passed"])
 
 
 def test_the_plan_makes_every_variant_pass_where_a_central_plan_proposes_nothing():
@@ -60,15 +64,19 @@ def test_the_plan_makes_every_variant_pass_where_a_central_plan_proposes_nothing
     central = plan_cheapest(inputs, C, "义务教育", params=params)
     assert central.lines.empty and central.passes  # the old central-only plan: nothing to do
     plan = plan_all_variants(inputs, C, "义务教育", params=params)
-    assert not bool(plan.before_all["high"]["ready"]) and plan.passes
+    assert not bool(plan.before_all["high"]["ready"])
+    assert plan.passes
     assert all(bool(r["ready"]) for r in plan.after_all.values())
     table = plan_table(plan).set_index("field")
-    assert list(table.index) == ["music_rooms", "art_rooms"] and set(table["school_id"]) == {"S1"}
+    assert list(table.index) == ["music_rooms", "art_rooms"]
+    assert set(table["school_id"]) == {"S1"}
     assert table.loc["music_rooms", "variant"] == "high"
-    assert plan.cost_once_wan == pytest.approx(PRICE["music_room"] + PRICE["art_room"]) and plan.cost_annual_wan == 0.0
+    assert plan.cost_once_wan == pytest.approx(PRICE["music_room"] + PRICE["art_room"])
+    assert plan.cost_annual_wan == 0.0
     check = plan_check(inputs, plan, params=params)
     assert list(check.columns) == ["variant", "year", "ready", "unmet"]
-    assert check[check["year"] == 2027]["ready"].all() and set(check["variant"]) == {"central", "low", "high"}
+    assert check[check["year"] == 2027]["ready"].all()
+    assert set(check["variant"]) == {"central", "low", "high"}
 
 
 def test_one_off_and_yearly_costs_are_kept_apart_and_county_teachers_go_to_named_kindergartens():
@@ -82,12 +90,15 @@ def test_one_off_and_yearly_costs_are_kept_apart_and_county_teachers_go_to_named
     t = plan_table(plan)
     teachers = t[t["field"] == "teachers"]
     assert list(teachers["school_id"]) == ["K1"] and list(teachers["quantity"]) == [6.0]  # a named kindergarten
-    assert list(teachers["cost_kind"]) == ["每年经费"] and list(teachers["variant"]) == ["high"]
+    assert list(teachers["cost_kind"]) == ["每年经费"]
+    assert list(teachers["variant"]) == ["high"]
     outdoor = t[t["field"] == "outdoor_m2"]
-    assert list(outdoor["quantity"]) == [574.0] and list(outdoor["cost_kind"]) == ["一次性投入"]
+    assert list(outdoor["quantity"]) == [574.0]
+    assert list(outdoor["cost_kind"]) == ["一次性投入"]
     assert plan.cost_annual_wan == pytest.approx(6 * PRICE["kindergarten_teacher"])
     assert plan.cost_once_wan == pytest.approx(574 * PRICE["kindergarten_outdoor_m2"])
-    assert "另每年经费" in plan.summary() and plan.passes
+    assert "另每年经费" in plan.summary()
+    assert plan.passes
 
 
 def test_unnamed_new_teachers_count_in_the_teacher_totals():
@@ -125,7 +136,8 @@ def test_yichun_plan_writes_the_three_tables(tmp_path, monkeypatch, capsys):
     assert "三种方案" in capsys.readouterr().out
     assert main(["plan", "--county", C, "--track", "义务教育", "--out", str(tmp_path / "q")]) == 0
     policy = pd.read_csv(tmp_path / "q" / "policy.csv", encoding="utf-8-sig")
-    assert list(policy["code"]) == ["Q5"] and list(policy["measure"]) == ["需政策措施"]
+    assert list(policy["code"]) == ["Q5"]
+    assert list(policy["measure"]) == ["需政策措施"]
     assert main(["plan", "--county", C, "--track", "高中", "--out", str(tmp_path / "r")]) == 2
 
 

@@ -34,8 +34,10 @@ def test_a_scenario_turns_the_failing_county_into_a_passing_one():
     table = compare(failing(), [fix], county=C).set_index(["scenario", "track"])
     before = table.loc[("基准", "义务教育")]
     after = table.loc[("补体艺教师", "义务教育")]
-    assert before["status"] == "难以按期" and "R3" in before["binding"]
-    assert after["status"] == "按期可达" and after["first_pass_central"] == 2025
+    assert before["status"] == "难以按期"
+    assert "R3" in before["binding"]
+    assert after["status"] == "按期可达"
+    assert after["first_pass_central"] == 2025
     # the remaining bill in 2027 loses the two teachers; the scenario costs two teachers (one year)
     price = unit_costs()["teacher_pe_arts"]["price_yuan"] / 10000
     assert before["bill_wan"] - after["bill_wan"] == pytest.approx(2 * price)
@@ -45,10 +47,13 @@ def test_a_scenario_turns_the_failing_county_into_a_passing_one():
 def test_the_planners_plan_passes_when_applied():
     inputs = failing()
     plan = plan_cheapest(inputs, C, "义务教育")
-    assert plan.year == 2027 and not bool(plan.before["ready"]) and plan.passes
+    assert plan.year == 2027
+    assert not bool(plan.before["ready"])
+    assert plan.passes
     line = plan.lines.set_index(["target_id", "indicator"]).loc[("S2", "R3")]
     # 300 pupils × 0.9 per 100 = 2.7 → 3 teachers, 1 in post: add 2 (the cheapest fix of that part)
-    assert line["field"] == "teachers_pe_arts_primary" and line["quantity"] == 2.0
+    assert line["field"] == "teachers_pe_arts_primary"
+    assert line["quantity"] == 2.0
     assert plan.cost_wan == pytest.approx(2 * unit_costs()["teacher_pe_arts"]["price_yuan"] / 10000)
     # independent check: the plan as a scenario, through projection and the engine
     proj = project_scenario(plan.scenario, inputs, to_year=2027)
@@ -59,7 +64,8 @@ def test_the_planners_plan_passes_when_applied():
 def test_preschool_plan_converts_and_builds():
     inputs = failing()
     plan = plan_cheapest(inputs, C, "学前教育")
-    assert plan.passes and plan.year == 2028
+    assert plan.passes
+    assert plan.year == 2028
     kinds = set(plan.lines["indicator"])
     assert {"P2", "PQ1"} <= kinds
     # P2 needs 80% in 公办 + 普惠 (240 of 300, 200 now): the larger 非普惠 kindergarten K3 (60) suffices
@@ -70,5 +76,6 @@ def test_preschool_plan_converts_and_builds():
 def test_ratings_are_listed_as_policy_measures():
     plan = plan_cheapest(failing(q5="中"), C, "义务教育")
     assert not plan.passes
-    assert list(plan.policy["code"]) == ["Q5"] and plan.policy["measure"].iloc[0] == "需政策措施"
+    assert list(plan.policy["code"]) == ["Q5"]
+    assert plan.policy["measure"].iloc[0] == "需政策措施"
     assert "R3" in set(plan.lines["indicator"])  # the physical part of the plan is still there

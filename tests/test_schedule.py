@@ -44,7 +44,8 @@ def test_a_county_listed_twice_is_rejected(tmp_path):
     with pytest.raises(ScheduleError) as err:
         schedule(_write(tmp_path, text))
     msg = str(err.value)
-    assert "丰城市 出现 2 次" in msg and "高安市 出现 0 次" in msg
+    assert "丰城市 出现 2 次" in msg
+    assert "高安市 出现 0 次" in msg
 
 
 def test_the_corrupted_cell_left_unrepaired_is_rejected(tmp_path):

@@ -19,7 +19,8 @@ def test_resolve_year_defaults_to_the_latest_and_names_the_years_that_exist():
     assert inputs.resolve_year(2024) == 2024
     with pytest.raises(YichunError) as err:
         inputs.resolve_year(2031, where="data/raw")
-    assert "2031" in str(err.value) and "2023、2024、2025" in str(err.value)
+    assert "2031" in str(err.value)
+    assert "2023、2024、2025" in str(err.value)
     with pytest.raises(YichunError, match="没有读到任何"):
         _inputs([]).resolve_year()
 

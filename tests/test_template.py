@@ -26,8 +26,11 @@ def test_sheets_headers_units_comments_and_layout(template):
     spec = sheets()["schools"]
     headers = [c.value for c in ws[1]]
     assert headers == [f.header_with_unit for f in spec.fields]
-    assert "教学仪器设备值(万元)" in headers and "小学在校生数(人)" in headers and headers[0] == "学校标识码"
-    assert ws["A1"].comment.text.startswith("教育部学校标识码(10位)") and "（必填）" in ws["A1"].comment.text
+    assert "教学仪器设备值(万元)" in headers
+    assert "小学在校生数(人)" in headers
+    assert headers[0] == "学校标识码"
+    assert ws["A1"].comment.text.startswith("教育部学校标识码(10位)")
+    assert "（必填）" in ws["A1"].comment.text
     assert all(c.comment is not None and c.font.bold for c in ws[1])
     assert ws.freeze_panes == "C2"
     assert ws.column_dimensions["A"].width >= 10
@@ -50,7 +53,8 @@ def test_dropdowns_for_enum_and_yes_no_fields(template):
 def test_info_prefilled_and_every_county_code_listed(template):
     wb = load_workbook(template)
     info = {r[0].value: r[1].value for r in wb["基本信息"].iter_rows(min_row=2)}
-    assert info["县(市、区)"] == "宜丰县" and info["统计年度"] == 2026
+    assert info["县(市、区)"] == "宜丰县"
+    assert info["统计年度"] == 2026
     ws = wb["县级指标"]
     assert [c.value for c in ws[1]] == ["指标代码", "指标名称", "数值", "单位", "说明"]
     entries = catalogue().county_input_codes()
@@ -85,16 +89,24 @@ def test_filled_template_round_trips_without_problems(template, tmp_path):
     result = ingest(tmp_path / "raw", tmp_path / "out")
     assert result.problems.empty, result.report()
     s = result.inputs.schools.set_index("school_id")
-    assert s.loc["0360924001", "students_primary"] == 600 and s.loc["0360924001", "equipment_value_wan"] == 150
-    assert s.loc["3609240002", "students_junior"] == 400 and s.loc["3609240002", "school_type"] == "九年一贯制学校"
-    assert set(s["county"]) == {"宜丰县"} and set(s["year"]) == {2026}
+    assert s.loc["0360924001", "students_primary"] == 600
+    assert s.loc["0360924001", "equipment_value_wan"] == 150
+    assert s.loc["3609240002", "students_junior"] == 400
+    assert s.loc["3609240002", "school_type"] == "九年一贯制学校"
+    assert set(s["county"]) == {"宜丰县"}
+    assert set(s["year"]) == {2026}
     k = result.inputs.kindergartens.set_index("kg_id")
-    assert k.loc["3609245002", "kg_type"] == "普惠性民办" and not k.loc["3609245002", "township_center"]
-    assert k.loc["3609245001", "township"] == "新昌镇" and k.loc["3609245001", "design_year"] == 2018 and k.loc["3609245001", "head_certified"]
+    assert k.loc["3609245002", "kg_type"] == "普惠性民办"
+    assert not k.loc["3609245002", "township_center"]
+    assert k.loc["3609245001", "township"] == "新昌镇"
+    assert k.loc["3609245001", "design_year"] == 2018
+    assert k.loc["3609245001", "head_certified"]
     # the explanation beside the 乡镇 table is not read as a row
     assert result.inputs.townships[["township", "township_kind"]].values.tolist() == [["新昌镇", "镇"], ["城南街道", "街道"]]
     ci = result.inputs.county_inputs.set_index("code")
-    assert ci.loc["G9", "value"] == pytest.approx(0.965) and ci.loc["G1", "rating"] == "良" and ci.loc["V1", "value"] == 0.0
+    assert ci.loc["G9", "value"] == pytest.approx(0.965)
+    assert ci.loc["G1", "rating"] == "良"
+    assert ci.loc["V1", "value"] == 0.0
     assert len(ci) == len(catalogue().county_input_codes())
     assert result.inputs.population["births"].tolist()[-1] == 3000.0
     assert result.inputs.plans[["item", "quantity", "investment_wan"]].values.tolist() == [["sports_area_m2", 1200.0, 260.0]]
@@ -107,7 +119,8 @@ def test_kindergarten_sheet_has_the_new_fields_and_township_sheet_explains_itsel
     assert "建筑面积" in wb["幼儿园"].cell(row=1, column=headers.index("活动用房面积(㎡)") + 1).comment.text
     ws = wb["乡镇"]
     assert [ws["A1"].value, ws["B1"].value] == ["乡镇(街道)", "类型"]
-    assert "取自「幼儿园」表" in ws["D2"].value and not ws["D2"].value.startswith(("注", "说明"))
+    assert "取自「幼儿园」表" in ws["D2"].value
+    assert not ws["D2"].value.startswith(("注", "说明"))
     rules = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
     col = rules["B2:B2001"].split("!")[1].split(":")[0].replace("$", "")[0]
     assert [wb["选项"][f"{col}{r}"].value for r in range(2, 5)] == ["乡", "镇", "街道"]

@@ -50,7 +50,8 @@ def with_kg(inputs: Inputs, kg_id: str, **values) -> Inputs:
 
 def test_the_ready_county_is_ready_on_both_tracks():
     a = assess(ready_county())
-    assert bool(ready(a, "义务教育")["ready"]) and bool(ready(a, "学前教育")["ready"])
+    assert bool(ready(a, "义务教育")["ready"])
+    assert bool(ready(a, "学前教育")["ready"])
 
 
 # ------------------------------------------------------------------ scope (docs/domain.md §2.1, §2.2)
@@ -67,7 +68,9 @@ def test_cv_counts_private_schools_by_enrolment():
 def test_g4_reads_private_schools():
     a = assess(make_inputs(schools=[good_primary("A", "公办小学", 600), good_primary("B", "民办大校", 2001, ownership="民办")]))
     g4 = item(a, "G4")
-    assert g4["met"] is not pd.NA and not g4["met"] and "民办大校" in g4["detail"]
+    assert g4["met"] is not pd.NA
+    assert not g4["met"]
+    assert "民办大校" in g4["detail"]
 
 
 def test_g4_leaves_out_special_schools_and_small_teaching_points():
@@ -76,7 +79,8 @@ def test_g4_leaves_out_special_schools_and_small_teaching_points():
         school("S", "特教学校", "特殊教育学校", students_primary=2100, students_junior=0, students_senior=0, max_class_primary=12),
         good_primary("T", "小教学点", 30, max_class_primary=46) | {"school_type": "教学点"},  # 46 > 45 but outside the scope
     ]))
-    assert bool(item(a, "G4")["met"]) and bool(item(a, "G5")["met"])
+    assert bool(item(a, "G4")["met"])
+    assert bool(item(a, "G5")["met"])
 
 
 def test_g12_counts_teachers_of_small_teaching_points():
@@ -105,14 +109,16 @@ def test_a_blank_school_value_makes_a_ready_county_not_ready_naming_school_and_f
     r = ready(a, "义务教育")
     assert not r["ready"]
     assert "R4" in r["missing_codes"].split("、")
-    assert "城关第二小学" in r["missing"] and "教学及辅助用房面积" in r["missing"]
+    assert "城关第二小学" in r["missing"]
+    assert "教学及辅助用房面积" in r["missing"]
     assert item(a, "R4")["met"] is pd.NA
 
 
 def test_a_blank_school_value_leaves_the_cv_missing():
     a = assess(with_school(ready_county(), "3609240002", sports_area_m2=np.nan))
     cv = a.cv.set_index(["level", "indicator"]).loc[("小学", "R5")]
-    assert cv["met"] is pd.NA and cv["n_missing"] == 1
+    assert cv["met"] is pd.NA
+    assert cv["n_missing"] == 1
     assert item(a, "CV")["met"] is pd.NA
 
 
@@ -126,25 +132,30 @@ def test_a_blank_class_size_makes_g5_missing():
 
 def test_a_blank_certificate_count_makes_g12_missing():
     a = assess(with_school(ready_county(), "3609240101", teachers_certified=np.nan))
-    assert item(a, "G12")["met"] is pd.NA and "城关中学" in item(a, "G12")["detail"]
+    assert item(a, "G12")["met"] is pd.NA
+    assert "城关中学" in item(a, "G12")["detail"]
 
 
 def test_a_blank_kindergarten_area_makes_a_ready_county_not_ready_naming_the_field():
     a = assess(with_kg(ready_county(), "K002", outdoor_m2=np.nan))
     r = ready(a, "学前教育")
-    assert not r["ready"] and "PQ1" in r["missing_codes"]
-    assert "石市中心幼儿园" in r["missing"] and "室外游戏场地面积" in r["missing"]
+    assert not r["ready"]
+    assert "PQ1" in r["missing_codes"]
+    assert "石市中心幼儿园" in r["missing"]
+    assert "室外游戏场地面积" in r["missing"]
 
 
 def test_a_kindergarten_without_type_leaves_p2_and_p3_missing():
     a = assess(with_kg(ready_county(), "K003", kg_type=pd.NA))
     p = a.preschool.set_index("indicator")
-    assert p.loc["P2", "met"] is pd.NA and p.loc["P3", "met"] is pd.NA
+    assert p.loc["P2", "met"] is pd.NA
+    assert p.loc["P3", "met"] is pd.NA
 
 
 def test_a_head_without_an_answer_leaves_pq4_missing():
     a = assess(with_kg(ready_county(), "K001", head_certified=pd.NA))
-    assert item(a, "PQ4")["met"] is pd.NA and "城关中心幼儿园" in item(a, "PQ4")["detail"]
+    assert item(a, "PQ4")["met"] is pd.NA
+    assert "城关中心幼儿园" in item(a, "PQ4")["detail"]
 
 
 def test_a_non_inclusive_kindergarten_without_the_estate_answer_leaves_pg4_missing():
@@ -182,7 +193,8 @@ def test_pq1_fewer_than_half_of_the_old_ones_fails():
            good_kindergarten("O2", "老园二", "公办", 100, **ok, activity_m2=700),
            good_kindergarten("O3", "老园三", "公办", 100, **ok, activity_m2=700)]  # 1 of 3 = 33% < 50%
     a = _kgs_county(kgs)
-    assert item(a, "PQ1")["met"] is not pd.NA and not item(a, "PQ1")["met"]
+    assert item(a, "PQ1")["met"] is not pd.NA
+    assert not item(a, "PQ1")["met"]
     need = a.kg_checks.set_index("kg_id")["activity_m2_needed"]
     assert need.sum() == 1  # ⌈0.5 × 3⌉ − 1 = 1 of the two failing old ones must be fixed
 
@@ -198,7 +210,8 @@ def test_pq1_a_failing_kindergarten_without_design_year_is_missing():
            good_kindergarten("X", "无年份园", "公办", 100, design_year=None, outdoor_m2=300)]
     # if X is old: 1 of 2 old ones meets (50%) → pass; if new: fail → 缺数据
     a = _kgs_county(kgs)
-    assert item(a, "PQ1")["met"] is pd.NA and "规划设计年份" in item(a, "PQ1")["detail"]
+    assert item(a, "PQ1")["met"] is pd.NA
+    assert "规划设计年份" in item(a, "PQ1")["detail"]
 
 
 def test_pq4_counts_the_heads():
@@ -226,7 +239,8 @@ def test_pg3_two_centres_in_one_township_do_not_cover_another():
            good_kindergarten("K3", "石市幼儿园", "普惠性民办", 150, township="石市镇")]
     a = _kgs_county(kgs, TOWNSHIPS=2)  # 2 centres = 2 townships, but 石市镇 has none
     pg3 = item(a, "PG3")
-    assert not pg3["met"] and "石市镇" in pg3["detail"]
+    assert not pg3["met"]
+    assert "石市镇" in pg3["detail"]
     gap = a.gaps[a.gaps["indicator"] == "PG3"]
     assert gap["shortfall"].tolist() == [1]
 
@@ -244,13 +258,16 @@ def test_pg3_the_township_sheet_shows_a_township_without_any_kindergarten():
     inputs = make_inputs(kindergartens=kgs, county_inputs=passing_county_inputs() | {"POP_3_5": 1000},
                          townships={"城关镇": "镇", "石市乡": "乡"})
     pg3 = item(assess(inputs), "PG3")
-    assert not pg3["met"] and "石市乡" in pg3["detail"] and "乡镇表" in pg3["detail"]
+    assert not pg3["met"]
+    assert "石市乡" in pg3["detail"]
+    assert "乡镇表" in pg3["detail"]
 
 
 def test_pg3_without_the_township_sheet_the_count_of_townships_is_checked():
     kgs = [good_kindergarten("K1", "城关中心幼儿园", "公办", 150, township_center=True, township="城关镇")]
     pg3 = item(_kgs_county(kgs, TOWNSHIPS=3), "PG3")
-    assert not pg3["met"] and "2 个乡镇没有任何幼儿园" in pg3["detail"]
+    assert not pg3["met"]
+    assert "2 个乡镇没有任何幼儿园" in pg3["detail"]
 
 
 def test_pg3_a_public_kindergarten_without_township_leaves_it_missing():
@@ -264,7 +281,8 @@ def test_pg3_a_public_kindergarten_without_township_leaves_it_missing():
 def test_every_b_item_must_be_good_by_default():
     a = assess(ready_county(county_inputs={"Q6": "中"}))
     r = ready(a, "义务教育")
-    assert not r["ready"] and r["b_good"] == r["b_total"] - 1
+    assert not r["ready"]
+    assert r["b_good"] == r["b_total"] - 1
     assert "良" in r["b_rule"]
 
 
@@ -272,7 +290,8 @@ def test_the_b_rule_lowest_rating_is_a_setting(tmp_path):
     prof = tmp_path / "lenient.yaml"
     prof.write_text("profile: lenient\nrules:\n  b_rule: {min_rating: 中}\n", encoding="utf-8")
     a = assess(ready_county(county_inputs={"Q6": "中"}), profile=str(prof))
-    assert bool(ready(a, "义务教育")["ready"]) and "中" in ready(a, "义务教育")["b_rule"]
+    assert bool(ready(a, "义务教育")["ready"])
+    assert "中" in ready(a, "义务教育")["b_rule"]
     b = assess(ready_county(county_inputs={"Q6": "差"}), profile=str(prof))
     assert not ready(b, "义务教育")["ready"]
 
@@ -295,7 +314,8 @@ def test_a_bad_profile_is_refused_naming_the_key_and_the_file(tmp_path, text, na
     prof.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogueError) as err:
         catalogue(str(prof))
-    assert named in str(err.value) and "bad.yaml" in str(err.value)
+    assert named in str(err.value)
+    assert "bad.yaml" in str(err.value)
 
 
 def test_cli_refuses_a_misspelt_profile_with_exit_2(tmp_path, capsys):
@@ -305,7 +325,9 @@ def test_cli_refuses_a_misspelt_profile_with_exit_2(tmp_path, capsys):
     prof.write_text("profile: x\noverrides:\n  P1: {thresold: {all: 0.9}}\n", encoding="utf-8")
     code = main(["assess", "--raw", "data/raw", "--year", "2025", "--out", str(tmp_path / "out"), "--profile", str(prof)])
     err = capsys.readouterr().err
-    assert code == 2 and "thresold" in err and "Traceback" not in err
+    assert code == 2
+    assert "thresold" in err
+    assert "Traceback" not in err
 
 
 # ------------------------------------------------------------------ cached tables are read-only
@@ -340,10 +362,13 @@ def test_a_junior_school_part_missing_students_is_missing_not_a_pass():
 def test_items_14_and_15_carry_their_b_type_judgements():
     # docs/domain.md §2.2: 「并向农村初中倾斜」 and the left-behind children's care system are rated, next to the numbers
     cat = catalogue()
-    assert cat["G14"].klass == "A" and cat["G14B"].klass == "B"
-    assert cat["G15"].klass == "A" and cat["G15B"].klass == "B"
+    assert cat["G14"].klass == "A"
+    assert cat["G14B"].klass == "B"
+    assert cat["G15"].klass == "A"
+    assert cat["G15B"].klass == "B"
     a = assess(ready_county(county_inputs={"G15B": "中"}))
-    assert not ready(a, "义务教育")["ready"] and ready(a, "义务教育")["unmet"] == "G15B"
+    assert not ready(a, "义务教育")["ready"]
+    assert ready(a, "义务教育")["unmet"] == "G15B"
 
 
 def test_the_missing_table_names_the_school_and_the_empty_field():
@@ -357,7 +382,8 @@ def test_the_missing_table_names_the_school_and_the_empty_field():
 def test_the_missing_table_names_an_empty_county_figure():
     a = assess(ready_county(county_inputs={"SATISFACTION": None}))
     row = a.missing[a.missing["indicator"] == "S1"].iloc[0]
-    assert row["school_name"] == "全县" and "SATISFACTION" in row["fields"]
+    assert row["school_name"] == "全县"
+    assert "SATISFACTION" in row["fields"]
 
 
 def test_the_problem_list_carries_a_row_for_missing_data():
@@ -366,7 +392,9 @@ def test_the_problem_list_carries_a_row_for_missing_data():
     a = assess(with_school(ready_county(), "3609240002", teaching_area_m2=np.nan))
     rows = problem_rows(a, "宜丰县", 2024)
     row = rows[rows["indicator"] == "R4"].iloc[0]
-    assert row["school_name"] == "城关第二小学" and "教学及辅助用房面积" in row["note"] and "缺数据" in row["indicator_name"]
+    assert row["school_name"] == "城关第二小学"
+    assert "教学及辅助用房面积" in row["note"]
+    assert "缺数据" in row["indicator_name"]
     assert pd.isna(row["cost_wan"])
 
 
@@ -377,7 +405,8 @@ def test_an_uncertified_head_and_uncertified_teachers_are_two_problems():
     a = _kgs_county(kgs)
     rows = problem_rows(a, "宜丰县", 2024)
     pq4 = rows[rows["indicator"] == "PQ4"]
-    assert len(pq4) == 2 and pq4["problem_id"].is_unique
+    assert len(pq4) == 2
+    assert pq4["problem_id"].is_unique
 
 
 def test_intake_reads_county_codes_under_the_chosen_profile(tmp_path):
@@ -400,4 +429,6 @@ def test_ingest_refuses_a_misspelt_profile_with_exit_2(tmp_path, capsys):
     prof.write_text("profile: x\nrules:\n  b_rule: {min_ratin: 中}\n", encoding="utf-8")
     code = main(["ingest", "--raw", str(tmp_path), "--out", str(tmp_path / "out"), "--profile", str(prof)])
     err = capsys.readouterr().err
-    assert code == 2 and "min_ratin" in err and "bad.yaml" in err
+    assert code == 2
+    assert "min_ratin" in err
+    assert "bad.yaml" in err
