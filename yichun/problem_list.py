@@ -110,6 +110,12 @@ def _summary(ws, a, sel, county, year, rnd, with_closing: bool) -> None:
     desc = a.catalogue.description if a.catalogue is not None else ""
     s.title(f"{county}{year}年 县域义务教育优质均衡与学前教育普及普惠 问题清单",
             f"评估标准：{a.profile}（{desc}）；A类指标须全部达标，B类指标须评为良及以上；费用为估算，供测算参考")
+    from yichun.assessment.counts import counts as unit_counts
+
+    n_units = unit_counts(a, county, year)
+    s.put(s.row - 1, 1, f"统计范围：{n_units.schools_text()}，{n_units.parts_text()}；{n_units.kindergartens_text()}。")
+    s.widths[1] = min(s.widths.get(1, 0), 20)
+    s.row += 1
     r = sel["readiness"].copy()
     rows = pd.DataFrame({
         "评估类别": r["track"], "A类指标达标": [f"{m}/{t}" for m, t in zip(r["a_met"], r["a_total"])],
@@ -149,6 +155,10 @@ def _summary(ws, a, sel, county, year, rnd, with_closing: bool) -> None:
                           "费用(万元)": [a.total_cost(county, year)], "计价依据": ["不计价的项目（学位、班额、持证等）只列数量"]})
     s.table(pd.concat([frame, total], ignore_index=True), {"数量": lambda r: quantity_format(r["单位"]), "费用(万元)": MONEY}, wrap=("计价依据",),
             heading=f"{_cn(n + 1)}、达标费用测算（一次性投入与每年经费合计）")
+    row = n_units.as_row()
+    scope = pd.DataFrame({"项目": [k for k in row if k not in ("县(市、区)", "年度", "口径说明")],
+                          "数量": [v for k, v in row.items() if k not in ("县(市、区)", "年度", "口径说明")]})
+    s.table(scope, {"数量": INT}, heading=f"{_cn(n + 2)}、统计范围（学校和幼儿园数，口径：{n_units.schools_text()}）")
     s.widths[1] = max(s.widths.get(1, 0), 19)
     s.widths[6] = min(s.widths.get(6, 0), 50)
     s.finish("A2")
@@ -194,8 +204,8 @@ def _resource_tables(s: Sheet, a, sel) -> None:
     cv = sel["cv"]
     s.table(pd.DataFrame({"学段": cv["level"], "指标": cv["indicator"], "差异系数": cv["cv"], "上限": cv["limit"],
                           "是否达标": [("不适用" if n < 2 else "缺数据") if m is pd.NA else _status(m) for m, n in zip(cv["met"], cv["n_counted"])],
-                          "计入学校数": cv["n_schools"], "县域均值": cv["county_value"]}),
-            {"差异系数": "0.000", "上限": TWO, "县域均值": TWO, "计入学校数": INT}, {"是否达标": met_fill}, heading="校际差异系数（按在校生数加权）")
+                          "计入学校数": cv["n_counted"], "其中缺数据": cv["n_missing"], "县域均值": cv["county_value"]}),
+            {"差异系数": "0.000", "上限": TWO, "县域均值": TWO, "计入学校数": INT, "其中缺数据": INT}, {"是否达标": met_fill}, heading="校际差异系数（按在校生数加权）")
     d = sel["cv_drivers"]
     if len(d):
         d = d[d["rank"] <= 5]

@@ -7,7 +7,6 @@ import pandas as pd
 from yichun.briefing.content import (
     PARTS,
     SOON_YEARS,
-    TOP_SCHOOLS,
     TRACK_SHORT,
     _join,
     city_headlines,
@@ -17,6 +16,8 @@ from yichun.briefing.content import (
     is_past,
     school_rule_text,
     school_shares,
+    scope_text,
+    unit_counts,
     worst_indicator,
 )
 from yichun.briefing.figures import city_figures, county_figures, fan_choice
@@ -26,7 +27,6 @@ from yichun.briefing.tables import (
     county_table,
     due_soon_table,
     html_table,
-    n_schools_with_gaps,
     schools_table,
     unmet_items_table,
 )
@@ -111,7 +111,8 @@ class Briefing:
                         "差距在哪些指标、哪些学校，补齐短板要投入多少？")
         head = (f"# {self.title}\n\n**本简报回答的问题**：{question}\n\n"
                 f"数据：{d.year} 年统计数据（{d.data_years[0]}—{d.data_years[-1]} 年报表）；"
-                f"评估标准：{'国家标准（教督〔2017〕6号、教督〔2020〕1号）' if d.profile == 'national' else d.profile}；生成日期：{d.generated}。")
+                f"评估标准：{'国家标准（教督〔2017〕6号、教督〔2020〕1号）' if d.profile == 'national' else d.profile}；生成日期：{d.generated}。"
+                f"\n\n{scope_text(d, self.county)}")
         return [head, "## 要点", self.headlines.markdown()]
 
     def _status(self) -> list:
@@ -167,9 +168,9 @@ class Briefing:
             short = int((short["n"] - short["met"]).sum())
             what = "达标学校最少的指标" if short else "各校均达标，余量最小的指标"
             blocks += [f"### {what}：{level}{code}「{code_name(d, code)}」", *self._fig(f"{c}_学校分布")]
-        n = n_schools_with_gaps(d, c)
         if len(table):
-            blocks += [f"### 拖后腿的学校（一校一策）：{n} 所学校(幼儿园)有须补齐的缺口，按未达标指标数和费用列出前 {min(n, TOP_SCHOOLS)} 所", table]
+            gaps = unit_counts(d, c).with_gaps_text()
+            blocks += [f"### 拖后腿的学校（一校一策）：{gaps}有须补齐的缺口，按未达标指标数和费用列出前 {len(table)} 所", table]
         else:
             blocks += ["### 拖后腿的学校（一校一策）", "没有须补齐缺口的学校(幼儿园)。"]
         return blocks

@@ -48,7 +48,7 @@ def deck(data) -> list[Slide]:
     st = data.status
     slides = [Slide(title="宜春市县域义务教育优质均衡发展和学前教育普及普惠工作汇报",
                     bullets=[f"依据 {year} 年统计数据（{data.data_years[0]}—{data.data_years[-1]} 年报表）与按期达标预测",
-                             f"生成日期：{data.generated}"])]
+                             f"生成日期：{data.generated}"], note=c.scope_text(data))]
     ready = h["ready"]
     slides.append(Slide(
         title=f"按{year}年数据，义务教育 {ready[c.COMPULSORY]} 个、学前教育 {ready[c.PRESCHOOL]} 个县(市、区)已达到认定要求",
@@ -278,7 +278,9 @@ def _layout(prs, s: Slide, images: dict, first: bool) -> None:
         band.fill.fore_color.rgb = RGBColor(*NAVY)
         band.line.fill.background()
         _text(slide, 0.8, 2.6, W - 1.6, 1.6, [s.title], 34, bold=True, color=(0xFF, 0xFF, 0xFF))
-        _text(slide, 0.8, 4.9, W - 1.6, 1.5, s.bullets, 18, color=MUTED)
+        _text(slide, 0.8, 4.9, W - 1.6, 1.0, s.bullets, 18, color=MUTED)
+        if s.note:
+            _text(slide, 0.8, 6.05, W - 1.6, 0.9, [s.note], 13, color=MUTED)
         return
     bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, Inches(0.18), Inches(1.25))
     bar.fill.solid()

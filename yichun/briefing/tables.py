@@ -175,9 +175,11 @@ def schools_table(data, county: str, n: int = TOP_SCHOOLS) -> pd.DataFrame:
 
 
 def n_schools_with_gaps(data, county: str) -> int:
-    g = data.assessment.gaps
-    g = g[(g["year"] == data.year) & (g["county"] == county) & g["in_bill"].astype(bool) & g["school_id"].notna()]
-    return int(g["school_id"].nunique())
+    """Schools and kindergartens with a gap in the bill (yichun.assessment.counts)."""
+    from yichun.briefing.content import unit_counts
+
+    n = unit_counts(data, county)
+    return n.schools_with_gaps + n.kindergartens_with_gaps
 
 
 def code_legend(data, codes) -> str:

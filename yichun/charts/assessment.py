@@ -228,6 +228,9 @@ def school_distribution(
         county = normalize_county(county)
         data = data[data["county"] == county]
     nonempty(data, chart, f"{year}年{level}{f' {county}' if county else ''}没有计入的学校")
+    from yichun.assessment.counts import counted_parts
+
+    n_counted = counted_parts(data) if counted_only and "counted" in data.columns else len(data)  # the counts module's definition
     values = data[indicator].astype("float64")
     n_missing = int(values.isna().sum())
     data = data[values.notna()].copy()
@@ -239,7 +242,6 @@ def school_distribution(
     unit = ind.unit
     name = ind.name if len(ind.name) <= 14 else theme.short_label(indicator).split(" ", 1)[-1]
     axis_title = f"{name}（{unit}）"
-    n = len(data)
     below = int((data["class"] != "达到标准").sum())
     left_out = ""
     if county is not None:
@@ -264,9 +266,11 @@ def school_distribution(
         else:
             fig.add_hline(y=y, line=line)
             fig.add_annotation(x=1.0, xref="paper", xanchor="left", y=y, text=label, showarrow=False, font={"size": 11})
-    subtitle = f"{year}年 {level} · 计入县域计算的 {n} 所学校中 {below} 所未达到标准{left_out}"
+    scope = "计入县域计算的" if counted_only and "counted" in school_parts.columns else ""
+    subtitle = f"{year}年 {level} · {scope}{n_counted} 所学校中 {below} 所未达到标准"
     if n_missing:
-        subtitle += f"；另有 {n_missing} 所缺数据，未画出"
+        subtitle += f"、{n_missing} 所缺数据（未画出）"
+    subtitle += left_out
     where = short_name(county) if county else ""
     if below:
         finding = f"{below} 所学校低于标准"
