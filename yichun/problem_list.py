@@ -266,25 +266,34 @@ def _plans(ws, rows: pd.DataFrame, catalogue, track, label) -> None:
         return
     cost = g["cost_wan"].fillna(0.0).groupby(g["school_id"], sort=False).sum()
     order = sorted(cost.index, key=lambda k: (k != "", -cost[k]))  # the county-wide block first, then by cost
+    cols = ["school_id", "school_name", "indicator", "basis", "item", "level", "value", "standard", "shortfall", "unit", "cost_wan",
+            "required", "cost_kind", "note", "problem_id"]
+    blocks: dict = {}
+    for rec in g[cols].to_dict("records"):  # one pass (a mask and itertuples per school cost seconds per county)
+        blocks.setdefault(rec["school_id"], []).append(rec)
+    units: dict = {}
     header = ["指标", "依据", "项目", "学段", "现值", "标准", "缺口", "单位", "费用(万元)", "必需", "费用类别", "说明", "问题编号"]
     for j, h in enumerate(header, start=1):
         s.put(s.row, j, h, fill=HEAD, bold=True)
     head_row = s.row
     s.row += 1
+    big = Font(bold=True, size=12)
     for sid in order:
-        block = g[g["school_id"] == sid]
-        name = block["school_name"].iloc[0]
+        block = blocks[sid]
+        name = block[0]["school_name"]
         c = s.put(s.row, 1, f"{name}（{sid}）" if sid else f"{name}（县域层面）")
-        c.font = Font(bold=True, size=12)
+        c.font = big
         s.widths[1] = min(s.widths.get(1, 0), 12)
-        s.put(s.row, 9, float(block["cost_wan"].sum()), MONEY, bold=True)
+        s.put(s.row, 9, float(sum(0.0 if pd.isna(r["cost_wan"]) else r["cost_wan"] for r in block)), MONEY, bold=True)
         s.row += 1
-        for r in block.itertuples(index=False):
-            unit_of = catalogue[r.indicator].unit if catalogue is not None and r.indicator in catalogue.indicators else ""
-            pct = is_percent(unit_of, r.standard)
-            values = [r.indicator, r.basis, r.item, r.level, r.value, r.standard, r.shortfall, r.unit, r.cost_wan,
-                      "是" if r.required else "否", r.cost_kind, r.note, r.problem_id]
-            fmts = [None, None, None, None, PCT if pct else TWO, PCT if pct else TWO, quantity_format(r.unit), None, MONEY, None, None, None, None]
+        for r in block:
+            code = r["indicator"]
+            if code not in units:
+                units[code] = catalogue[code].unit if catalogue is not None and code in catalogue.indicators else ""
+            pct = is_percent(units[code], r["standard"])
+            values = [code, r["basis"], r["item"], r["level"], r["value"], r["standard"], r["shortfall"], r["unit"], r["cost_wan"],
+                      "是" if r["required"] else "否", r["cost_kind"], r["note"], r["problem_id"]]
+            fmts = [None, None, None, None, PCT if pct else TWO, PCT if pct else TWO, quantity_format(r["unit"]), None, MONEY, None, None, None, None]
             for j, (v, f) in enumerate(zip(values, fmts), start=1):
                 fill = (RED if v == "是" else AMBER) if j == 10 else None
                 s.put(s.row, j, v, f, fill, wrap=j == 12)

@@ -266,7 +266,7 @@ def school_distribution(
         else:
             fig.add_hline(y=y, line=line)
             fig.add_annotation(x=1.0, xref="paper", xanchor="left", y=y, text=label, showarrow=False, font={"size": 11})
-    scope = "计入县域计算的" if counted_only and "counted" in school_parts.columns else ""
+    scope = "计入县域计算的 " if counted_only and "counted" in school_parts.columns else ""
     subtitle = f"{year}年 {level} · {scope}{n_counted} 所学校中 {below} 所未达到标准"
     if n_missing:
         subtitle += f"、{n_missing} 所缺数据（未画出）"
