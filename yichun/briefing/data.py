@@ -39,6 +39,7 @@ class BriefingData:
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # intake problems of `year` (severity, kind, county, …)
     rounds: object = None  # yichun.briefing.rounds.LedgerRounds: 整改台账核对 and the 问题清单 rows per county
     timings: dict = field(default_factory=dict)  # seconds per step, for `yichun brief`'s report
+    figure_dir: str | None = None  # set by `yichun brief`: the notebook runs save their charts there (JSON) for the static export
 
     @property
     def counties(self) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -313,3 +315,28 @@ def county_figures(data, county: str) -> dict:
     if len(bill) and bill["cost_wan"].notna().any():
         figs[f"{county}_达标投入"] = charts.bill_waterfall(a.bill, county, year, title=f"{short}补齐短板所需投入（按{year}年数据）")
     return figs
+
+
+def save_figures(figs: dict, folder, scope_name: str) -> Path:
+    """Each figure as <folder>/<scope_name>/<key>.json (plotly's JSON), for `load_figures`.
+
+    `yichun brief` builds the charts once, in the notebook run that shows them; the static
+    export (PNG for the PDF-free documents: Word and slides) reads them back from here."""
+    from yichun.atomic import write_text
+
+    out = Path(folder) / scope_name
+    out.mkdir(parents=True, exist_ok=True)
+    for key, fig in figs.items():
+        write_text(out / f"{key}.json", fig.to_json(validate=False))
+    write_text(out / "index.json", json.dumps(list(figs), ensure_ascii=False))  # written last: the set is complete
+    return out
+
+
+def load_figures(folder, scope_name: str) -> dict:
+    """{key: figure dict} saved by `save_figures` ({} when the run saved none)."""
+    out = Path(folder) / scope_name
+    index = out / "index.json"
+    if not index.exists():
+        return {}
+    keys = json.loads(index.read_text(encoding="utf-8"))
+    return {k: json.loads((out / f"{k}.json").read_text(encoding="utf-8")) for k in keys}

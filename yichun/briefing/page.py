@@ -20,7 +20,7 @@ from yichun.briefing.content import (
     unit_counts,
     worst_indicator,
 )
-from yichun.briefing.figures import city_figures, county_figures, fan_choice
+from yichun.briefing.figures import city_figures, county_figures, fan_choice, save_figures
 from yichun.briefing.tables import (
     code_legend,
     county_status_table,
@@ -57,6 +57,8 @@ class Briefing:
             raise YichunError(f"{data.year} 年的数据中没有{self.county}（有：{_join(data.counties)}）")
         if figures is None:
             figures = city_figures(data) if self.county is None else county_figures(data, self.county)
+            if shared_js and getattr(data, "figure_dir", None):  # under `yichun brief`: each chart is built once
+                save_figures(figures, data.figure_dir, briefing_name(self.county))
         self.figures = figures
         self.shared_js = bool(shared_js)  # True under `yichun brief`: charts as HTML using the page's one plotly.js
         self.headlines = city_headlines(data) if self.county is None else county_headlines(data, self.county)

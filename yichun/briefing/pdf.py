@@ -74,6 +74,8 @@ class Printer:
         self.n = 0
         self.thread: threading.Thread | None = None
         self.browser = None
+        self.busy = 0.0  # seconds from the first page handed in to the last PDF written
+        self._first: float | None = None
 
     def start(self) -> None:
         from yichun.charts.export import chromium_path
@@ -85,6 +87,10 @@ class Printer:
             self.thread.start()
 
     def submit(self, html, pdf) -> None:
+        import time
+
+        if self._first is None:
+            self._first = time.perf_counter()
         self.n += 1
         self.todo.put((Path(html), Path(pdf)))
 
@@ -105,6 +111,8 @@ class Printer:
         return self.written, message
 
     async def _run(self) -> None:
+        import time
+
         import choreographer as choreo
 
         loop = asyncio.get_running_loop()
@@ -123,6 +131,7 @@ class Printer:
                             self.failed.append((pdf, f"{type(exc).__name__}: {exc}"))
                             continue
                         self.written.append(write_bytes(pdf, data))
+                        self.busy = time.perf_counter() - (self._first or time.perf_counter())
                         if self.on_written is not None:
                             self.on_written(pdf)
 
