@@ -36,6 +36,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from yichun import paths
 from yichun.atomic import write_text
@@ -399,8 +400,8 @@ class _ProblemLists:
         self.written: dict = {}
         self.error: BaseException | None = None
         self.seconds = 0.0
-        self.proc = None
-        self.conn = None
+        self.proc: Any = None
+        self.conn: Any = None
         self.thread: threading.Thread | None = None
 
     def start(self) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -318,7 +319,7 @@ def city_headlines(data) -> Headlines:
         "bill_total_wan": bill_total,
         "bill_by_track_wan": bill_tracks,
         "unpriced": _unpriced(data),
-        "worst": [(r.code, code_name(data, r.code), int(r.counties)) for r in worst_a.itertuples()],
+        "worst": [(str(r["code"]), code_name(data, str(r["code"])), int(r["counties"])) for r in worst_a.to_dict("records")],
         "status_counts": {t: {k: int(v) for k, v in st[st["track"] == t]["status"].value_counts().items()} for t in TRACKS},
     }
     s = []
@@ -361,7 +362,7 @@ def county_headlines(data, county: str) -> Headlines:
         r = data.readiness(t)
         r = r[r["county"] == county]
         row = r.iloc[0] if len(r) else None
-        o = st.loc[t] if t in st.index else None
+        o: Any = st.loc[t] if t in st.index else None
         info = {
             "ready": bool(row["ready"]) if row is not None else None,
             "a_met": int(row["a_met"]) if row is not None else None,

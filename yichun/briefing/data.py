@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from yichun.assessment import Assessment
 from yichun.atomic import write_bytes
 from yichun.errors import YichunError
 
@@ -31,7 +32,7 @@ class BriefingData:
     profile: str
     to_year: int  # last year of the outlook (the notice's deadline)
     generated: str  # date the data were computed, ISO format
-    assessment: object  # yichun.assessment.Assessment of `year`
+    assessment: Assessment  # of `year`
     status: pd.DataFrame  # outlook status: county, track, scheduled_year, status, first_pass_*, binding, …
     indicators: pd.DataFrame  # outlook indicator values (FAN_CODES): county, year, variant, kind, code, level, value, cv, limit
     enrolment: pd.DataFrame  # outlook enrolment: county, level, year, variant, kind, enrolment

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -64,11 +65,12 @@ def heatmap_frame(data, track: str) -> pd.DataFrame:
     thin = _thin_margin()
     marg = _margins(data)
     marg = marg[(marg["track"] == track)].set_index(["county", "code"])
+    margin, where_of = marg["margin"].to_dict(), marg["label"].to_dict()
     rows = []
     for r in it.to_dict("records"):
         met = r["met"]
         key = (r["county"], r["code"])
-        m = float(marg.at[key, "margin"]) if key in marg.index else float("nan")
+        m = float(margin.get(key, float("nan")))
         if met is None or pd.isna(met):
             status = ca.CELL_MISSING
         elif not bool(met):
@@ -83,7 +85,7 @@ def heatmap_frame(data, track: str) -> pd.DataFrame:
         if r.get("detail"):
             hover += f"<br>{r['detail']}"
         if m == m and status in (ca.CELL_THIN, ca.CELL_MET) and r["klass"] == "A":
-            where = str(marg.at[key, "label"]) if key in marg.index else ""
+            where = str(where_of.get(key, ""))
             hover += f"<br>余量 {fmt.pct(m, 1, floor=True)}" + (f"（{where}）" if where and where != r["code"] else "")
         rows.append({"county": r["county"], "code": r["code"], "status": status, "hover": hover, "klass": r["klass"]})
     frame = pd.DataFrame(rows, columns=["county", "code", "status", "hover", "klass"])
@@ -230,6 +232,7 @@ def fan_choice(data, county: str) -> dict | None:
 def _fan_frame(data, county: str, choice: dict) -> tuple[pd.DataFrame, dict]:
     from yichun.charts import theme
 
+    opts: dict[str, Any]
     if choice["kind"] == "enrolment":
         e = data.enrolment
         e = e[(e["county"] == county) & (e["level"] == choice["level"])]

@@ -133,7 +133,7 @@ class Briefing:
             ]
         c = self.county
         items = unmet_items_table(d, c)
-        blocks = ["## 达标状态与按期达标前景", county_status_table(d, c)]
+        blocks: list = ["## 达标状态与按期达标前景", county_status_table(d, c)]
         choice = fan_choice(d, c)
         if f"{c}_预测" in self.figures and choice:
             if choice["kind"] == "enrolment":
@@ -161,13 +161,13 @@ class Briefing:
             ]
         c = self.county
         table = schools_table(d, c)
-        blocks = ["## 差距在哪里", "### 资源配置校际差异系数", *self._fig(f"{c}_差异系数")]
+        blocks: list = ["## 差距在哪里", "### 资源配置校际差异系数", *self._fig(f"{c}_差异系数")]
         worst = worst_indicator(d, c)
         if worst:
             code, level = worst
             sh = school_shares(d, c)
-            short = sh[(sh["indicator"] == code) & (sh["level"] == level)]
-            short = int((short["n"] - short["met"]).sum())
+            row = sh[(sh["indicator"] == code) & (sh["level"] == level)]
+            short = int((row["n"] - row["met"]).sum())
             what = "达标学校最少的指标" if short else "各校均达标，余量最小的指标"
             blocks += [f"### {what}：{level}{code}「{code_name(d, code)}」", *self._fig(f"{c}_学校分布")]
         if len(table):
@@ -182,7 +182,7 @@ class Briefing:
         if self.county is None:
             h = self.headlines.numbers
             table = due_soon_table(d)
-            blocks = ["## 投入与行动", f"### {h['soon_years'][0]}—{h['soon_years'][1]} 年计划接受评估认定的县(市、区)"]
+            blocks: list = ["## 投入与行动", f"### {h['soon_years'][0]}—{h['soon_years'][1]} 年计划接受评估认定的县(市、区)"]
             blocks += [table] if len(table) else ["近两年没有计划接受评估认定的县(市、区)。"]
             from yichun.briefing import rounds
 

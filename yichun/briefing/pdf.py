@@ -100,7 +100,8 @@ class Printer:
         if self.browser is None:
             return [], (f"未找到 chromium 浏览器，跳过 {self.n} 份简报的 PDF 打印。{INSTALL_HINT}" if self.n else None)
         self.todo.put(None)
-        self.thread.join()
+        if self.thread is not None:
+            self.thread.join()
         if self.error is not None:
             exc = self.error
             first = str(exc).splitlines()[0] if str(exc) else ""

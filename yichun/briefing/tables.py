@@ -150,7 +150,7 @@ def schools_table(data, county: str, n: int = TOP_SCHOOLS) -> pd.DataFrame:
         return pd.DataFrame(columns=["序号", "学校(幼儿园)", "学段", "未达标指标", "需补充", "估算费用（万元）"])
     keys = ["school_id", "school_name"]
     items = g.groupby([*keys, "item", "unit"], sort=False, as_index=False)["shortfall"].sum()
-    needs = {}
+    needs: dict[tuple, list[str]] = {}
     for r in items.itertuples(index=False):
         needs.setdefault((r.school_id, r.school_name), []).append(f"{r.item} {_qty(r.shortfall, r.unit)}")
     per = g.groupby(keys, sort=False)

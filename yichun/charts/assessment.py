@@ -42,7 +42,7 @@ def comparator_for(code: str, profile="national") -> str:
     return comp if comp in ("<=", "<") else ">="
 
 
-def ratio_to_standard(value, standard, comparator: str = ">=") -> np.ndarray:
+def ratio_to_standard(value, standard, comparator: str | np.ndarray = ">=") -> np.ndarray:
     """value ÷ standard, or standard ÷ value for '≤' indicators: above 1 always means better."""
     v = np.asarray(value, dtype="float64")
     s = np.asarray(standard, dtype="float64")
@@ -330,7 +330,7 @@ def _school_bars(data: pd.DataFrame, indicator: str, unit: str, axis_title: str)
     # "丰城市东洲镇荷坪小学" → "东洲镇荷坪小学": the county is in the title already
     names = data["school_name"].astype(str).map(lambda n: n[len(county):] if county and n.startswith(county) and len(n) > len(county) + 1 else n)
     labels = _unique_labels(names)
-    names = _class_names(data.attrs["remainder"])
+    legend = _class_names(data.attrs["remainder"])
     fig = go.Figure()
     for cls in ("达到标准", "有风险", "未达标"):
         mask = (data["class"] == cls).to_numpy()
@@ -340,7 +340,7 @@ def _school_bars(data: pd.DataFrame, indicator: str, unit: str, axis_title: str)
                 y=[lab for lab, m in zip(labels, mask) if m], x=sub["value"], orientation="h",
                 marker={"color": _CLASS_COLORS[cls], "opacity": 0.7 if cls == "达到标准" else 1.0,
                         "pattern": {"shape": _CLASS_PATTERNS[cls], "fgcolor": "white", "size": 6, "fillmode": "overlay"}},
-                name=f"{names[cls]}（{len(sub)}所）",
+                name=f"{legend[cls]}（{len(sub)}所）",
                 customdata=np.column_stack([sub["students"].astype("float64"),
                                             [fmt.value(v, floor=cls != "达到标准") for v in sub["value"]]]) if len(sub) else None,
                 hovertemplate="%{y}<br>" + f"{indicator}：" + "%{customdata[1]}" + f" {unit}<br>学生 " + "%{customdata[0]:,.0f} 人<extra></extra>",

@@ -197,8 +197,8 @@ class Exporter:
             result = await k.write_fig_from_object(specs, cancel_on_error=False)
             self.errors += [e for e in (result or ()) if isinstance(e, BaseException)]
             written = []
-            for spec, target in zip(specs, targets):
-                src = Path(spec["path"])
+            for target in targets:
+                src = tmp / target.name
                 if src.exists() and src.stat().st_size > 0:
                     os.replace(src, target)
                     written.append(target)

@@ -100,9 +100,8 @@ def run(args) -> int:
         for name, frame in tables(a).items():
             write_csv(frame, tmp / f"{name}.csv")
         if args.xlsx:
-            from yichun.resultbook import write_results
-
             from yichun.assessment.counts import counts_frame
+            from yichun.resultbook import write_results
 
             write_results(tables(a), tmp / "评估结果.xlsx", a.catalogue, counts=counts_frame(a))
     r = a.readiness
