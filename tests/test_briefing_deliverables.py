@@ -247,3 +247,21 @@ def test_city_pdf_keeps_every_column_of_the_county_table(briefing_build, briefin
         assert unicodedata.normalize("NFKC", col) in text, col
     bills = tables.county_table(briefing_data)["补短板投入（万元）"]
     assert all(v in text for v in bills if v != "0.0")
+
+
+def test_every_slide_shape_lies_inside_the_slide(briefing_build):
+    """Nothing cut or flipped: a county's long table leaves the chart out rather than squeezing it to a negative height."""
+    from pptx import Presentation
+
+    result, _, _ = briefing_build
+    prs = Presentation(str(result.pptx))
+    for i, s in enumerate(prs.slides, start=1):
+        for sh in s.shapes:
+            assert sh.width > 0 and sh.height > 0, f"第 {i} 页有高度或宽度不为正的图形"
+            assert sh.left >= 0 and sh.top >= 0, f"第 {i} 页有图形超出左上边缘"
+            assert sh.left + sh.width <= prs.slide_width and sh.top + sh.height <= prs.slide_height, f"第 {i} 页有图形超出页面"
+
+
+def test_a_long_reason_is_cut_after_a_clause():
+    assert slides.clip("甲乙丙；丁戊己庚辛壬癸", 8) == "甲乙丙……（详见汇报材料）"
+    assert slides.clip("短句", 8) == "短句"

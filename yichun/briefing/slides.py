@@ -24,6 +24,7 @@ SLIDES_NAME = "领导小组汇报.pptx"
 SLIDE_EMU = (12_192_000, 6_858_000)  # 16:9 exactly (PowerPoint's widescreen, 13.333 × 7.5 in)
 SLIDE_IN = (SLIDE_EMU[0] / 914_400, SLIDE_EMU[1] / 914_400)
 TITLE_PT, BODY_PT, TABLE_PT, NOTE_PT = 28, 16, 13, 11
+MIN_PICTURE_IN = 1.6  # a chart below a county's table needs at least this height, else it is left to the Word report
 NAVY = (0x1F, 0x3A, 0x5F)
 MUTED = (0x55, 0x55, 0x55)
 
@@ -130,7 +131,7 @@ def county_slide(data, county: str) -> Slide | None:
         items = what.split("、")
         what = "、".join(items[:3]) + (f" 等 {len(items)} 类" if len(items) > 3 else "")
         table_rows.append({"评估类别": c.TRACK_SHORT[r["track"]], "计划年份": f"{r['scheduled_year']}年", "预测": str(r["status"]),
-                           "原因": c.reason_text(data, r), "需要什么": (what + f"；合计 {c._money_text(data, county, r['track'])}") if what else "无须补短板投入"})
+                           "原因": clip(c.reason_text(data, r), REASON_CHARS), "需要什么": (what + f"；合计 {c._money_text(data, county, r['track'])}") if what else "无须补短板投入"})
     # a chart about the lead track only: where the schools stand (compulsory, late), else the outlook of its binding series
     from yichun.briefing.figures import fan_choice
 
@@ -143,6 +144,20 @@ def county_slide(data, county: str) -> Slide | None:
         key = None
     return Slide(title=title, table=pd.DataFrame(table_rows), image=key,
                  note=f"费用按 {data.year} 年数据和单位造价估算；学校明细见{county}问题清单。")
+
+
+REASON_CHARS = 150  # a county slide's reason cell: the full text is in the Word report
+
+
+def clip(text: str, n: int) -> str:
+    """At most about `n` characters, cut after the last full clause (；。) that fits, with a pointer to the report."""
+    text = str(text)
+    if len(text) <= n:
+        return text
+    head = text[:n]
+    cut = max(head.rfind("；"), head.rfind("。"))
+    head = head[:cut] if cut >= n // 3 else head.rstrip("，、（(")
+    return head + "……（详见汇报材料）"
 
 
 def _verdict(row) -> str:
@@ -254,7 +269,7 @@ def _row_heights(frame: pd.DataFrame, widths: list[float], size: float) -> list[
     import math
 
     def lines(text, width_in):
-        per_line = max(1, int((width_in - 0.2) * 72 / (size * 1.05)))
+        per_line = max(1, int((width_in - 0.25) * 72 / (size * 1.15)))  # conservative: renderers' CJK fonts differ in width
         return max(1, math.ceil(len(str(text)) / per_line))
 
     out = []
@@ -290,10 +305,16 @@ def _layout(prs, s: Slide, images: dict, first: bool) -> None:
     top, bottom = 1.4, H - (0.55 if s.note else 0.3)
     image = images.get(s.image) if s.image else None
     if s.table is not None and len(s.table):
-        if image is not None and len(s.table.columns) > 3:  # a county: the table across, the chart below it
-            used = sum(_row_heights(s.table, _column_widths(s.table, W - 0.9), 12))
-            _table(slide, s.table, 0.45, top, W - 0.9, used, size=12)
-            _picture(slide, image, 0.45, top + used + 0.1, W - 0.9, bottom - top - used - 0.1)
+        if image is not None and len(s.table.columns) > 3:  # a county: the table across, the chart below it (when it has room)
+            size = 12
+            used = sum(_row_heights(s.table, _column_widths(s.table, W - 0.9), size))
+            if used > bottom - top:
+                size = 10
+                used = sum(_row_heights(s.table, _column_widths(s.table, W - 0.9), size))
+            _table(slide, s.table, 0.45, top, W - 0.9, used, size=size)
+            room = bottom - top - used - 0.1
+            if room >= MIN_PICTURE_IN:
+                _picture(slide, image, 0.45, top + used + 0.1, W - 0.9, room)
         else:
             _table(slide, s.table, 0.45, top, W - 0.9, bottom - top)
     elif image is not None:
