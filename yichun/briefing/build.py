@@ -197,7 +197,7 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
     import copy
 
     from yichun.briefing.data import compute, save
-    from yichun.briefing.figures import load_figures
+    from yichun.briefing.figures import city_figures, county_figures, load_figures
     from yichun.counties import normalize_county
 
     start_all = time.perf_counter()
@@ -212,6 +212,12 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
         from yichun.briefing.rounds import read_ledgers, with_returned
 
         returned = read_ledgers(ledgers)  # a bad file fails before any work
+    inputs = None
+    if data is None:  # the workbooks read and the year checked before anything is started
+        from yichun.intake import load
+
+        inputs = load(raw_dir)
+        year = inputs.resolve_year(year, where=str(raw_dir) if raw_dir else "数据")
     out = Path(out_dir) if out_dir else default_out_dir()
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".brief-", dir=out))
@@ -231,7 +237,7 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
     exporter: Exporter | None = None
     try:
         if data is None:
-            data = compute(year=year, raw_dir=raw_dir, profile=profile, ledgers=returned)
+            data = compute(year=year, inputs=inputs, raw_dir=raw_dir, profile=profile, ledgers=returned)
         elif returned is not None:
             data = with_returned(data, returned)
         if county is not None:
@@ -265,7 +271,10 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
             if exporter is not None:
                 from yichun.briefing.content import briefing_name
 
-                exporter.submit(load_figures(shipped.figure_dir, briefing_name(scope)), tag=scope)
+                figs = load_figures(shipped.figure_dir, briefing_name(scope))
+                if not figs:  # the run saved none (a notebook that does not build its page with Briefing): build them here
+                    figs = city_figures(data) if scope is None else county_figures(data, scope)
+                exporter.submit(figs, tag=scope)
 
         runner.on_html = page_done
         runner.begin(scopes, data_file, data.year)
