@@ -397,10 +397,11 @@ class _ProblemLists:
     """Every county's 问题清单 in a process of its own, so that writing the workbooks does not
     compete with the pages and the documents for this process's interpreter lock.
 
-    The process is spawned (no threads or locks inherited) at the start, imports what it needs
-    while the data are computed, then (`begin`) reads the pickled briefing data (the same rows
-    as the briefing's 整改台账核对). Without a working process the workbooks are written in a
-    thread instead."""
+    The process (a plain child interpreter, reaped by `join`/`cancel`: no helper process is left
+    behind) is started at the start and imports what it needs while the data are computed;
+    `begin` hands it the pickled briefing data (the same rows as the briefing's 整改台账核对) and
+    it reports each workbook as one JSON line. Without a working process the workbooks are
+    written in a thread instead."""
 
     def __init__(self, out: Path, step=None):
         self.out, self.step = out, step
@@ -410,64 +411,78 @@ class _ProblemLists:
         self.error: BaseException | None = None
         self.seconds = 0.0
         self.proc: Any = None
-        self.conn: Any = None
         self.thread: threading.Thread | None = None
 
     def start(self) -> None:
-        import multiprocessing
+        import subprocess
+        import sys
 
+        root = str(paths.PACKAGE_DIR.parent)  # the child imports this very yichun
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])}
         try:
-            ctx = multiprocessing.get_context("spawn")
-            self.conn, child = ctx.Pipe(duplex=True)
-            self.proc = ctx.Process(target=_problem_lists_child, args=(child,), name="yichun-problem-lists", daemon=True)
-            self.proc.start()
-            child.close()
-        except Exception:  # noqa: BLE001 — no process here: the same work in a thread (begin)
-            self.proc = self.conn = None
+            self.proc = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         env=env, text=True, encoding="utf-8", bufsize=1)
+        except OSError:  # no process here: the same work in a thread (begin)
+            self.proc = None
 
     def begin(self, data_file: Path, counties: list[str]) -> None:
+        import json
+
         self.data_file, self.counties = data_file, list(counties)
-        if self.conn is not None:
+        if self.proc is not None:
             try:
-                self.conn.send((str(data_file), self.counties, str(self.out)))
+                self.proc.stdin.write(json.dumps({"data": str(data_file), "counties": self.counties, "out": str(self.out)},
+                                                 ensure_ascii=False) + "\n")
+                self.proc.stdin.close()
                 self.thread = threading.Thread(target=self._read, name="brief-excel", daemon=True)
-            except (OSError, EOFError):
-                self.thread = None
+            except OSError:
+                self._reap()
         if self.thread is None:
             self.thread = threading.Thread(target=self._in_thread, name="brief-excel", daemon=True)
         self.thread.start()
 
     def cancel(self) -> None:
-        """Stop a process that has not been given its work (compute failed)."""
-        if self.thread is None and self.conn is not None:
-            with contextlib.suppress(OSError, EOFError):
-                self.conn.send(None)
-        if self.proc is not None:
-            self.proc.join(timeout=10)
-            if self.proc.is_alive():
-                self.proc.terminate()
+        """Stop a process that has not been given its work (computing the data failed)."""
+        if self.proc is not None and self.thread is None:
+            with contextlib.suppress(OSError, ValueError):
+                self.proc.stdin.close()  # end of input: the child exits
+        self._reap()
+
+    def _reap(self) -> None:
+        import subprocess
+
+        if self.proc is None:
+            return
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(Exception):
+                f.close()
+        self.proc = None
 
     def _read(self) -> None:
-        assert self.conn is not None
+        import json
+
         done = False
         try:
-            while True:
-                kind, value = self.conn.recv()
-                if kind == "file":
-                    self.written[value[0]] = Path(value[1])
+            for line in self.proc.stdout:
+                msg = json.loads(line)
+                if msg["kind"] == "file":
+                    self.written[msg["county"]] = Path(msg["path"])
                     if self.step:
-                        self.step(value[1])
-                elif kind == "done":
-                    self.seconds, done = float(value), True
-                    return
+                        self.step(msg["path"])
+                elif msg["kind"] == "done":
+                    self.seconds, done = float(msg["seconds"]), True
                 else:
-                    self.error = value
-                    return
-        except (EOFError, OSError):
-            if not done and self.error is None:
-                self.error = YichunError("生成问题清单的进程意外退出（见上方错误）")
-        finally:
-            self.conn.close()
+                    self.error = YichunError(msg["message"])
+        except (OSError, ValueError) as exc:
+            self.error = self.error or YichunError(f"生成问题清单的进程输出无法读取：{exc}")
+        rc = self.proc.wait()
+        if not done and self.error is None:
+            self.error = YichunError(f"生成问题清单的进程意外退出（退出码 {rc}）")
 
     def _in_thread(self) -> None:
         from yichun.briefing.data import load
@@ -484,39 +499,43 @@ class _ProblemLists:
     def join(self, raise_errors: bool = True) -> dict:
         if self.thread is not None:
             self.thread.join()
-        if self.proc is not None:
-            self.proc.join(timeout=30)
+        self._reap()
         if self.error is not None and raise_errors:
             raise self.error
         return {c: self.written[c] for c in self.counties if c in self.written}
 
 
-def _problem_lists_child(conn) -> None:
-    """The spawned process of `_ProblemLists`: imports, waits for (data file, counties, folder), writes
-    the workbooks, reports each file, then the seconds it took."""
-    try:
-        import yichun.briefing.data  # noqa: F401 — imported while the parent computes the data
-        import yichun.problem_list  # noqa: F401
+CHILD = "from yichun.briefing.build import problem_lists_main; problem_lists_main()"
 
-        job = conn.recv()
-        if job is None:
-            return
-        start = time.perf_counter()
-        data_file, counties, out = job
+
+def problem_lists_main() -> None:
+    """The child interpreter of `_ProblemLists`: imports, reads one job line from stdin (end of input:
+    nothing to do), writes the workbooks and reports each file, then the seconds, as JSON lines."""
+    import json
+    import sys
+
+    channel, sys.stdout = sys.stdout, sys.stderr  # whatever a library prints cannot garble the messages
+    warnings.simplefilter("ignore")  # as `yichun brief` does for its own steps
+    import yichun.briefing.data  # noqa: F401 — imported while the parent computes the data
+    import yichun.problem_list  # noqa: F401
+
+    def say(**msg) -> None:
+        channel.write(json.dumps(msg, ensure_ascii=False) + "\n")
+        channel.flush()
+
+    line = sys.stdin.readline()
+    if not line.strip():
+        return
+    job = json.loads(line)
+    start = time.perf_counter()
+    try:
         from yichun.briefing.data import load
 
-        data = load(data_file)
-        _problem_lists(data, counties, Path(out), lambda c, p: conn.send(("file", (c, str(p)))))
-        conn.send(("done", time.perf_counter() - start))
-    except EOFError:  # the parent went away
-        return
-    except BaseException as exc:  # noqa: BLE001 — handed to the parent
-        try:
-            conn.send(("error", exc))
-        except Exception:  # noqa: BLE001 — an exception that does not pickle
-            conn.send(("error", YichunError(f"{type(exc).__name__}: {exc}")))
-    finally:
-        conn.close()
+        data = load(job["data"])
+        _problem_lists(data, job["counties"], Path(job["out"]), lambda c, p: say(kind="file", county=c, path=str(p)))
+        say(kind="done", seconds=time.perf_counter() - start)
+    except Exception as exc:  # noqa: BLE001 — handed to the parent as its message
+        say(kind="error", message=str(exc) if isinstance(exc, YichunError) else f"生成问题清单时出错：{type(exc).__name__}: {exc}")
 
 
 def _problem_lists(data, counties: list[str], out: Path, step=None) -> dict:
