@@ -235,9 +235,20 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
     printer.start()
     docs: _Documents | None = None
     exporter: Exporter | None = None
+    def assessed(assessment, rounds, yr, present) -> None:
+        """The 问题清单 need only the assessment and the ledger rounds: they start before the outlook is computed."""
+        import pickle
+
+        from yichun.atomic import write_bytes
+
+        if county is not None and county not in present:
+            return  # the error is raised once the data are complete
+        f = write_bytes(work / "problem-lists.pkl", pickle.dumps(ListsData(int(yr), assessment, rounds), protocol=pickle.HIGHEST_PROTOCOL))
+        lists.begin(f, [county] if county is not None else list(present))
+
     try:
         if data is None:
-            data = compute(year=year, inputs=inputs, raw_dir=raw_dir, profile=profile, ledgers=returned)
+            data = compute(year=year, inputs=inputs, raw_dir=raw_dir, profile=profile, ledgers=returned, on_assessed=assessed)
         elif returned is not None:
             data = with_returned(data, returned)
         if county is not None:
@@ -258,7 +269,8 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
         start_par = time.perf_counter()
         scopes: list[str | None] = [None, *counties]
         bar.total(3 * len(scopes) + len(counties) + 1)  # html, pdf and docx per scope, the workbooks, the slides
-        lists.begin(data_file, counties)
+        if not lists.begun:
+            lists.begin(data_file, counties)
         docs = _Documents(data, scopes, out, bar.step)  # each Word report as soon as its images are there, then the slides
         exporter = Exporter(out / "charts", formats, on_batch=docs.images_ready) if formats else None
         if exporter is not None:
@@ -412,6 +424,7 @@ class _ProblemLists:
         self.seconds = 0.0
         self.proc: Any = None
         self.thread: threading.Thread | None = None
+        self.begun = False
 
     def start(self) -> None:
         import subprocess
@@ -429,6 +442,7 @@ class _ProblemLists:
         import json
 
         self.data_file, self.counties = data_file, list(counties)
+        self.begun = True
         if self.proc is not None:
             try:
                 self.proc.stdin.write(json.dumps({"data": str(data_file), "counties": self.counties, "out": str(self.out)},
@@ -442,10 +456,16 @@ class _ProblemLists:
         self.thread.start()
 
     def cancel(self) -> None:
-        """Stop a process that has not been given its work (computing the data failed)."""
-        if self.proc is not None and self.thread is None:
-            with contextlib.suppress(OSError, ValueError):
-                self.proc.stdin.close()  # end of input: the child exits
+        """Stop the process (the briefing failed): at the end of its input when it has no work yet, else at once."""
+        if self.proc is not None:
+            if self.thread is None:
+                with contextlib.suppress(OSError, ValueError):
+                    self.proc.stdin.close()  # end of input: the child exits
+            else:
+                with contextlib.suppress(OSError):
+                    self.proc.kill()
+        if self.thread is not None:
+            self.thread.join()
         self._reap()
 
     def _reap(self) -> None:
@@ -485,12 +505,10 @@ class _ProblemLists:
             self.error = YichunError(f"生成问题清单的进程意外退出（退出码 {rc}）")
 
     def _in_thread(self) -> None:
-        from yichun.briefing.data import load
-
         start = time.perf_counter()
         try:
             assert self.data_file is not None
-            self.written = _problem_lists(load(self.data_file), self.counties, self.out,
+            self.written = _problem_lists(load_lists_data(self.data_file), self.counties, self.out,
                                           (lambda c, p: self.step(p)) if self.step else None)
         except BaseException as exc:  # noqa: BLE001 — re-raised by join()
             self.error = exc
@@ -506,6 +524,31 @@ class _ProblemLists:
 
 
 CHILD = "from yichun.briefing.build import problem_lists_main; problem_lists_main()"
+
+
+@dataclass
+class ListsData:
+    """What the 问题清单 need (`_problem_lists`): handed to their process before the outlook is computed."""
+
+    year: int
+    assessment: Any
+    rounds: Any  # yichun.briefing.rounds.LedgerRounds
+
+
+def load_lists_data(path):
+    """A `ListsData` (or the whole `BriefingData`) pickled by `build_briefing` (only files this program wrote)."""
+    import pickle
+
+    from yichun.briefing.data import BriefingData
+
+    try:
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError) as exc:
+        raise YichunError(f"无法读取简报数据文件 {path}：{exc}。请重新运行 yichun brief。") from exc
+    if not isinstance(data, ListsData | BriefingData):
+        raise YichunError(f"{path} 不是 yichun brief 写出的简报数据文件。")
+    return data
 
 
 def problem_lists_main() -> None:
@@ -529,9 +572,7 @@ def problem_lists_main() -> None:
     job = json.loads(line)
     start = time.perf_counter()
     try:
-        from yichun.briefing.data import load
-
-        data = load(job["data"])
+        data = load_lists_data(job["data"])
         _problem_lists(data, job["counties"], Path(job["out"]), lambda c, p: say(kind="file", county=c, path=str(p)))
         say(kind="done", seconds=time.perf_counter() - start)
     except Exception as exc:  # noqa: BLE001 — handed to the parent as its message

@@ -62,11 +62,14 @@ class BriefingData:
         return r if track is None else r[r["track"] == track]
 
 
-def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "national", ledgers: dict | None = None) -> BriefingData:
+def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "national", ledgers: dict | None = None,
+            on_assessed=None) -> BriefingData:
     """Assess `year` (default: the latest in the data) and project every county to 2030.
 
     ledgers: county → `yichun.ledger.Returned` (from `rounds.read_ledgers`); counties without one
-    are checked against the previous statistical year's ledger generated from the data."""
+    are checked against the previous statistical year's ledger generated from the data.
+    on_assessed(assessment, rounds, year, counties): called once the assessment and the ledger
+    rounds are there, before the outlook (`yichun brief` starts the 问题清单 then)."""
     import time
 
     from yichun.assessment import assess
@@ -89,9 +92,6 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
     a = assess(asof, years=year, profile=profile)
     _ = a.gaps, a.bill  # worked out now, so the pickled assessment carries them
     timings["评估"] = time.perf_counter() - start
-    start = time.perf_counter()
-    o = outlook(asof, to_year=DEADLINE, profile=profile)
-    timings["按期达标预测"] = time.perf_counter() - start
 
     start = time.perf_counter()
     from yichun.briefing.rounds import compute_rounds
@@ -106,6 +106,12 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
         prev_a = assess(asof, years=prev_year, profile=profile)
     rounds = compute_rounds(a, year, counties, previous_assessment=prev_a, previous_year=prev_year, returned=ledgers)
     timings["整改台账核对"] = time.perf_counter() - start
+    if on_assessed is not None:
+        on_assessed(a, rounds, year, counties)
+
+    start = time.perf_counter()
+    o = outlook(asof, to_year=DEADLINE, profile=profile)
+    timings["按期达标预测"] = time.perf_counter() - start
 
     ind = o.indicators
     ind = ind[ind["code"].isin(FAN_CODES)].reset_index(drop=True)
