@@ -247,3 +247,42 @@ def test_city_pdf_keeps_every_column_of_the_county_table(briefing_build, briefin
         assert unicodedata.normalize("NFKC", col) in text, col
     bills = tables.county_table(briefing_data)["补短板投入（万元）"]
     assert all(v in text for v in bills if v != "0.0")
+
+
+def test_every_slide_shape_lies_inside_the_slide(briefing_build):
+    """Nothing cut or flipped: a county's long table leaves the chart out rather than squeezing it to a negative height."""
+    from pptx import Presentation
+
+    result, _, _ = briefing_build
+    prs = Presentation(str(result.pptx))
+    for i, s in enumerate(prs.slides, start=1):
+        for sh in s.shapes:
+            assert sh.width > 0 and sh.height > 0, f"第 {i} 页有高度或宽度不为正的图形"
+            assert sh.left >= 0 and sh.top >= 0, f"第 {i} 页有图形超出左上边缘"
+            assert sh.left + sh.width <= prs.slide_width and sh.top + sh.height <= prs.slide_height, f"第 {i} 页有图形超出页面"
+
+
+def test_a_long_reason_is_cut_after_a_clause():
+    assert slides.clip("甲乙丙；丁戊己庚辛壬癸", 8) == "甲乙丙……（详见汇报材料）"
+    assert slides.clip("短句", 8) == "短句"
+
+
+def test_timing_line_adds_up_from_the_rounded_steps():
+    from yichun.briefing.build import timing_line
+
+    t = {"数据": 6.14, "并行生成": 43.21, "PDF收尾": 2.36, "合计": 51.71, "笔记本与网页": 30.0, "问题清单": 12.5}
+    line = timing_line(t)
+    assert line.startswith("合计 51.7 秒 = 数据 6.1 秒 + 并行生成 43.2 秒 + PDF收尾 2.4 秒；同时进行：")
+    assert "笔记本与网页 30.0 秒" in line and "问题清单 12.5 秒" in line
+
+
+def test_build_timings_add_up_to_the_total(briefing_build):
+    result, _, _ = briefing_build
+    t = result.timings
+    assert t["数据"] + t["并行生成"] + t["PDF收尾"] == pytest.approx(t["合计"], abs=1e-6)
+    m = re.search(r"合计 ([\d.]+) 秒 = 数据 ([\d.]+) 秒 \+ 并行生成 ([\d.]+) 秒 \+ PDF收尾 ([\d.]+) 秒", result.summary())
+    assert m and float(m.group(1)) == pytest.approx(sum(float(g) for g in m.groups()[1:]), abs=1e-9)
+    for step in ("笔记本与网页", "图表导出", "Word与幻灯片"):  # side by side within 并行生成
+        assert 0 <= t[step] <= t["并行生成"] + 1e-6, step
+    assert 0 < t["问题清单"] <= t["数据"] + t["并行生成"] + 1e-6  # the workbooks may start before the outlook is computed
+    assert 0 < t["PDF打印"] <= t["并行生成"] + t["PDF收尾"] + 1e-6  # the last pages print while the rest is wrapped up

@@ -185,7 +185,8 @@ def test_school_distribution_classes_and_lines():
     assert risk.marker.color == theme.AMBER and low.marker.color == theme.RED
     assert sorted(_shapes_at(fig, "y")) == pytest.approx([3.825, 4.5])
     assert fig.layout.yaxis.rangemode == "tozero"
-    assert "另有 1 所缺数据" in fig.layout.title.subtitle.text
+    # the counted schools include the one without a value (the counts module's definition); it is not drawn
+    assert "计入县域计算的 5 所学校中 2 所未达到标准、1 所缺数据（未画出）" in fig.layout.title.subtitle.text
     assert "㎡/生" in fig.layout.yaxis.title.text
 
 

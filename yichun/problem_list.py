@@ -110,6 +110,12 @@ def _summary(ws, a, sel, county, year, rnd, with_closing: bool) -> None:
     desc = a.catalogue.description if a.catalogue is not None else ""
     s.title(f"{county}{year}年 县域义务教育优质均衡与学前教育普及普惠 问题清单",
             f"评估标准：{a.profile}（{desc}）；A类指标须全部达标，B类指标须评为良及以上；费用为估算，供测算参考")
+    from yichun.assessment.counts import counts as unit_counts
+
+    n_units = unit_counts(a, county, year)
+    s.put(s.row - 1, 1, f"统计范围：{n_units.schools_text()}，{n_units.parts_text()}；{n_units.kindergartens_text()}。")
+    s.widths[1] = min(s.widths.get(1, 0), 20)
+    s.row += 1
     r = sel["readiness"].copy()
     rows = pd.DataFrame({
         "评估类别": r["track"], "A类指标达标": [f"{m}/{t}" for m, t in zip(r["a_met"], r["a_total"])],
@@ -149,6 +155,10 @@ def _summary(ws, a, sel, county, year, rnd, with_closing: bool) -> None:
                           "费用(万元)": [a.total_cost(county, year)], "计价依据": ["不计价的项目（学位、班额、持证等）只列数量"]})
     s.table(pd.concat([frame, total], ignore_index=True), {"数量": lambda r: quantity_format(r["单位"]), "费用(万元)": MONEY}, wrap=("计价依据",),
             heading=f"{_cn(n + 1)}、达标费用测算（一次性投入与每年经费合计）")
+    row = n_units.as_row()
+    scope = pd.DataFrame({"项目": [k for k in row if k not in ("县(市、区)", "年度", "口径说明")],
+                          "数量": [v for k, v in row.items() if k not in ("县(市、区)", "年度", "口径说明")]})
+    s.table(scope, {"数量": INT}, heading=f"{_cn(n + 2)}、统计范围（学校和幼儿园数，口径：{n_units.schools_text()}）")
     s.widths[1] = max(s.widths.get(1, 0), 19)
     s.widths[6] = min(s.widths.get(6, 0), 50)
     s.finish("A2")
@@ -194,8 +204,8 @@ def _resource_tables(s: Sheet, a, sel) -> None:
     cv = sel["cv"]
     s.table(pd.DataFrame({"学段": cv["level"], "指标": cv["indicator"], "差异系数": cv["cv"], "上限": cv["limit"],
                           "是否达标": [("不适用" if n < 2 else "缺数据") if m is pd.NA else _status(m) for m, n in zip(cv["met"], cv["n_counted"])],
-                          "计入学校数": cv["n_schools"], "县域均值": cv["county_value"]}),
-            {"差异系数": "0.000", "上限": TWO, "县域均值": TWO, "计入学校数": INT}, {"是否达标": met_fill}, heading="校际差异系数（按在校生数加权）")
+                          "计入学校数": cv["n_counted"], "其中缺数据": cv["n_missing"], "县域均值": cv["county_value"]}),
+            {"差异系数": "0.000", "上限": TWO, "县域均值": TWO, "计入学校数": INT, "其中缺数据": INT}, {"是否达标": met_fill}, heading="校际差异系数（按在校生数加权）")
     d = sel["cv_drivers"]
     if len(d):
         d = d[d["rank"] <= 5]
@@ -256,25 +266,34 @@ def _plans(ws, rows: pd.DataFrame, catalogue, track, label) -> None:
         return
     cost = g["cost_wan"].fillna(0.0).groupby(g["school_id"], sort=False).sum()
     order = sorted(cost.index, key=lambda k: (k != "", -cost[k]))  # the county-wide block first, then by cost
+    cols = ["school_id", "school_name", "indicator", "basis", "item", "level", "value", "standard", "shortfall", "unit", "cost_wan",
+            "required", "cost_kind", "note", "problem_id"]
+    blocks: dict = {}
+    for rec in g[cols].to_dict("records"):  # one pass (a mask and itertuples per school cost seconds per county)
+        blocks.setdefault(rec["school_id"], []).append(rec)
+    units: dict = {}
     header = ["指标", "依据", "项目", "学段", "现值", "标准", "缺口", "单位", "费用(万元)", "必需", "费用类别", "说明", "问题编号"]
     for j, h in enumerate(header, start=1):
         s.put(s.row, j, h, fill=HEAD, bold=True)
     head_row = s.row
     s.row += 1
+    big = Font(bold=True, size=12)
     for sid in order:
-        block = g[g["school_id"] == sid]
-        name = block["school_name"].iloc[0]
+        block = blocks[sid]
+        name = block[0]["school_name"]
         c = s.put(s.row, 1, f"{name}（{sid}）" if sid else f"{name}（县域层面）")
-        c.font = Font(bold=True, size=12)
+        c.font = big
         s.widths[1] = min(s.widths.get(1, 0), 12)
-        s.put(s.row, 9, float(block["cost_wan"].sum()), MONEY, bold=True)
+        s.put(s.row, 9, float(sum(0.0 if pd.isna(r["cost_wan"]) else r["cost_wan"] for r in block)), MONEY, bold=True)
         s.row += 1
-        for r in block.itertuples(index=False):
-            unit_of = catalogue[r.indicator].unit if catalogue is not None and r.indicator in catalogue.indicators else ""
-            pct = is_percent(unit_of, r.standard)
-            values = [r.indicator, r.basis, r.item, r.level, r.value, r.standard, r.shortfall, r.unit, r.cost_wan,
-                      "是" if r.required else "否", r.cost_kind, r.note, r.problem_id]
-            fmts = [None, None, None, None, PCT if pct else TWO, PCT if pct else TWO, quantity_format(r.unit), None, MONEY, None, None, None, None]
+        for r in block:
+            code = r["indicator"]
+            if code not in units:
+                units[code] = catalogue[code].unit if catalogue is not None and code in catalogue.indicators else ""
+            pct = is_percent(units[code], r["standard"])
+            values = [code, r["basis"], r["item"], r["level"], r["value"], r["standard"], r["shortfall"], r["unit"], r["cost_wan"],
+                      "是" if r["required"] else "否", r["cost_kind"], r["note"], r["problem_id"]]
+            fmts = [None, None, None, None, PCT if pct else TWO, PCT if pct else TWO, quantity_format(r["unit"]), None, MONEY, None, None, None, None]
             for j, (v, f) in enumerate(zip(values, fmts), start=1):
                 fill = (RED if v == "是" else AMBER) if j == 10 else None
                 s.put(s.row, j, v, f, fill, wrap=j == 12)

@@ -78,8 +78,14 @@ def _formats(name: str, frame: pd.DataFrame, catalogue) -> dict[str, object]:
     return out
 
 
-def write_results(tables: dict[str, pd.DataFrame], path, catalogue=None) -> Path:
-    """Write 评估结果.xlsx from the frames of `yichun.commands.assess.tables`."""
+COUNTS_SHEET = "学校和幼儿园数"
+
+
+def write_results(tables: dict[str, pd.DataFrame], path, catalogue=None, counts: pd.DataFrame | None = None) -> Path:
+    """Write 评估结果.xlsx from the frames of `yichun.commands.assess.tables`.
+
+    counts: `yichun.assessment.counts.counts_frame` (Chinese headers already): the sheet
+    学校和幼儿园数, with the same counts and exclusions as the briefings and 问题清单."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -91,12 +97,15 @@ def write_results(tables: dict[str, pd.DataFrame], path, catalogue=None) -> Path
     wb = Workbook()
     wb.remove(wb.active)
     head_fill, bold = PatternFill("solid", start_color=HEAD, end_color=HEAD), Font(bold=True)
+    tables = dict(tables)
+    if counts is not None:
+        tables[COUNTS_SHEET] = counts
     order = [t for t in cfg["sheets"] if t in tables] + [t for t in tables if t not in cfg["sheets"]]
     for name in order:
         frame = tables[name]
         ws = wb.create_sheet(cfg["sheets"].get(name, name)[:31])
         cols = list(frame.columns)
-        fmts = _formats(name, frame, catalogue)
+        fmts: dict = {c: ("0" if c == "年度" else INT) for c in cols} if name == COUNTS_SHEET else _formats(name, frame, catalogue)
         widths = {}
         for j, c in enumerate(cols, start=1):
             cell = ws.cell(row=1, column=j)

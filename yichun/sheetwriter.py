@@ -7,8 +7,10 @@ print landscape on A4 at one page width with its header rows repeated.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
+from copy import copy
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,6 +52,7 @@ class Sheet:
         self.row = 1
         self.widths: dict[int, float] = {}
         self._fills: dict[str, PatternFill] = {}
+        self._styles: dict[tuple, object] = {}
         self._fill_cls = PatternFill
         self._bold = Font(bold=True)
         self._wrap = Alignment(wrap_text=True, vertical="top")
@@ -63,6 +66,7 @@ class Sheet:
         cell = self.ws.cell(row=row, column=col)
         if isinstance(value, np.generic):
             value = value.item()
+        number_format = None
         if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
             cell.value = None
         elif isinstance(value, bool):
@@ -72,18 +76,28 @@ class Sheet:
             if math.isinf(cell.value):
                 cell.value = "∞"
             elif fmt:
-                cell.number_format = fmt
+                number_format = fmt
         elif hasattr(value, "year") and hasattr(value, "month"):  # a date
             cell.value = value.date() if isinstance(value, pd.Timestamp) else value
-            cell.number_format = fmt or DATE
+            number_format = fmt or DATE
         else:
             set_text(cell, str(value))  # text, never a formula
-        if fill:
-            cell.fill = self._fill(fill)
-        if bold:
-            cell.font = self._bold
-        if wrap:
-            cell.alignment = self._wrap
+        key = (number_format, fill, bold, wrap)
+        if key != (None, None, False, False):
+            # openpyxl looks each style up in the workbook's tables on every assignment; the same
+            # combination is copied from the first cell that had it (the same style indices)
+            if key in self._styles:
+                cell._style = copy(self._styles[key])
+            else:
+                if number_format:
+                    cell.number_format = number_format
+                if fill:
+                    cell.fill = self._fill(fill)
+                if bold:
+                    cell.font = self._bold
+                if wrap:
+                    cell.alignment = self._wrap
+                self._styles[key] = copy(cell._style)
         shown = shown_text(cell.value, fmt)
         self.widths[col] = max(self.widths.get(col, 0), min(text_width(shown), MAX_WIDTH))
         return cell
@@ -142,7 +156,12 @@ class Sheet:
 
 def text_width(text: str) -> float:
     """Display width: East Asian wide/full-width characters count double."""
-    lines = str(text).split("\n") or [""]
+    return _text_width(str(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_width(text: str) -> float:
+    lines = text.split("\n") or [""]
     return max(sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line) for line in lines)
 
 

@@ -9,10 +9,12 @@
    scripts) that loads the ONE plotly.min.js and its zh-CN locale written beside the pages;
 3. prints each page to `<名称>简报.pdf` (A4 portrait, yichun.briefing.pdf) as soon as it is
    written, in one browser of its own;
-4. meanwhile exports every chart as PNG (and SVG on request) in one batched
-   `yichun.charts.export` call, then writes each `<名称>汇报材料.docx` (yichun.briefing.word)
-   and the city's `领导小组汇报.pptx` (yichun.briefing.slides) with those images, and each
-   county's 问题清单 workbook (yichun.problem_list);
+4. meanwhile exports the charts each run built (saved as JSON by the run: every chart is built
+   once) as PNG (and SVG on request) in one kaleido session fed page by page
+   (`yichun.charts.export.Exporter`), writes each `<名称>汇报材料.docx` (yichun.briefing.word)
+   as soon as its images are there and then the city's `领导小组汇报.pptx`
+   (yichun.briefing.slides); each county's 问题清单 workbook (yichun.problem_list) is written
+   in a process of its own from the start;
 5. returns a `BriefingResult` listing what was written (`summary()` in Chinese, with a timing
    line whose steps add up).
 
@@ -34,6 +36,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from yichun import paths
 from yichun.atomic import write_text
@@ -138,16 +141,19 @@ def default_out_dir() -> Path:
     return paths.reports_dir() / _dt.date.today().isoformat()
 
 
-PARALLEL = ("笔记本与网页", "图表导出", "问题清单", "Word与幻灯片")
+PARALLEL = ("笔记本与网页", "PDF打印", "图表导出", "问题清单", "Word与幻灯片")
+STAGES = ("数据", "并行生成", "PDF收尾")  # one after the other: they add up to 合计
 
 
 def timing_line(t: dict) -> str:
-    """'合计 52.0 秒 = 数据 6.1 秒 + 并行生成 43.2 秒 + PDF收尾 2.4 秒；同时进行：…' — the steps that add up, and what ran side by side."""
+    """'合计 52.0 秒 = 数据 6.1 秒 + 并行生成 43.2 秒 + PDF收尾 2.4 秒；同时进行：…' — the steps that add up
+    (合计 is the sum of the rounded steps), and what ran side by side within 并行生成."""
     if "并行生成" not in t:
         return "，".join(f"{k} {v:.1f} 秒" for k, v in t.items())
+    steps = [(k, round(float(t.get(k, 0.0)), 1)) for k in STAGES]
     inner = "，".join(f"{k} {t[k]:.1f} 秒" for k in PARALLEL if k in t)
-    return (f"合计 {t.get('合计', 0):.1f} 秒 = 数据 {t.get('数据', 0):.1f} 秒 + 并行生成 {t['并行生成']:.1f} 秒"
-            f" + PDF收尾 {t.get('PDF收尾', 0):.1f} 秒；同时进行：{inner}")
+    return (f"合计 {sum(v for _, v in steps):.1f} 秒 = " + " + ".join(f"{k} {v:.1f} 秒" for k, v in steps)
+            + f"；同时进行：{inner}")
 
 
 class _Progress:
@@ -162,6 +168,11 @@ class _Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, desc="生成简报", unit="份", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def total(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.total = n
+            self.bar.refresh()
 
     def step(self, what=None) -> None:
         if self.bar is None:
@@ -183,8 +194,10 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
 
     ledgers: a folder of 问题清单 the counties returned (整改台账核对 against them; default: the
     previous statistical year's ledger generated from the data)."""
-    from yichun.briefing import figures
+    import copy
+
     from yichun.briefing.data import compute, save
+    from yichun.briefing.figures import city_figures, county_figures, load_figures
     from yichun.counties import normalize_county
 
     start_all = time.perf_counter()
@@ -194,106 +207,130 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
         raise YichunError(f"找不到简报笔记本 {nb_in}（应在项目的 notebooks 文件夹中）")
     if county is not None:
         county = normalize_county(county)  # an unknown name fails before any work
-    start = time.perf_counter()
     returned = None
     if ledgers is not None:
         from yichun.briefing.rounds import read_ledgers, with_returned
 
         returned = read_ledgers(ledgers)  # a bad file fails before any work
-    if data is None:
-        data = compute(year=year, raw_dir=raw_dir, profile=profile, ledgers=returned)
-    elif returned is not None:
-        data = with_returned(data, returned)
-    timings["数据"] = time.perf_counter() - start
-    if county is not None:
-        if county not in data.counties:
-            raise YichunError(f"{data.year} 年的数据中没有{county}（有：{'、'.join(data.counties)}）")
-        counties = [county]
-    else:
-        counties = data.counties
+    inputs = None
+    if data is None:  # the workbooks read and the year checked before anything is started
+        from yichun.intake import load
+
+        inputs = load(raw_dir)
+        year = inputs.resolve_year(year, where=str(raw_dir) if raw_dir else "数据")
     out = Path(out_dir) if out_dir else default_out_dir()
     out.mkdir(parents=True, exist_ok=True)
-    result = BriefingResult(out_dir=out, year=data.year)
-    from yichun.charts import web
-
-    result.assets = web.write_assets(out)  # the pages' one shared plotly.js (and its Chinese locale)
     work = Path(tempfile.mkdtemp(prefix=".brief-", dir=out))
+    from yichun.briefing.pdf import Printer
+    from yichun.charts.export import Exporter
+
+    # Started first, while the data are computed (one core is free then): the kernels import what the
+    # notebook needs, the 问题清单 process its libraries, the two browsers start.
+    bar = _Progress(0, progress)
+    lists = _ProblemLists(out, bar.step)
+    lists.start()
+    runner = _NotebookRunner(nb_in, out, work, workers if county is None else min(workers, 2), on_html=None)
+    runner.start()
+    printer = Printer(on_written=bar.step)  # one browser printing each page to PDF as soon as its notebook run wrote it
+    printer.start()
+    docs: _Documents | None = None
+    exporter: Exporter | None = None
+    def assessed(assessment, rounds, yr, present) -> None:
+        """The 问题清单 need only the assessment and the ledger rounds: they start before the outlook is computed."""
+        import pickle
+
+        from yichun.atomic import write_bytes
+
+        if county is not None and county not in present:
+            return  # the error is raised once the data are complete
+        f = write_bytes(work / "problem-lists.pkl", pickle.dumps(ListsData(int(yr), assessment, rounds), protocol=pickle.HIGHEST_PROTOCOL))
+        lists.begin(f, [county] if county is not None else list(present))
+
     try:
-        data_file = save(data, work / "briefing.pkl")
+        if data is None:
+            data = compute(year=year, inputs=inputs, raw_dir=raw_dir, profile=profile, ledgers=returned, on_assessed=assessed)
+        elif returned is not None:
+            data = with_returned(data, returned)
+        if county is not None:
+            if county not in data.counties:
+                raise YichunError(f"{data.year} 年的数据中没有{county}（有：{'、'.join(data.counties)}）")
+            counties = [county]
+        else:
+            counties = data.counties
+        result = BriefingResult(out_dir=out, year=data.year)
+        from yichun.charts import web
+
+        result.assets = web.write_assets(out)  # the pages' one shared plotly.js (and its Chinese locale)
+        # the notebook runs save the charts they build into work/figures (each chart is built once)
+        shipped = copy.copy(data)
+        shipped.figure_dir = str(work / "figures")
+        data_file = save(shipped, work / "briefing.pkl")
+        timings["数据"] = time.perf_counter() - start_all
+        start_par = time.perf_counter()
         scopes: list[str | None] = [None, *counties]
-        start_nb = time.perf_counter()
-        from yichun.briefing.pdf import Printer
+        bar.total(3 * len(scopes) + len(counties) + 1)  # html, pdf and docx per scope, the workbooks, the slides
+        if not lists.begun:
+            lists.begin(data_file, counties)
+        docs = _Documents(data, scopes, out, bar.step)  # each Word report as soon as its images are there, then the slides
+        exporter = Exporter(out / "charts", formats, on_batch=docs.images_ready) if formats else None
+        if exporter is not None:
+            exporter.start()
+        docs.start(wait_for_images=exporter is not None)
 
-        # html, pdf and docx per scope, the workbooks, the slides, the chart images
-        bar = _Progress(3 * len(scopes) + len(counties) + 2, progress)
-        printer = Printer(on_written=bar.step)  # one browser printing each page to PDF as soon as its notebook run wrote it
-        printer.start()
-
-        def page_done(page: Path) -> None:
+        def page_done(page: Path, scope) -> None:
             bar.step(page)
             printer.submit(page, page.with_suffix(".pdf"))
+            if exporter is not None:
+                from yichun.briefing.content import briefing_name
 
-        runner = _NotebookRunner(nb_in, scopes, data_file, data.year, out, work, workers, on_html=page_done)
-        runner.start()
-        try:
-            # While the kernels run: the workbooks (a thread) and the images (one browser start).
-            excel: dict = {}
-            excel_thread = threading.Thread(target=_timed, args=(excel, _problem_lists, data, counties, out, bar.step), name="brief-excel")
-            excel_thread.start()
-            start = time.perf_counter()
-            figs = {}
-            for scope in scopes if formats else ():
-                figs.update(figures.city_figures(data) if scope is None else figures.county_figures(data, scope))
-            # PNG first (Word and the slides embed them), then the other formats while the documents are written
-            first = [f for f in formats if f == "png"]
-            result.charts, message = _export(figs, out / "charts", first)
-            images = {p.stem: p for p in result.charts if p.suffix == ".png"}
-            docs: dict = {}
-            docs_thread = threading.Thread(target=_timed, args=(docs, _documents, data, scopes, out, images, bar.step), name="brief-docs")
-            docs_thread.start()
-            rest = [f for f in formats if f != "png"]
-            more, message2 = _export(figs, out / "charts", rest) if rest and not message else ([], None)
-            result.charts += more
-            for m in (message, message2):
-                if m:
-                    result.warnings.append(m)
-            timings["图表导出"] = time.perf_counter() - start
-            bar.step("图表")
-            docs_thread.join()
-            if "error" in docs:
-                raise docs["error"]
-            result.docx, result.pptx = docs["result"]
-            timings["Word与幻灯片"] = docs["seconds"]
-            excel_thread.join()
-            if "error" in excel:
-                raise excel["error"]
-            result.excel = excel["result"]
-            timings["问题清单"] = excel["seconds"]
-        except BaseException:
-            runner.cancel()  # no new notebooks; the running ones finish and their kernels stop
-            runner.join(raise_errors=False)
-            printer.close()
-            bar.close()
-            raise
-        try:
-            html = runner.join()
-        finally:
-            timings["并行生成"] = time.perf_counter() - start_nb
-            start = time.perf_counter()
-            written, message = printer.close()
-            timings["PDF收尾"] = time.perf_counter() - start
-            bar.close()
+                figs = load_figures(shipped.figure_dir, briefing_name(scope))
+                if not figs:  # the run saved none (a notebook that does not build its page with Briefing): build them here
+                    figs = city_figures(data) if scope is None else county_figures(data, scope)
+                exporter.submit(figs, tag=scope)
+
+        runner.on_html = page_done
+        runner.begin(scopes, data_file, data.year)
+        html = runner.join()
+        messages: list[str] = []
+        if exporter is not None:
+            result.charts, messages = exporter.close()
+            timings["图表导出"] = exporter.busy
+            exporter = None
+        result.warnings += messages
+        result.docx, result.pptx = docs.close()
+        timings["Word与幻灯片"] = docs.seconds
+        result.excel = lists.join()
+        timings["问题清单"] = lists.seconds
+    except BaseException:
+        runner.cancel()  # no new notebooks; the running ones finish and their kernels stop
+        runner.join(raise_errors=False)
+        lists.cancel()
+        if exporter is not None:
+            exporter.close()
+        if docs is not None:
+            docs.close(abandon=True)
+        printer.close()
+        bar.close()
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    try:
+        timings["笔记本与网页"] = (runner.finished or start_par) - start_par
+        timings["并行生成"] = time.perf_counter() - start_par
+        start = time.perf_counter()
+        written, message = printer.close()
+        timings["PDF收尾"] = time.perf_counter() - start
+        timings["PDF打印"] = printer.busy
+        bar.close()
         if message:
             result.warnings.append(message)
         done = set(written)
         for scope in scopes:
             result.html["全市" if scope is None else scope] = html[scope]
-        nb_done = runner.finished
-        timings["笔记本与网页"] = (nb_done or start_nb) - start_nb
         result.pdf = {who: p.with_suffix(".pdf") for who, p in result.html.items() if p.with_suffix(".pdf") in done}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     timings["合计"] = time.perf_counter() - start_all
+    timings["PDF收尾"] += timings["合计"] - (timings["数据"] + timings["并行生成"] + timings["PDF收尾"])  # the clean-up: the steps add up
     result.timings = timings
     if len(result.warnings) > 1:  # one warning, however many steps were skipped
         result.warnings = ["；".join(dict.fromkeys(result.warnings))]
@@ -306,47 +343,244 @@ def build_briefing(out_dir=None, county: str | None = None, year: int | None = N
 
 # ----------------------------------------------------------------------------- steps
 
-def _documents(data, scopes: list, out: Path, images: dict, step=None) -> tuple[dict, Path | None]:
-    """The Word 汇报材料 of every scope and the city's 领导小组汇报.pptx, with the exported chart images."""
-    from yichun.briefing import slides, word
+class _Documents:
+    """The Word 汇报材料 of every scope, each written as soon as its chart images are exported
+    (`images_ready`, called by the exporter after each page's batch), then the city's slides."""
 
-    docx = {}
-    for scope in scopes:
-        who = "全市" if scope is None else scope
-        docx[who] = word.write_report(data, scope, out / word.report_name(scope), images)
-        if step:
-            step(docx[who])
-    pptx = slides.write_slides(data, out / slides.SLIDES_NAME, images) if None in scopes else None
-    if step:
-        step(pptx)
-    return docx, pptx
+    def __init__(self, data, scopes: list, out: Path, step=None):
+        import queue
+
+        self.data, self.scopes, self.out, self.step = data, scopes, out, step
+        self.ready: queue.Queue = queue.Queue()
+        self.images: dict = {}
+        self.docx: dict = {}
+        self.pptx: Path | None = None
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+        self.thread = threading.Thread(target=self._work, name="brief-docs", daemon=True)
+
+    def start(self, wait_for_images: bool = True) -> None:
+        if not wait_for_images:
+            for scope in self.scopes:
+                self.ready.put((scope, []))
+        self.thread.start()
+
+    def images_ready(self, scope, paths: list) -> None:
+        self.ready.put((scope, paths))
+
+    def close(self, abandon: bool = False) -> tuple[dict, Path | None]:
+        if abandon:
+            self.ready.put(None)
+        self.thread.join()
+        if self.error is not None and not abandon:
+            raise self.error
+        return self.docx, self.pptx
+
+    def _work(self) -> None:
+        from yichun.briefing import slides, word
+
+        todo = set(self.scopes)
+        try:
+            while todo:
+                item = self.ready.get()
+                if item is None:
+                    return
+                scope, paths = item
+                start = time.perf_counter()
+                self.images.update({p.stem: p for p in paths if p.suffix == ".png"})
+                if scope in todo:
+                    todo.discard(scope)
+                    who = "全市" if scope is None else scope
+                    self.docx[who] = word.write_report(self.data, scope, self.out / word.report_name(scope), self.images)
+                    if self.step:
+                        self.step(self.docx[who])
+                self.seconds += time.perf_counter() - start
+            start = time.perf_counter()
+            if None in self.scopes:
+                self.pptx = slides.write_slides(self.data, self.out / slides.SLIDES_NAME, self.images)
+                if self.step:
+                    self.step(self.pptx)
+            self.seconds += time.perf_counter() - start
+        except BaseException as exc:  # re-raised by close()
+            self.error = exc
 
 
-def _export(figs: dict, out_dir: Path, formats) -> tuple[list[Path], str | None]:
-    """charts.export with its warning caught: (paths written, the one Chinese warning or None)."""
-    from yichun import charts
-    from yichun.charts.export import ExportSkippedWarning
+class _ProblemLists:
+    """Every county's 问题清单 in a process of its own, so that writing the workbooks does not
+    compete with the pages and the documents for this process's interpreter lock.
 
-    if not formats:
-        return [], None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ExportSkippedWarning)
-        written = charts.export(figs, out_dir, formats=formats)
-    messages = [str(w.message) for w in caught if issubclass(w.category, ExportSkippedWarning)]
-    return list(written), ("；".join(dict.fromkeys(messages)) if messages else None)
+    The process (a plain child interpreter, reaped by `join`/`cancel`: no helper process is left
+    behind) is started at the start and imports what it needs while the data are computed;
+    `begin` hands it the pickled briefing data (the same rows as the briefing's 整改台账核对) and
+    it reports each workbook as one JSON line. Without a working process the workbooks are
+    written in a thread instead."""
+
+    def __init__(self, out: Path, step=None):
+        self.out, self.step = out, step
+        self.data_file: Path | None = None
+        self.counties: list[str] = []
+        self.written: dict = {}
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+        self.proc: Any = None
+        self.thread: threading.Thread | None = None
+        self.begun = False
+
+    def start(self) -> None:
+        import subprocess
+        import sys
+
+        root = str(paths.PACKAGE_DIR.parent)  # the child imports this very yichun
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         env=env, text=True, encoding="utf-8", bufsize=1)
+        except OSError:  # no process here: the same work in a thread (begin)
+            self.proc = None
+
+    def begin(self, data_file: Path, counties: list[str]) -> None:
+        import json
+
+        self.data_file, self.counties = data_file, list(counties)
+        self.begun = True
+        if self.proc is not None:
+            try:
+                self.proc.stdin.write(json.dumps({"data": str(data_file), "counties": self.counties, "out": str(self.out)},
+                                                 ensure_ascii=False) + "\n")
+                self.proc.stdin.close()
+                self.thread = threading.Thread(target=self._read, name="brief-excel", daemon=True)
+            except OSError:
+                self._reap()
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._in_thread, name="brief-excel", daemon=True)
+        self.thread.start()
+
+    def cancel(self) -> None:
+        """Stop the process (the briefing failed): at the end of its input when it has no work yet, else at once."""
+        if self.proc is not None:
+            if self.thread is None:
+                with contextlib.suppress(OSError, ValueError):
+                    self.proc.stdin.close()  # end of input: the child exits
+            else:
+                with contextlib.suppress(OSError):
+                    self.proc.kill()
+        if self.thread is not None:
+            self.thread.join()
+        self._reap()
+
+    def _reap(self) -> None:
+        import subprocess
+
+        if self.proc is None:
+            return
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(Exception):
+                f.close()
+        self.proc = None
+
+    def _read(self) -> None:
+        import json
+
+        done = False
+        try:
+            for line in self.proc.stdout:
+                msg = json.loads(line)
+                if msg["kind"] == "file":
+                    self.written[msg["county"]] = Path(msg["path"])
+                    if self.step:
+                        self.step(msg["path"])
+                elif msg["kind"] == "done":
+                    self.seconds, done = float(msg["seconds"]), True
+                else:
+                    self.error = YichunError(msg["message"])
+        except (OSError, ValueError) as exc:
+            self.error = self.error or YichunError(f"生成问题清单的进程输出无法读取：{exc}")
+        rc = self.proc.wait()
+        if not done and self.error is None:
+            self.error = YichunError(f"生成问题清单的进程意外退出（退出码 {rc}）")
+
+    def _in_thread(self) -> None:
+        start = time.perf_counter()
+        try:
+            assert self.data_file is not None
+            self.written = _problem_lists(load_lists_data(self.data_file), self.counties, self.out,
+                                          (lambda c, p: self.step(p)) if self.step else None)
+        except BaseException as exc:  # noqa: BLE001 — re-raised by join()
+            self.error = exc
+        self.seconds = time.perf_counter() - start
+
+    def join(self, raise_errors: bool = True) -> dict:
+        if self.thread is not None:
+            self.thread.join()
+        self._reap()
+        if self.error is not None and raise_errors:
+            raise self.error
+        return {c: self.written[c] for c in self.counties if c in self.written}
 
 
-def _timed(box: dict, fn, *args) -> None:
-    """Run fn(*args) in a thread: result, error and seconds go into `box`."""
+CHILD = "from yichun.briefing.build import problem_lists_main; problem_lists_main()"
+
+
+@dataclass
+class ListsData:
+    """What the 问题清单 need (`_problem_lists`): handed to their process before the outlook is computed."""
+
+    year: int
+    assessment: Any
+    rounds: Any  # yichun.briefing.rounds.LedgerRounds
+
+
+def load_lists_data(path):
+    """A `ListsData` (or the whole `BriefingData`) pickled by `build_briefing` (only files this program wrote)."""
+    import pickle
+
+    from yichun.briefing.data import BriefingData
+
+    try:
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError) as exc:
+        raise YichunError(f"无法读取简报数据文件 {path}：{exc}。请重新运行 yichun brief。") from exc
+    if not isinstance(data, ListsData | BriefingData):
+        raise YichunError(f"{path} 不是 yichun brief 写出的简报数据文件。")
+    return data
+
+
+def problem_lists_main() -> None:
+    """The child interpreter of `_ProblemLists`: imports, reads one job line from stdin (end of input:
+    nothing to do), writes the workbooks and reports each file, then the seconds, as JSON lines."""
+    import json
+    import sys
+
+    channel, sys.stdout = sys.stdout, sys.stderr  # whatever a library prints cannot garble the messages
+    warnings.simplefilter("ignore")  # as `yichun brief` does for its own steps
+    import yichun.briefing.data  # noqa: F401 — imported while the parent computes the data
+    import yichun.problem_list  # noqa: F401
+
+    def say(**msg) -> None:
+        channel.write(json.dumps(msg, ensure_ascii=False) + "\n")
+        channel.flush()
+
+    line = sys.stdin.readline()
+    if not line.strip():
+        return
+    job = json.loads(line)
     start = time.perf_counter()
     try:
-        box["result"] = fn(*args)
-    except BaseException as exc:  # re-raised in the building thread
-        box["error"] = exc
-    box["seconds"] = time.perf_counter() - start
+        data = load_lists_data(job["data"])
+        _problem_lists(data, job["counties"], Path(job["out"]), lambda c, p: say(kind="file", county=c, path=str(p)))
+        say(kind="done", seconds=time.perf_counter() - start)
+    except Exception as exc:  # noqa: BLE001 — handed to the parent as its message
+        say(kind="error", message=str(exc) if isinstance(exc, YichunError) else f"生成问题清单时出错：{type(exc).__name__}: {exc}")
 
 
 def _problem_lists(data, counties: list[str], out: Path, step=None) -> dict:
+    """Each county's 问题清单 workbook; `step(county, path)` after each (progress)."""
     from yichun.briefing.content import problem_list_name
     from yichun.problem_list import write_problem_list
 
@@ -355,7 +589,7 @@ def _problem_lists(data, counties: list[str], out: Path, step=None) -> dict:
         rnd = data.rounds.rounds.get(c) if data.rounds is not None else None  # the rows the briefing's 整改台账核对 used
         written[c] = Path(write_problem_list(data.assessment, c, data.year, out / problem_list_name(c), ledger=rnd))
         if step:
-            step(written[c])
+            step(c, written[c])
     return written
 
 
@@ -367,26 +601,40 @@ class _NotebookRunner:
     notebook (its cells set every variable they use), then HTML is written atomically.
     """
 
-    def __init__(self, nb_in: Path, scopes: list, data_file: Path, year: int, out: Path, work: Path, workers: int, on_html=None):
-        self.nb_in, self.data_file, self.year, self.out, self.work = nb_in, data_file, int(year), out, work
-        self.on_html = on_html  # called with each page written (the PDF printer)
+    def __init__(self, nb_in: Path, out: Path, work: Path, workers: int, on_html=None):
+        self.nb_in, self.out, self.work = nb_in, out, work
+        self.data_file: Path | None = None
+        self.year = 0
+        self.on_html = on_html  # called with each page written and its scope (the PDF printer, the image export)
         self.todo: queue.Queue = queue.Queue()
-        for scope in scopes:
-            self.todo.put(scope)
-        self.n = max(1, min(int(workers), len(scopes)))
+        self.go = threading.Event()  # set by begin() (or cancel()): the kernels are started and warmed up before
+        self.cancelled = False
+        self.n = max(1, int(workers))
         self.html: dict = {}
         self.errors: dict = {}
+        self.started: float | None = None
         self.finished: float | None = None
         self.threads = [threading.Thread(target=self._work, args=(i,), name=f"brief-{i}", daemon=True) for i in range(self.n)]
 
     def start(self) -> None:
+        """Start the kernels (they import pandas, plotly and yichun while the data are computed)."""
         for t in self.threads:
             t.start()
 
+    def begin(self, scopes: list, data_file: Path, year: int) -> None:
+        """Run the notebook for every scope, with the pickled briefing data."""
+        self.data_file, self.year = data_file, int(year)
+        for scope in scopes:
+            self.todo.put(scope)
+        self.started = time.perf_counter()
+        self.go.set()
+
     def cancel(self) -> None:
+        self.cancelled = True
         with contextlib.suppress(queue.Empty):
             while True:
                 self.todo.get_nowait()
+        self.go.set()
 
     def join(self, raise_errors: bool = True) -> dict:
         for t in self.threads:
@@ -404,10 +652,13 @@ class _NotebookRunner:
             km = quiet_kernel_manager(log, cwd=self.nb_in.parent)(kernel_name=KERNEL_NAME)
             exporter = _exporter()
         except Exception as exc:  # noqa: BLE001
+            self.go.wait()
             self.errors[f"worker-{i}"] = exc
             return
         try:
-            while True:
+            _warm_up(km)  # a kernel that cannot start is left to papermill, whose error names it
+            self.go.wait()
+            while not self.cancelled:
                 try:
                     scope = self.todo.get_nowait()
                 except queue.Empty:
@@ -439,8 +690,27 @@ class _NotebookRunner:
         target = self.out / f"{name}.html"
         write_text(target, notebook_html(nb, title=name, exporter=exporter))
         if self.on_html is not None:
-            self.on_html(target)
+            self.on_html(target, county)
         return target
+
+
+WARM_UP = "import pandas, plotly.graph_objects, IPython.display\nimport yichun.briefing.page, yichun.briefing.data, yichun.charts"
+
+
+def _warm_up(km) -> None:
+    """Start the kernel and import what the notebook needs, so the first run does not pay for it."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.start_kernel)()
+        kc = km.client()
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=120)
+        run_sync(kc.execute_interactive)(WARM_UP, timeout=120, store_history=False, output_hook=lambda msg: None)
+    except Exception:  # noqa: BLE001 — the run itself reports a kernel that does not work
+        pass
+    finally:
+        km.close_clients()
 
 
 def _shutdown(km) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -243,6 +244,23 @@ def school_shares(data, county: str | None = None) -> pd.DataFrame:
     return memo[county]
 
 
+def unit_counts(data, county: str | None = None):
+    """The counts of the county (None: the city) in the briefing year: the one source of every school,
+    school-part and kindergarten count the page, Word, slides and workbooks show (yichun.assessment.counts)."""
+    from yichun.assessment.counts import counts
+
+    memo = _memo(data, "counts")
+    if county not in memo:
+        memo[county] = counts(data.assessment, county, data.year)
+    return memo[county]
+
+
+def scope_text(data, county: str | None = None) -> str:
+    """'统计范围：计入县域计算的义务教育学校 80 所（…）；幼儿园 60 所（…）。' — the counts a briefing opens with."""
+    n = unit_counts(data, county)
+    return f"统计范围：{n.schools_text()}，{n.parts_text()}；{n.kindergartens_text()}。"
+
+
 def _memo(data, name: str) -> dict:
     """A per-data cache of derived frames (not pickled with the data: see BriefingData.__getstate__)."""
     cache = data.__dict__.setdefault("_memo", {})
@@ -302,7 +320,7 @@ def city_headlines(data) -> Headlines:
         "bill_total_wan": bill_total,
         "bill_by_track_wan": bill_tracks,
         "unpriced": _unpriced(data),
-        "worst": [(r.code, code_name(data, r.code), int(r.counties)) for r in worst_a.itertuples()],
+        "worst": [(str(r["code"]), code_name(data, str(r["code"])), int(r["counties"])) for r in worst_a.to_dict("records")],
         "status_counts": {t: {k: int(v) for k, v in st[st["track"] == t]["status"].value_counts().items()} for t in TRACKS},
     }
     s = []
@@ -345,7 +363,7 @@ def county_headlines(data, county: str) -> Headlines:
         r = data.readiness(t)
         r = r[r["county"] == county]
         row = r.iloc[0] if len(r) else None
-        o = st.loc[t] if t in st.index else None
+        o: Any = st.loc[t] if t in st.index else None
         info = {
             "ready": bool(row["ready"]) if row is not None else None,
             "a_met": int(row["a_met"]) if row is not None else None,
@@ -385,14 +403,11 @@ def county_headlines(data, county: str) -> Headlines:
         s.append(text + "。")
     bill = _bill(data, county)
     unpriced = _unpriced(data, county)
-    sp = data.assessment.school_parts
-    sp = sp[(sp["year"] == year) & (sp["county"] == county) & sp["counted"].astype(bool)]
-    failing = sp[~sp["passed"].fillna(False).astype(bool)]
-    n_fail = int(failing["school_id"].nunique())
-    n_schools = int(sp["school_id"].nunique())
+    n = unit_counts(data, county)
     worst = worst_indicator(data, county)
     numbers = {"county": county, "year": year, "tracks": tracks, "bill_total_wan": bill, "unpriced": unpriced,
-               "schools_counted": n_schools, "schools_failing_rule": n_fail, "worst_indicator": worst}
+               "schools_counted": n.counted, "schools_failing_rule": n.failing, "schools_undecided": n.undecided,
+               "counts": n, "worst_indicator": worst}
     if bill > 0 or unpriced:
         text = f"**补齐短板估算需投入 {fmt.money_wan(bill)}**" if bill > 0 else "**补齐短板的缺口均未能估价**"
         text += "（" + "，".join(f"{TRACK_SHORT[t]} {_money_text(data, county, t)}" for t in TRACKS) + "）"
@@ -401,7 +416,7 @@ def county_headlines(data, county: str) -> Headlines:
         text += "。"
     else:
         text = f"**按 {year} 年数据两类评估均无须补短板投入**。"
-    text += f"计入县域计算的 {n_schools} 所义务教育学校中，{n_fail} 所不符合资源配置「{school_rule_text(data)}」的要求"
+    text += f"{n.schools_text()}，其中 {n.failing_text(f'不符合资源配置「{school_rule_text(data)}」的要求')}"
     if worst:
         code, level = worst
         sh = school_shares(data, county)

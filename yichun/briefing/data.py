@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from yichun.assessment import Assessment
 from yichun.atomic import write_bytes
 from yichun.errors import YichunError
 
@@ -31,7 +32,7 @@ class BriefingData:
     profile: str
     to_year: int  # last year of the outlook (the notice's deadline)
     generated: str  # date the data were computed, ISO format
-    assessment: object  # yichun.assessment.Assessment of `year`
+    assessment: Assessment  # of `year`
     status: pd.DataFrame  # outlook status: county, track, scheduled_year, status, first_pass_*, binding, …
     indicators: pd.DataFrame  # outlook indicator values (FAN_CODES): county, year, variant, kind, code, level, value, cv, limit
     enrolment: pd.DataFrame  # outlook enrolment: county, level, year, variant, kind, enrolment
@@ -39,6 +40,7 @@ class BriefingData:
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # intake problems of `year` (severity, kind, county, …)
     rounds: object = None  # yichun.briefing.rounds.LedgerRounds: 整改台账核对 and the 问题清单 rows per county
     timings: dict = field(default_factory=dict)  # seconds per step, for `yichun brief`'s report
+    figure_dir: str | None = None  # set by `yichun brief`: the notebook runs save their charts there (JSON) for the static export
 
     @property
     def counties(self) -> list[str]:
@@ -60,11 +62,14 @@ class BriefingData:
         return r if track is None else r[r["track"] == track]
 
 
-def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "national", ledgers: dict | None = None) -> BriefingData:
+def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "national", ledgers: dict | None = None,
+            on_assessed=None) -> BriefingData:
     """Assess `year` (default: the latest in the data) and project every county to 2030.
 
     ledgers: county → `yichun.ledger.Returned` (from `rounds.read_ledgers`); counties without one
-    are checked against the previous statistical year's ledger generated from the data."""
+    are checked against the previous statistical year's ledger generated from the data.
+    on_assessed(assessment, rounds, year, counties): called once the assessment and the ledger
+    rounds are there, before the outlook (`yichun brief` starts the 问题清单 then)."""
     import time
 
     from yichun.assessment import assess
@@ -87,9 +92,6 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
     a = assess(asof, years=year, profile=profile)
     _ = a.gaps, a.bill  # worked out now, so the pickled assessment carries them
     timings["评估"] = time.perf_counter() - start
-    start = time.perf_counter()
-    o = outlook(asof, to_year=deadline(), profile=profile)
-    timings["按期达标预测"] = time.perf_counter() - start
 
     start = time.perf_counter()
     from yichun.briefing.rounds import compute_rounds
@@ -104,6 +106,12 @@ def compute(year: int | None = None, inputs=None, raw_dir=None, profile: str = "
         prev_a = assess(asof, years=prev_year, profile=profile)
     rounds = compute_rounds(a, year, counties, previous_assessment=prev_a, previous_year=prev_year, returned=ledgers)
     timings["整改台账核对"] = time.perf_counter() - start
+    if on_assessed is not None:
+        on_assessed(a, rounds, year, counties)
+
+    start = time.perf_counter()
+    o = outlook(asof, to_year=deadline(), profile=profile)
+    timings["按期达标预测"] = time.perf_counter() - start
 
     ind = o.indicators
     ind = ind[ind["code"].isin(FAN_CODES)].reset_index(drop=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -62,11 +65,12 @@ def heatmap_frame(data, track: str) -> pd.DataFrame:
     thin = _thin_margin()
     marg = _margins(data)
     marg = marg[(marg["track"] == track)].set_index(["county", "code"])
+    margin, where_of = marg["margin"].to_dict(), marg["label"].to_dict()
     rows = []
     for r in it.to_dict("records"):
         met = r["met"]
         key = (r["county"], r["code"])
-        m = float(marg.at[key, "margin"]) if key in marg.index else float("nan")
+        m = float(margin.get(key, float("nan")))
         if met is None or pd.isna(met):
             status = ca.CELL_MISSING
         elif not bool(met):
@@ -81,7 +85,7 @@ def heatmap_frame(data, track: str) -> pd.DataFrame:
         if r.get("detail"):
             hover += f"<br>{r['detail']}"
         if m == m and status in (ca.CELL_THIN, ca.CELL_MET) and r["klass"] == "A":
-            where = str(marg.at[key, "label"]) if key in marg.index else ""
+            where = str(where_of.get(key, ""))
             hover += f"<br>余量 {fmt.pct(m, 1, floor=True)}" + (f"（{where}）" if where and where != r["code"] else "")
         rows.append({"county": r["county"], "code": r["code"], "status": status, "hover": hover, "klass": r["klass"]})
     frame = pd.DataFrame(rows, columns=["county", "code", "status", "hover", "klass"])
@@ -228,6 +232,7 @@ def fan_choice(data, county: str) -> dict | None:
 def _fan_frame(data, county: str, choice: dict) -> tuple[pd.DataFrame, dict]:
     from yichun.charts import theme
 
+    opts: dict[str, Any]
     if choice["kind"] == "enrolment":
         e = data.enrolment
         e = e[(e["county"] == county) & (e["level"] == choice["level"])]
@@ -313,3 +318,28 @@ def county_figures(data, county: str) -> dict:
     if len(bill) and bill["cost_wan"].notna().any():
         figs[f"{county}_达标投入"] = charts.bill_waterfall(a.bill, county, year, title=f"{short}补齐短板所需投入（按{year}年数据）")
     return figs
+
+
+def save_figures(figs: dict, folder, scope_name: str) -> Path:
+    """Each figure as <folder>/<scope_name>/<key>.json (plotly's JSON), for `load_figures`.
+
+    `yichun brief` builds the charts once, in the notebook run that shows them; the static
+    export (PNG for the PDF-free documents: Word and slides) reads them back from here."""
+    from yichun.atomic import write_text
+
+    out = Path(folder) / scope_name
+    out.mkdir(parents=True, exist_ok=True)
+    for key, fig in figs.items():
+        write_text(out / f"{key}.json", fig.to_json(validate=False))
+    write_text(out / "index.json", json.dumps(list(figs), ensure_ascii=False))  # written last: the set is complete
+    return out
+
+
+def load_figures(folder, scope_name: str) -> dict:
+    """{key: figure dict} saved by `save_figures` ({} when the run saved none)."""
+    out = Path(folder) / scope_name
+    index = out / "index.json"
+    if not index.exists():
+        return {}
+    keys = json.loads(index.read_text(encoding="utf-8"))
+    return {k: json.loads((out / f"{k}.json").read_text(encoding="utf-8")) for k in keys}

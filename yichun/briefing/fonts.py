@@ -32,7 +32,7 @@ def installed_families() -> frozenset[str] | None:
         out = subprocess.run([exe, ":lang=zh", "family"], capture_output=True, text=True, timeout=30, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    names = set()
+    names: set[str] = set()
     for line in out.splitlines():
         names.update(n.strip() for n in line.split(",") if n.strip())
     return frozenset(names)

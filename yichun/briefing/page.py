@@ -7,7 +7,6 @@ import pandas as pd
 from yichun.briefing.content import (
     PARTS,
     SOON_YEARS,
-    TOP_SCHOOLS,
     TRACK_SHORT,
     _join,
     city_headlines,
@@ -17,16 +16,17 @@ from yichun.briefing.content import (
     is_past,
     school_rule_text,
     school_shares,
+    scope_text,
+    unit_counts,
     worst_indicator,
 )
-from yichun.briefing.figures import city_figures, county_figures, fan_choice
+from yichun.briefing.figures import city_figures, county_figures, fan_choice, save_figures
 from yichun.briefing.tables import (
     code_legend,
     county_status_table,
     county_table,
     due_soon_table,
     html_table,
-    n_schools_with_gaps,
     schools_table,
     unmet_items_table,
 )
@@ -57,6 +57,8 @@ class Briefing:
             raise YichunError(f"{data.year} 年的数据中没有{self.county}（有：{_join(data.counties)}）")
         if figures is None:
             figures = city_figures(data) if self.county is None else county_figures(data, self.county)
+            if shared_js and getattr(data, "figure_dir", None):  # under `yichun brief`: each chart is built once
+                save_figures(figures, data.figure_dir, briefing_name(self.county))
         self.figures = figures
         self.shared_js = bool(shared_js)  # True under `yichun brief`: charts as HTML using the page's one plotly.js
         self.headlines = city_headlines(data) if self.county is None else county_headlines(data, self.county)
@@ -113,7 +115,8 @@ class Briefing:
                         "差距在哪些指标、哪些学校，补齐短板要投入多少？")
         head = (f"# {self.title}\n\n**本简报回答的问题**：{question}\n\n"
                 f"数据：{d.year} 年统计数据（{d.data_years[0]}—{d.data_years[-1]} 年报表）；"
-                f"评估标准：{'国家标准（教督〔2017〕6号、教督〔2020〕1号）' if d.profile == 'national' else d.profile}；生成日期：{d.generated}。")
+                f"评估标准：{'国家标准（教督〔2017〕6号、教督〔2020〕1号）' if d.profile == 'national' else d.profile}；生成日期：{d.generated}。"
+                f"\n\n{scope_text(d, self.county)}")
         return [head, "## 要点", self.headlines.markdown()]
 
     def _status(self) -> list:
@@ -132,7 +135,7 @@ class Briefing:
             ]
         c = self.county
         items = unmet_items_table(d, c)
-        blocks = ["## 达标状态与按期达标前景", county_status_table(d, c)]
+        blocks: list = ["## 达标状态与按期达标前景", county_status_table(d, c)]
         choice = fan_choice(d, c)
         if f"{c}_预测" in self.figures and choice:
             if choice["kind"] == "enrolment":
@@ -160,18 +163,18 @@ class Briefing:
             ]
         c = self.county
         table = schools_table(d, c)
-        blocks = ["## 差距在哪里", "### 资源配置校际差异系数", *self._fig(f"{c}_差异系数")]
+        blocks: list = ["## 差距在哪里", "### 资源配置校际差异系数", *self._fig(f"{c}_差异系数")]
         worst = worst_indicator(d, c)
         if worst:
             code, level = worst
             sh = school_shares(d, c)
-            short = sh[(sh["indicator"] == code) & (sh["level"] == level)]
-            short = int((short["n"] - short["met"]).sum())
+            row = sh[(sh["indicator"] == code) & (sh["level"] == level)]
+            short = int((row["n"] - row["met"]).sum())
             what = "达标学校最少的指标" if short else "各校均达标，余量最小的指标"
             blocks += [f"### {what}：{level}{code}「{code_name(d, code)}」", *self._fig(f"{c}_学校分布")]
-        n = n_schools_with_gaps(d, c)
         if len(table):
-            blocks += [f"### 拖后腿的学校（一校一策）：{n} 所学校(幼儿园)有须补齐的缺口，按未达标指标数和费用列出前 {min(n, TOP_SCHOOLS)} 所", table]
+            gaps = unit_counts(d, c).with_gaps_text()
+            blocks += [f"### 拖后腿的学校（一校一策）：{gaps}有须补齐的缺口，按未达标指标数和费用列出前 {len(table)} 所", table]
         else:
             blocks += ["### 拖后腿的学校（一校一策）", "没有须补齐缺口的学校(幼儿园)。"]
         return blocks
@@ -181,7 +184,7 @@ class Briefing:
         if self.county is None:
             h = self.headlines.numbers
             table = due_soon_table(d)
-            blocks = ["## 投入与行动", f"### {h['soon_years'][0]}—{h['soon_years'][1]} 年计划接受评估认定的县(市、区)"]
+            blocks: list = ["## 投入与行动", f"### {h['soon_years'][0]}—{h['soon_years'][1]} 年计划接受评估认定的县(市、区)"]
             blocks += [table] if len(table) else ["近两年没有计划接受评估认定的县(市、区)。"]
             from yichun.briefing import rounds
 

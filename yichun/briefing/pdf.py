@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import threading
 from pathlib import Path
 
@@ -74,6 +75,8 @@ class Printer:
         self.n = 0
         self.thread: threading.Thread | None = None
         self.browser = None
+        self.busy = 0.0  # seconds from the first page handed in to the last PDF written
+        self._first: float | None = None
 
     def start(self) -> None:
         from yichun.charts.export import chromium_path
@@ -85,6 +88,10 @@ class Printer:
             self.thread.start()
 
     def submit(self, html, pdf) -> None:
+        import time
+
+        if self._first is None:
+            self._first = time.perf_counter()
         self.n += 1
         self.todo.put((Path(html), Path(pdf)))
 
@@ -94,7 +101,8 @@ class Printer:
         if self.browser is None:
             return [], (f"未找到 chromium 浏览器，跳过 {self.n} 份简报的 PDF 打印。{INSTALL_HINT}" if self.n else None)
         self.todo.put(None)
-        self.thread.join()
+        if self.thread is not None:
+            self.thread.join()
         if self.error is not None:
             exc = self.error
             first = str(exc).splitlines()[0] if str(exc) else ""
@@ -105,50 +113,63 @@ class Printer:
         return self.written, message
 
     async def _run(self) -> None:
+        import time
+
         import choreographer as choreo
 
         loop = asyncio.get_running_loop()
         try:
             async with choreo.Browser(self.browser, headless=True) as browser:
                 async def worker():
-                    while True:
-                        item = await loop.run_in_executor(None, self.todo.get)
-                        if item is None:
-                            self.todo.put(None)  # let the other workers stop too
-                            return
-                        html, pdf = item
-                        try:
-                            data = await _print_one(browser, html)
-                        except Exception as exc:  # noqa: BLE001 — one page failing does not stop the others
-                            self.failed.append((pdf, f"{type(exc).__name__}: {exc}"))
-                            continue
-                        self.written.append(write_bytes(pdf, data))
-                        if self.on_written is not None:
-                            self.on_written(pdf)
+                    tab = None  # one tab per worker for all its pages: plotly.js is compiled once, not once a page
+                    try:
+                        while True:
+                            item = await loop.run_in_executor(None, self.todo.get)
+                            if item is None:
+                                self.todo.put(None)  # let the other workers stop too
+                                return
+                            html, pdf = item
+                            try:
+                                if tab is None:
+                                    tab = await browser.create_tab("")
+                                    await tab.send_command("Page.enable")
+                                data = await _print_one(tab, html)
+                            except Exception as exc:  # noqa: BLE001 — one page failing does not stop the others
+                                self.failed.append((pdf, f"{type(exc).__name__}: {exc}"))
+                                if tab is not None:  # a fresh tab for the next page
+                                    with contextlib.suppress(Exception):
+                                        await browser.close_tab(tab.target_id)
+                                    tab = None
+                                continue
+                            self.written.append(write_bytes(pdf, data))
+                            self.busy = time.perf_counter() - (self._first or time.perf_counter())
+                            if self.on_written is not None:
+                                self.on_written(pdf)
+                    finally:
+                        if tab is not None:
+                            with contextlib.suppress(Exception):
+                                await browser.close_tab(tab.target_id)
 
                 await asyncio.gather(*(worker() for _ in range(self.TABS)))
         except BaseException as exc:  # browser failed to start or died: reported by close()
             self.error = exc
 
 
-async def _print_one(browser, html: Path) -> bytes:
-    tab = await browser.create_tab("")
-    try:
-        await tab.send_command("Page.enable")
-        loaded = tab.subscribe_once("Page.loadEventFired")
-        await tab.send_command("Page.navigate", params={"url": html.resolve().as_uri()})
-        await asyncio.wait_for(loaded, LOAD_TIMEOUT)
-        await tab.send_command("Emulation.setEmulatedMedia", params={"media": "print"})
-        for _ in range(int(LOAD_TIMEOUT / 0.1)):
-            r = await tab.send_command("Runtime.evaluate", params={"expression": CHARTS_DRAWN, "returnByValue": True})
-            if r.get("result", {}).get("result", {}).get("value"):
-                break
-            await asyncio.sleep(0.1)
-        else:
-            raise TimeoutError("图表未能在网页中绘出")
-        res = await tab.send_command("Page.printToPDF", params=print_params())
-        if "error" in res:
-            raise RuntimeError(str(res["error"]))
-        return base64.b64decode(res["result"]["data"])
-    finally:
-        await browser.close_tab(tab.target_id)
+async def _print_one(tab, html: Path) -> bytes:
+    """Load one page in `tab` (screen media, as a reader sees it), wait for its charts, print it."""
+    await tab.send_command("Emulation.setEmulatedMedia", params={"media": ""})
+    loaded = tab.subscribe_once("Page.loadEventFired")
+    await tab.send_command("Page.navigate", params={"url": html.resolve().as_uri()})
+    await asyncio.wait_for(loaded, LOAD_TIMEOUT)
+    await tab.send_command("Emulation.setEmulatedMedia", params={"media": "print"})
+    for _ in range(int(LOAD_TIMEOUT / 0.1)):
+        r = await tab.send_command("Runtime.evaluate", params={"expression": CHARTS_DRAWN, "returnByValue": True})
+        if r.get("result", {}).get("result", {}).get("value"):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise TimeoutError("图表未能在网页中绘出")
+    res = await tab.send_command("Page.printToPDF", params=print_params())
+    if "error" in res:
+        raise RuntimeError(str(res["error"]))
+    return base64.b64decode(res["result"]["data"])

@@ -163,7 +163,8 @@ def _city(data) -> Report:
         f"{region.whole} {h['n_counties']} 个县(市、区)按 2021 年实施方案分年度接受县域义务教育优质均衡发展和学前教育普及普惠国家督导评估认定，"
         f"{region.deadline} 年前全部通过。按 {year} 年统计数据，已达到义务教育优质均衡认定要求（A 类指标全部达标、B 类指标取得较好评价）的有 "
         f"{ready[c.COMPULSORY]} 个：{c._join(c.short_name(x) for x in h['ready_counties'][c.COMPULSORY]) or '无'}；"
-        f"已达到学前教育普及普惠认定要求的有 {ready[c.PRESCHOOL]} 个：{c._join(c.short_name(x) for x in h['ready_counties'][c.PRESCHOOL]) or '无'}。"))
+        f"已达到学前教育普及普惠认定要求的有 {ready[c.PRESCHOOL]} 个：{c._join(c.short_name(x) for x in h['ready_counties'][c.PRESCHOOL]) or '无'}。"
+        + c.scope_text(data).replace("统计范围：", "全市")))
     blocks.append(Table(overview_table(data), f"表1 各县(市、区)评估计划与达标情况（{year}年数据）", (13, 15, 22, 15, 22, 13)))
     # 二、进展成效
     blocks.append(Heading(1, "进展成效"))
@@ -235,9 +236,10 @@ def _county(data, county: str) -> Report:
     sched = "，".join(f"{c.TRACK_NAMES[t]}计划 {tr[t]['scheduled_year']} 年接受国家督导评估认定" for t in c.TRACKS if tr[t]["scheduled_year"])
     ps = data.assessment.preschool
     ps = ps[(ps["year"] == year) & (ps["county"] == county)]
+    n = c.unit_counts(data, county)
     blocks.append(Para(
-        f"按 2021 年实施方案，{county}{sched}。按 {year} 年统计数据，计入县域计算的义务教育学校 {h['schools_counted']} 所，"
-        f"其中 {h['schools_failing_rule']} 所不符合资源配置「{c.school_rule_text(data)}」的要求。"))
+        f"按 2021 年实施方案，{county}{sched}。按 {year} 年统计数据，{n.schools_text()}，"
+        f"其中 {n.failing_text(f'不符合资源配置「{c.school_rule_text(data)}」的要求')}；{n.parts_text()}；{n.kindergartens_text()}。"))
     blocks.append(Table(tables.county_status_table(data, county)[["评估类别", "计划评估年份", f"{year}年数据", "A类指标达标", "B类指标良及以上", "按期达标预测"]],
                         f"表1 {county}两类评估的达标情况（{year}年数据）", (30, 13, 17, 12, 13, 15)))
     # 二、进展成效
@@ -297,9 +299,8 @@ def _county(data, county: str) -> Report:
             blocks.append(Para(f"按 {year} 年数据无须补短板投入，建议巩固现有成果，防止出现新的短板。"))
     schools = tables.schools_table(data, county, n=WORD_SCHOOLS)
     if len(schools):
-        n = tables.n_schools_with_gaps(data, county)
         blocks.append(Heading(2, "实施一校(园)一策"))
-        blocks.append(Para(f"{n} 所学校(幼儿园)有须补齐的缺口，下表按未达标指标数和费用列出前 {len(schools)} 所；完整明细见{county}问题清单（Excel）。"))
+        blocks.append(Para(f"{n.with_gaps_text()}有须补齐的缺口，下表按未达标指标数和费用列出前 {len(schools)} 所；完整明细见{county}问题清单（Excel）。"))
         blocks.append(Table(schools[["序号", "学校(幼儿园)", "未达标指标", "需补充", "估算费用（万元）"]], f"表{4 if len(round_table) else 3} {county}须补齐缺口的学校(幼儿园)",
                             (7, 23, 24, 32, 14)))
     blocks.append(Heading(2, "压实责任，逐项销号"))

@@ -173,10 +173,10 @@ def _columns(numbers: list) -> list[str]:
 def city_round_table(data) -> pd.DataFrame:
     """One row per county: the six counts and the basis."""
     nums = {county: round_numbers(data, county) for county in data.counties}
-    nums = {k: v for k, v in nums.items() if v is not None}
-    cols = _columns(list(nums.values()))
+    have: dict[str, dict] = {k: v for k, v in nums.items() if v is not None}
+    cols = _columns(list(have.values()))
     rows = []
-    for county, n in nums.items():
+    for county, n in have.items():
         basis = "返回的问题清单" if data.rounds.basis[county] == RETURNED else f"{data.rounds.previous_year}年数据生成"
         rows.append([county, *(f"{n[k]:,}" for k in cols), basis])
     return pd.DataFrame(rows, columns=["县(市、区)", *cols, "核对依据"])

@@ -24,6 +24,7 @@ SLIDES_NAME = "领导小组汇报.pptx"
 SLIDE_EMU = (12_192_000, 6_858_000)  # 16:9 exactly (PowerPoint's widescreen, 13.333 × 7.5 in)
 SLIDE_IN = (SLIDE_EMU[0] / 914_400, SLIDE_EMU[1] / 914_400)
 TITLE_PT, BODY_PT, TABLE_PT, NOTE_PT = 28, 16, 13, 11
+MIN_PICTURE_IN = 1.6  # a chart below a county's table needs at least this height, else it is left to the Word report
 NAVY = (0x1F, 0x3A, 0x5F)
 MUTED = (0x55, 0x55, 0x55)
 
@@ -50,7 +51,7 @@ def deck(data) -> list[Slide]:
 
     slides = [Slide(title=f"{active_region().name}县域义务教育优质均衡发展和学前教育普及普惠工作汇报",
                     bullets=[f"依据 {year} 年统计数据（{data.data_years[0]}—{data.data_years[-1]} 年报表）与按期达标预测",
-                             f"生成日期：{data.generated}"])]
+                             f"生成日期：{data.generated}"], note=c.scope_text(data))]
     ready = h["ready"]
     slides.append(Slide(
         title=f"按{year}年数据，义务教育 {ready[c.COMPULSORY]} 个、学前教育 {ready[c.PRESCHOOL]} 个县(市、区)已达到认定要求",
@@ -132,7 +133,7 @@ def county_slide(data, county: str) -> Slide | None:
         items = what.split("、")
         what = "、".join(items[:3]) + (f" 等 {len(items)} 类" if len(items) > 3 else "")
         table_rows.append({"评估类别": c.TRACK_SHORT[r["track"]], "计划年份": f"{r['scheduled_year']}年", "预测": str(r["status"]),
-                           "原因": c.reason_text(data, r), "需要什么": (what + f"；合计 {c._money_text(data, county, r['track'])}") if what else "无须补短板投入"})
+                           "原因": clip(c.reason_text(data, r), REASON_CHARS), "需要什么": (what + f"；合计 {c._money_text(data, county, r['track'])}") if what else "无须补短板投入"})
     # a chart about the lead track only: where the schools stand (compulsory, late), else the outlook of its binding series
     from yichun.briefing.figures import fan_choice
 
@@ -145,6 +146,20 @@ def county_slide(data, county: str) -> Slide | None:
         key = None
     return Slide(title=title, table=pd.DataFrame(table_rows), image=key,
                  note=f"费用按 {data.year} 年数据和单位造价估算；学校明细见{county}问题清单。")
+
+
+REASON_CHARS = 150  # a county slide's reason cell: the full text is in the Word report
+
+
+def clip(text: str, n: int) -> str:
+    """At most about `n` characters, cut after the last full clause (；。) that fits, with a pointer to the report."""
+    text = str(text)
+    if len(text) <= n:
+        return text
+    head = text[:n]
+    cut = max(head.rfind("；"), head.rfind("。"))
+    head = head[:cut] if cut >= n // 3 else head.rstrip("，、（(")
+    return head + "……（详见汇报材料）"
 
 
 def _verdict(row) -> str:
@@ -256,7 +271,7 @@ def _row_heights(frame: pd.DataFrame, widths: list[float], size: float) -> list[
     import math
 
     def lines(text, width_in):
-        per_line = max(1, int((width_in - 0.2) * 72 / (size * 1.05)))
+        per_line = max(1, int((width_in - 0.25) * 72 / (size * 1.15)))  # conservative: renderers' CJK fonts differ in width
         return max(1, math.ceil(len(str(text)) / per_line))
 
     out = []
@@ -280,7 +295,9 @@ def _layout(prs, s: Slide, images: dict, first: bool) -> None:
         band.fill.fore_color.rgb = RGBColor(*NAVY)
         band.line.fill.background()
         _text(slide, 0.8, 2.6, W - 1.6, 1.6, [s.title], 34, bold=True, color=(0xFF, 0xFF, 0xFF))
-        _text(slide, 0.8, 4.9, W - 1.6, 1.5, s.bullets, 18, color=MUTED)
+        _text(slide, 0.8, 4.9, W - 1.6, 1.0, s.bullets, 18, color=MUTED)
+        if s.note:
+            _text(slide, 0.8, 6.05, W - 1.6, 0.9, [s.note], 13, color=MUTED)
         return
     bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, Inches(0.18), Inches(1.25))
     bar.fill.solid()
@@ -290,10 +307,16 @@ def _layout(prs, s: Slide, images: dict, first: bool) -> None:
     top, bottom = 1.4, H - (0.55 if s.note else 0.3)
     image = images.get(s.image) if s.image else None
     if s.table is not None and len(s.table):
-        if image is not None and len(s.table.columns) > 3:  # a county: the table across, the chart below it
-            used = sum(_row_heights(s.table, _column_widths(s.table, W - 0.9), 12))
-            _table(slide, s.table, 0.45, top, W - 0.9, used, size=12)
-            _picture(slide, image, 0.45, top + used + 0.1, W - 0.9, bottom - top - used - 0.1)
+        if image is not None and len(s.table.columns) > 3:  # a county: the table across, the chart below it (when it has room)
+            size = 12
+            used = sum(_row_heights(s.table, _column_widths(s.table, W - 0.9), size))
+            if used > bottom - top:
+                size = 10
+                used = sum(_row_heights(s.table, _column_widths(s.table, W - 0.9), size))
+            _table(slide, s.table, 0.45, top, W - 0.9, used, size=size)
+            room = bottom - top - used - 0.1
+            if room >= MIN_PICTURE_IN:
+                _picture(slide, image, 0.45, top + used + 0.1, W - 0.9, room)
         else:
             _table(slide, s.table, 0.45, top, W - 0.9, bottom - top)
     elif image is not None:

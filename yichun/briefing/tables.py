@@ -150,7 +150,7 @@ def schools_table(data, county: str, n: int = TOP_SCHOOLS) -> pd.DataFrame:
         return pd.DataFrame(columns=["序号", "学校(幼儿园)", "学段", "未达标指标", "需补充", "估算费用（万元）"])
     keys = ["school_id", "school_name"]
     items = g.groupby([*keys, "item", "unit"], sort=False, as_index=False)["shortfall"].sum()
-    needs = {}
+    needs: dict[tuple, list[str]] = {}
     for r in items.itertuples(index=False):
         needs.setdefault((r.school_id, r.school_name), []).append(f"{r.item} {_qty(r.shortfall, r.unit)}")
     per = g.groupby(keys, sort=False)
@@ -175,9 +175,11 @@ def schools_table(data, county: str, n: int = TOP_SCHOOLS) -> pd.DataFrame:
 
 
 def n_schools_with_gaps(data, county: str) -> int:
-    g = data.assessment.gaps
-    g = g[(g["year"] == data.year) & (g["county"] == county) & g["in_bill"].astype(bool) & g["school_id"].notna()]
-    return int(g["school_id"].nunique())
+    """Schools and kindergartens with a gap in the bill (yichun.assessment.counts)."""
+    from yichun.briefing.content import unit_counts
+
+    n = unit_counts(data, county)
+    return n.schools_with_gaps + n.kindergartens_with_gaps
 
 
 def code_legend(data, codes) -> str:

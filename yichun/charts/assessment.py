@@ -42,7 +42,7 @@ def comparator_for(code: str, profile="national") -> str:
     return comp if comp in ("<=", "<") else ">="
 
 
-def ratio_to_standard(value, standard, comparator: str = ">=") -> np.ndarray:
+def ratio_to_standard(value, standard, comparator: str | np.ndarray = ">=") -> np.ndarray:
     """value ÷ standard, or standard ÷ value for '≤' indicators: above 1 always means better."""
     v = np.asarray(value, dtype="float64")
     s = np.asarray(standard, dtype="float64")
@@ -228,6 +228,9 @@ def school_distribution(
         county = normalize_county(county)
         data = data[data["county"] == county]
     nonempty(data, chart, f"{year}年{level}{f' {county}' if county else ''}没有计入的学校")
+    from yichun.assessment.counts import counted_parts
+
+    n_counted = counted_parts(data) if counted_only and "counted" in data.columns else len(data)  # the counts module's definition
     values = data[indicator].astype("float64")
     n_missing = int(values.isna().sum())
     data = data[values.notna()].copy()
@@ -239,7 +242,6 @@ def school_distribution(
     unit = ind.unit
     name = ind.name if len(ind.name) <= 14 else theme.short_label(indicator).split(" ", 1)[-1]
     axis_title = f"{name}（{unit}）"
-    n = len(data)
     below = int((data["class"] != "达到标准").sum())
     left_out = ""
     if county is not None:
@@ -264,9 +266,11 @@ def school_distribution(
         else:
             fig.add_hline(y=y, line=line)
             fig.add_annotation(x=1.0, xref="paper", xanchor="left", y=y, text=label, showarrow=False, font={"size": 11})
-    subtitle = f"{year}年 {level} · 计入县域计算的 {n} 所学校中 {below} 所未达到标准{left_out}"
+    scope = "计入县域计算的 " if counted_only and "counted" in school_parts.columns else ""
+    subtitle = f"{year}年 {level} · {scope}{n_counted} 所学校中 {below} 所未达到标准"
     if n_missing:
-        subtitle += f"；另有 {n_missing} 所缺数据，未画出"
+        subtitle += f"、{n_missing} 所缺数据（未画出）"
+    subtitle += left_out
     where = short_name(county) if county else ""
     if below:
         finding = f"{below} 所学校低于标准"
@@ -326,7 +330,7 @@ def _school_bars(data: pd.DataFrame, indicator: str, unit: str, axis_title: str)
     # "丰城市东洲镇荷坪小学" → "东洲镇荷坪小学": the county is in the title already
     names = data["school_name"].astype(str).map(lambda n: n[len(county):] if county and n.startswith(county) and len(n) > len(county) + 1 else n)
     labels = _unique_labels(names)
-    names = _class_names(data.attrs["remainder"])
+    legend = _class_names(data.attrs["remainder"])
     fig = go.Figure()
     for cls in ("达到标准", "有风险", "未达标"):
         mask = (data["class"] == cls).to_numpy()
@@ -336,7 +340,7 @@ def _school_bars(data: pd.DataFrame, indicator: str, unit: str, axis_title: str)
                 y=[lab for lab, m in zip(labels, mask) if m], x=sub["value"], orientation="h",
                 marker={"color": _CLASS_COLORS[cls], "opacity": 0.7 if cls == "达到标准" else 1.0,
                         "pattern": {"shape": _CLASS_PATTERNS[cls], "fgcolor": "white", "size": 6, "fillmode": "overlay"}},
-                name=f"{names[cls]}（{len(sub)}所）",
+                name=f"{legend[cls]}（{len(sub)}所）",
                 customdata=np.column_stack([sub["students"].astype("float64"),
                                             [fmt.value(v, floor=cls != "达到标准") for v in sub["value"]]]) if len(sub) else None,
                 hovertemplate="%{y}<br>" + f"{indicator}：" + "%{customdata[1]}" + f" {unit}<br>学生 " + "%{customdata[0]:,.0f} 人<extra></extra>",

@@ -45,9 +45,9 @@ def sample_frames(seed: int = 7) -> dict[str, pd.DataFrame]:
     for county in names:
         for level in ("小学", "初中"):
             for code, s in zip(codes, std[level]):
-                cv = float(rng.uniform(0.18, 0.56))
-                cv_rows.append({"county": county, "year": YEAR, "level": level, "indicator": code, "cv": cv,
-                                "limit": limit[level], "met": cv <= limit[level], "n_schools": 20,
+                cv_value = float(rng.uniform(0.18, 0.56))
+                cv_rows.append({"county": county, "year": YEAR, "level": level, "indicator": code, "cv": cv_value,
+                                "limit": limit[level], "met": cv_value <= limit[level], "n_schools": 20,
                                 "county_value": float(s * rng.uniform(0.82, 1.45))})
     cv = pd.DataFrame(cv_rows)
     cv["met"] = cv["met"].astype("boolean")

@@ -28,9 +28,10 @@ CONFIG = {
 
 def config(name: str | None = None) -> dict:
     """CONFIG, with the download file named after the chart."""
-    out = {**CONFIG, "toImageButtonOptions": dict(CONFIG["toImageButtonOptions"])}
+    button: dict = dict(CONFIG["toImageButtonOptions"])  # type: ignore[call-overload]
+    out = {**CONFIG, "toImageButtonOptions": button}
     if name:
-        out["toImageButtonOptions"]["filename"] = name
+        button["filename"] = name
     return out
 
 

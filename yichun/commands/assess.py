@@ -97,9 +97,10 @@ def run(args) -> int:
         for name, frame in tables(a).items():
             write_csv(frame, tmp / f"{name}.csv")
         if args.xlsx:
+            from yichun.assessment.counts import counts_frame
             from yichun.resultbook import write_results
 
-            write_results(tables(a), tmp / "评估结果.xlsx", a.catalogue)
+            write_results(tables(a), tmp / "评估结果.xlsx", a.catalogue, counts=counts_frame(a))
     r = a.readiness
     print(f"已评估 {year} 年度 {r['county'].nunique()} 个县(市、区)（标准：{a.profile}），结果写入 {out}")
     for track in ("义务教育", "学前教育"):

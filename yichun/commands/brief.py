@@ -21,6 +21,7 @@ def register(parser) -> None:
                         help="各县(市、区)填写后返回的问题清单所在文件夹（文件名不限，按「县(市、区)」列识别）：简报据此作整改台账核对"
                              "（默认：与数据生成的上一统计年度问题清单核对）")
     parser.add_argument("--svg", action="store_true", help="图表除 PNG 外再导出 SVG 矢量图（用时约增加一倍）")
+    parser.add_argument("--timings", metavar="文件", help="把各步用时（秒）写入该 JSON 文件，供性能基准读取（合计 = 数据 + 并行生成 + PDF收尾）")
 
 
 def run(args) -> int:
@@ -44,4 +45,10 @@ def run(args) -> int:
     for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ExportSkippedWarning)):
         print(f"警告：{message}", file=sys.stderr)
     print(summary)
+    if args.timings:
+        import json
+
+        from yichun.atomic import write_text
+
+        write_text(Path(args.timings), json.dumps({k: round(v, 3) for k, v in result.timings.items()}, ensure_ascii=False, indent=1))
     return 0
