@@ -106,9 +106,9 @@ def schedule_years() -> dict[str, dict[str, int]]:
 
     frame = schedule()
     out: dict[str, dict[str, int]] = {}
-    for row in frame.itertuples():
-        key = "comp" if row.track == COMPULSORY else "pre" if row.track == PRESCHOOL else row.track
-        out.setdefault(row.county, {})[key] = int(row.year)
+    for county, track, year in zip(frame["county"], frame["track"], frame["year"], strict=True):
+        key = "comp" if track == COMPULSORY else "pre" if track == PRESCHOOL else str(track)
+        out.setdefault(str(county), {})[key] = int(year)
     return out
 
 
@@ -301,8 +301,7 @@ def build_schools(county: County, profile: sc.Profile, rng: np.random.Generator)
     frame["qshare_j"] = rng.uniform(0.82, 0.97, n)
     board_p = frame["school_type"].map({"初级中学": 0.8, "九年一贯制学校": 0.7, "完全中学": 0.95, "十二年一贯制学校": 0.9,
                                          "特殊教育学校": 1.0, "小学": 0.12, "教学点": 0.0}).astype(float)
-    board_p = np.where(frame["area"] == "城区", board_p * 0.3, board_p)
-    frame["boarding"] = rng.random(n) < board_p
+    frame["boarding"] = rng.random(n) < np.where(frame["area"] == "城区", board_p * 0.3, board_p)
     gaps = {g.indicator: g for g in profile.gaps}
     for code in R_CODES:
         mu = np.log(frame["group"].map(MU[code]).astype(float).to_numpy())
@@ -496,8 +495,8 @@ class CountySimulator:
         self.S = {c: self.schools[c].to_numpy() for c in self.schools.columns}
         self.K = {c: self.kgs[c].to_numpy() for c in self.kgs.columns}
         self.births: dict[int, int] = {}
-        self.stock: dict[str, np.ndarray] = {}
-        self.kg_stock: dict[str, np.ndarray] = {}
+        self.stock: dict[str, dict[int, float]] = {}  # facility field → school index → value carried forward
+        self.kg_stock: dict[str, dict[int, float]] = {}
         self.closed = np.full(len(self.schools), 9999)
         self.enrol: dict[int, dict[str, np.ndarray]] = {}  # year → active, p, j, s (simulated beyond the data)
         self.enrol_last = sc.LAST_YEAR
@@ -975,7 +974,7 @@ class CountySimulator:
         t_p = max(self.enrol[y]["p"][i] for y in years)
         t_j = max(self.enrol[y]["j"][i] for y in years)
         n_p, n_j, n_s = row.students_primary, row.students_junior, row.students_senior
-        out = []
+        out: list = []
         if t_p + t_j <= 0:
             return out
         for code in R_CODES:

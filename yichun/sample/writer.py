@@ -14,6 +14,7 @@ import math
 import os
 import zipfile
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -163,7 +164,9 @@ def _layout(sheet: Sheet, mess: Mess, rng, fields: list) -> tuple[list[list], li
     units = [("元" if (f.money and mess.yuan) else f.unit) for f in fields] if mess.units_row else None
     if not (mess.two_row_header and any(f.group for f in fields)):
         return [[_header_text(f, mess, rng, with_unit) for f in fields]], [], units
-    top, bottom, merges = [], [], []
+    top: list = []
+    bottom: list = []
+    merges: list = []
     k = 0
     while k < len(fields):
         f = fields[k]
@@ -193,12 +196,12 @@ def _table(sheet: Sheet, frame: pd.DataFrame, mess: Mess, rng, title: str, foote
     bools = dictionary()["bool_values"]  # YAML reads the keys true/false as booleans
     yes_no = (str(bools.get(True, bools.get("true"))[0]), str(bools.get(False, bools.get("false"))[0]))
     bool_false = {str(v) for v in bools.get(False, bools.get("false", []))}
-    rows = []
+    rows: list[list] = []
     sums: dict[str, float] = {}
     for rec in frame.to_dict("records"):
-        row = []
+        row: list = []
         for f in fields:
-            v = rec.get(f.field)
+            v: Any = rec.get(f.field)
             missing = v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
             if f.field in id_fields:
                 row.append(int(v) if mess.numeric_ids and f.field == "school_id" else v)
@@ -221,16 +224,10 @@ def _table(sheet: Sheet, frame: pd.DataFrame, mess: Mess, rng, title: str, foote
             else:
                 row.append(v)
         rows.append(row)
-    total = None
+    total: list | None = None
     if mess.total_row and rows:
-        total = []
-        for k, f in enumerate(fields):
-            if k == 0:
-                total.append("合计")
-            elif f.field in sums and f.type in ("int", "float"):
-                total.append(_plain(sums[f.field], 2))
-            else:
-                total.append(None)
+        total = ["合计" if k == 0 else _plain(sums[f.field], 2) if f.field in sums and f.type in ("int", "float") else None
+                 for k, f in enumerate(fields)]
     if mess.blank_rows and len(rows) > 4:
         for _ in range(int(rng.integers(1, 3))):
             rows.insert(int(rng.integers(1, len(rows))), [None] * len(fields))
