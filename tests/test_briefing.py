@@ -108,7 +108,8 @@ def test_county_headline_numbers(data):
         assert t["ready"] == bool(row["ready"])
         assert t["unmet"] == [c for c in str(row["unmet"]).split("、") if c]
         st = data.status[(data.status["county"] == COUNTY) & (data.status["track"] == track)].iloc[0]
-        assert t["status"] == st["status"] and t["scheduled_year"] == st["scheduled_year"]
+        assert t["status"] == st["status"]
+        assert t["scheduled_year"] == st["scheduled_year"]
     bill = data.assessment.bill
     assert n["bill_total_wan"] == pytest.approx(float(bill.loc[bill["county"] == COUNTY, "cost_wan"].sum()))
     parts = data.assessment.school_parts
@@ -185,7 +186,8 @@ def test_build_writes_html_charts_and_problem_list(built, data):
     assert not [w for w in caught if issubclass(w.category, ExportSkippedWarning)]
     assert not list(out.glob(".*")), "临时文件夹应已删除"
     summary = result.summary()
-    assert "全市简报.html" in summary and f"{COUNTY}问题清单.xlsx" in summary
+    assert "全市简报.html" in summary
+    assert f"{COUNTY}问题清单.xlsx" in summary
 
 
 def test_html_is_self_contained_without_code(built, data):
@@ -193,9 +195,11 @@ def test_html_is_self_contained_without_code(built, data):
     html = result.html[COUNTY].read_text(encoding="utf-8")
     # only the two shared local scripts beside the page: no network, no inlined 4.8 MB copy of plotly.js
     assert re.findall(r'<script[^>]*src="([^"]*)"', html) == ["plotly.min.js", "plotly-locale-zh-cn.js"]
-    assert (out / "plotly.min.js").stat().st_size > 1_000_000 and (out / "plotly-locale-zh-cn.js").exists()
+    assert (out / "plotly.min.js").stat().st_size > 1_000_000
+    assert (out / "plotly-locale-zh-cn.js").exists()
     assert result.html[COUNTY].stat().st_size < 1_000_000
-    assert "Plotly" in html and html.count('class="plotly-graph-div"') == len(content.county_figures(data, COUNTY))
+    assert "Plotly" in html
+    assert html.count('class="plotly-graph-div"') == len(content.county_figures(data, COUNTY))
     assert html.count('"locale": "zh-CN"') == len(content.county_figures(data, COUNTY))
     assert "brief.show" not in html and "data_path" not in html  # no code cells
     assert "NBVAL_CHECK_OUTPUT" not in html
@@ -223,9 +227,12 @@ def test_without_chromium_html_and_excel_still_come_out(data, tmp_path, monkeypa
         result = build.build_briefing(tmp_path, county="靖安县", data=data, workers=2)
     skipped = [w for w in record if issubclass(w.category, ExportSkippedWarning)]
     assert len(skipped) == 1
-    assert "chromium" in str(skipped[0].message) and "跳过" in str(skipped[0].message)
-    assert result.charts == [] and result.warnings == [str(skipped[0].message)]
-    assert (tmp_path / "全市简报.html").exists() and (tmp_path / "靖安县简报.html").exists()
+    assert "chromium" in str(skipped[0].message)
+    assert "跳过" in str(skipped[0].message)
+    assert result.charts == []
+    assert result.warnings == [str(skipped[0].message)]
+    assert (tmp_path / "全市简报.html").exists()
+    assert (tmp_path / "靖安县简报.html").exists()
     assert (tmp_path / "靖安县问题清单.xlsx").exists()
     assert not (tmp_path / "charts").exists() or not list((tmp_path / "charts").iterdir())
     assert "未导出" in result.summary()
@@ -243,5 +250,6 @@ def test_cli_brief_reports_an_unknown_county_in_chinese(capsys, tmp_path):
 
     assert main(["brief", "--county", "不存在县", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "无法识别的县(市、区)名称「不存在县」" in err and "宜丰县" in err
+    assert "无法识别的县(市、区)名称「不存在县」" in err
+    assert "宜丰县" in err
     assert not list(tmp_path.iterdir())

@@ -46,7 +46,8 @@ def test_set_run_font_writes_east_asian_font_into_the_run_xml(tmp_path):
     doc.save(tmp_path / "t.docx")
     r = _xml(tmp_path / "t.docx", "word/document.xml").find(f".//{W}r")
     fonts = r.find(f"{W}rPr/{W}rFonts")
-    assert fonts.get(f"{W}eastAsia") == "仿宋_GB2312" and fonts.get(f"{W}ascii") == "仿宋_GB2312"
+    assert fonts.get(f"{W}eastAsia") == "仿宋_GB2312"
+    assert fonts.get(f"{W}ascii") == "仿宋_GB2312"
     assert r.find(f"{W}rPr/{W}sz").get(f"{W}val") == "32"  # half-points: 3号 = 16 pt
 
 
@@ -60,7 +61,8 @@ def test_slide_run_font_sets_a_ea(tmp_path):
     slides.set_run_font(run, "黑体", 20)
     prs.save(tmp_path / "t.pptx")
     rpr = _xml(tmp_path / "t.pptx", "ppt/slides/slide1.xml").find(f".//{A}r/{A}rPr")
-    assert rpr.find(f"{A}ea").get("typeface") == "黑体" and rpr.find(f"{A}latin").get("typeface") == "黑体"
+    assert rpr.find(f"{A}ea").get("typeface") == "黑体"
+    assert rpr.find(f"{A}latin").get("typeface") == "黑体"
     children = [c.tag.split("}")[1] for c in rpr]
     assert children.index("latin") < children.index("ea") < children.index("cs")  # schema order
 
@@ -97,13 +99,15 @@ def test_report_fonts_and_sizes_follow_gb_t_9704(briefing_build):
     doc = Document(str(result.docx[COUNTY]))
     paras = [p for p in doc.paragraphs if p.runs]
     title = paras[0].runs[0]
-    assert title.font.size.pt == 22 and title._element.rPr.rFonts.get(f"{W}eastAsia") == font("title")
+    assert title.font.size.pt == 22
+    assert title._element.rPr.rFonts.get(f"{W}eastAsia") == font("title")
     h1 = [p for p in paras if re.match(r"^[一二三四]、", p.text)]
     h2 = [p for p in paras if p.text.startswith("（一）")]
     body = [p for p in paras if p.paragraph_format.first_line_indent and not re.match(r"^([一二三四]、|（|\d+\.)", p.text)]
     assert all(p.runs[0]._element.rPr.rFonts.get(f"{W}eastAsia") == font("hei") for p in h1)
     assert all(p.runs[0]._element.rPr.rFonts.get(f"{W}eastAsia") == font("kai") for p in h2)
-    assert body and all(r.font.size.pt == 16 and r._element.rPr.rFonts.get(f"{W}eastAsia") == font("fang") for p in body for r in p.runs)
+    assert body
+    assert all(r.font.size.pt == 16 and r._element.rPr.rFonts.get(f"{W}eastAsia") == font("fang") for p in body for r in p.runs)
 
 
 @pytest.mark.parametrize("who", ["全市", COUNTY])
@@ -141,7 +145,8 @@ def test_report_embeds_the_charts(briefing_build, briefing_data):
         media = [n for n in z.namelist() if n.startswith("word/media/")]
     pngs = {p.stem for p in result.charts if p.suffix == ".png"}
     keys = [b.key for b in report.report(briefing_data, COUNTY).blocks if isinstance(b, report.Figure)]
-    assert len(keys) >= 3 and all(k in pngs for k in keys)
+    assert len(keys) >= 3
+    assert all(k in pngs for k in keys)
     assert len(media) == len(keys)
 
 
@@ -219,7 +224,8 @@ def test_county_slide_uses_reason_text_when_the_outlook_has_it(briefing_data):
     row = d.status[(d.status["county"] == COUNTY)].iloc[0].to_dict()
     assert content.reason_text(d, {**row, "reason_text": "R4 小学·某校 低于标准"}) == "R4 小学·某校 低于标准"
     fallback = content.reason_text(d, {**row, "reason_text": None})
-    assert fallback and fallback != "R4 小学·某校 低于标准"
+    assert fallback
+    assert fallback != "R4 小学·某校 低于标准"
 
 
 # ------------------------------------------------------------------------------------------ PDF
@@ -273,7 +279,8 @@ def test_timing_line_adds_up_from_the_rounded_steps():
     t = {"数据": 6.14, "并行生成": 43.21, "PDF收尾": 2.36, "合计": 51.71, "笔记本与网页": 30.0, "问题清单": 12.5}
     line = timing_line(t)
     assert line.startswith("合计 51.7 秒 = 数据 6.1 秒 + 并行生成 43.2 秒 + PDF收尾 2.4 秒；同时进行：")
-    assert "笔记本与网页 30.0 秒" in line and "问题清单 12.5 秒" in line
+    assert "笔记本与网页 30.0 秒" in line
+    assert "问题清单 12.5 秒" in line
 
 
 def test_build_timings_add_up_to_the_total(briefing_build):
@@ -281,7 +288,8 @@ def test_build_timings_add_up_to_the_total(briefing_build):
     t = result.timings
     assert t["数据"] + t["并行生成"] + t["PDF收尾"] == pytest.approx(t["合计"], abs=1e-6)
     m = re.search(r"合计 ([\d.]+) 秒 = 数据 ([\d.]+) 秒 \+ 并行生成 ([\d.]+) 秒 \+ PDF收尾 ([\d.]+) 秒", result.summary())
-    assert m and float(m.group(1)) == pytest.approx(sum(float(g) for g in m.groups()[1:]), abs=1e-9)
+    assert m
+    assert float(m.group(1)) == pytest.approx(sum(float(g) for g in m.groups()[1:]), abs=1e-9)
     for step in ("笔记本与网页", "图表导出", "Word与幻灯片"):  # side by side within 并行生成
         assert 0 <= t[step] <= t["并行生成"] + 1e-6, step
     assert 0 < t["问题清单"] <= t["数据"] + t["并行生成"] + 1e-6  # the workbooks may start before the outlook is computed

@@ -58,7 +58,8 @@ def built(tmp_path_factory, briefing_data):
 
 def test_chromium_is_installed():
     proc = subprocess.run([_chromium(), "--version"], capture_output=True, text=True, timeout=60, check=False)
-    assert proc.returncode == 0 and "Chromium" in proc.stdout
+    assert proc.returncode == 0
+    assert "Chromium" in proc.stdout
 
 
 def test_script_errors_are_detected(tmp_path):

@@ -109,7 +109,8 @@ def test_number_formatting():
 
 def test_ratio_to_standard_direction():
     r = charts.ratio_to_standard([3.6, 0.60, 0.40], [4.2, 0.50, 0.50], np.array([">=", "<=", "<="], dtype=object))
-    assert r[0] == pytest.approx(3.6 / 4.2) and round(r[0], 3) == 0.857
+    assert r[0] == pytest.approx(3.6 / 4.2)
+    assert round(r[0], 3) == 0.857
     assert r[1] == pytest.approx(0.50 / 0.60)  # CV above its limit: below 100%
     assert r[2] == pytest.approx(1.25)  # CV below its limit: above 100%
 
@@ -181,8 +182,11 @@ def test_school_distribution_classes_and_lines():
     fig = charts.school_distribution(_parts(), "R4", "小学")
     dots = {t.name: t for t in fig.data if t.type == "scatter"}
     ok, risk, low = (dots[n] for n in ("达到标准（2所）", "达到标准的85%—100%（1所）", "低于标准的85%（1所）"))
-    assert sorted(ok.y) == [4.6, 5.0] and list(risk.y) == [4.0] and list(low.y) == [3.0]
-    assert risk.marker.color == theme.AMBER and low.marker.color == theme.RED
+    assert sorted(ok.y) == [4.6, 5.0]
+    assert list(risk.y) == [4.0]
+    assert list(low.y) == [3.0]
+    assert risk.marker.color == theme.AMBER
+    assert low.marker.color == theme.RED
     assert sorted(_shapes_at(fig, "y")) == pytest.approx([3.825, 4.5])
     assert fig.layout.yaxis.rangemode == "tozero"
     # the counted schools include the one without a value (the counts module's definition); it is not drawn
@@ -211,11 +215,13 @@ def test_cv_bars_limits_and_zero_axis():
     primary, junior = fig.data
     assert (primary.name, junior.name) == ("小学", "初中")
     assert list(primary.y) == [0.30, 0.55]
-    assert junior.y[0] == 0.40 and math.isnan(junior.y[1])
+    assert junior.y[0] == 0.40
+    assert math.isnan(junior.y[1])
     assert sorted(_shapes_at(fig, "y")) == [0.45, 0.50]  # read from the limit column
     assert fig.layout.yaxis.range[0] == 0
     assert list(primary.marker.line.color) == [theme.CATEGORICAL[0], theme.RED]
-    assert "小学R2" in fig.layout.title.subtitle.text and "初中R2" in fig.layout.title.subtitle.text
+    assert "小学R2" in fig.layout.title.subtitle.text
+    assert "初中R2" in fig.layout.title.subtitle.text
     assert any(a.text == "不足<br>两校" for a in fig.layout.annotations)
 
 
@@ -236,7 +242,8 @@ def test_preschool_bars_percent_axis():
     assert sorted(_shapes_at(fig, "y")) == [0.50, 0.80, 0.85]
     assert list(fig.data[2].marker.line.color) == [theme.RED, theme.CATEGORICAL[2]]
     assert fig.data[0].text[0] == "92.0%"
-    assert "宜丰P3" in fig.layout.title.subtitle.text and "靖安P2" in fig.layout.title.subtitle.text
+    assert "宜丰P3" in fig.layout.title.subtitle.text
+    assert "靖安P2" in fig.layout.title.subtitle.text
     assert "教督〔2020〕1号" in _note(fig)
 
 
@@ -256,7 +263,8 @@ def test_projection_fan():
     assert traces["低—高方案区间"].fill == "tonexty"
     assert list(traces["低—高方案区间"].y) == [0.84, 0.845, 0.85]
     assert list(traces["实际"].y) == [0.80, 0.82, 0.84]
-    assert _shapes_at(fig, "y") == [0.85] and _shapes_at(fig, "x") == [2026]
+    assert _shapes_at(fig, "y") == [0.85]
+    assert _shapes_at(fig, "x") == [2026]
     assert fig.layout.yaxis.tickformat == ".0%"
     assert fig.layout.title.subtitle.text == "计划评估年 2026年：中方案 87.0%，区间 85.0%—89.0%（标准 85.0%）"
 
@@ -280,12 +288,16 @@ def test_scenario_comparison():
     })
     fig = charts.scenario_comparison(frame)
     tiles = {t.name: t for t in fig.data if t.type == "scatter"}
-    assert tiles["难以按期"].marker.color == theme.RED and list(tiles["难以按期"].text) == ["—"]
-    assert tiles["按期可达"].marker.color == theme.GREEN and list(tiles["按期可达"].text) == ["2027"]
+    assert tiles["难以按期"].marker.color == theme.RED
+    assert list(tiles["难以按期"].text) == ["—"]
+    assert tiles["按期可达"].marker.color == theme.GREEN
+    assert list(tiles["按期可达"].text) == ["2027"]
     bars = {t.name: t for t in fig.data if t.type == "bar"}
-    assert list(bars["现状"].x) == [1200.0, 800.0] and list(bars["现状"].y) == ["宜丰", "铜鼓"]
+    assert list(bars["现状"].x) == [1200.0, 800.0]
+    assert list(bars["现状"].y) == ["宜丰", "铜鼓"]
     assert list(bars["加大投入"].x) == [2100.0, 1500.0]
-    assert fig.layout.xaxis2.rangemode == "tozero" and fig.layout.xaxis2.range[0] == 0
+    assert fig.layout.xaxis2.rangemode == "tozero"
+    assert fig.layout.xaxis2.range[0] == 0
 
 
 def test_bill_waterfall():
@@ -348,7 +360,8 @@ def test_tile_positions_are_roughly_geographic():
     from yichun.charts.tilemap import tile_positions
 
     pos = tile_positions()
-    assert len(pos) == 10 and len(set(pos.values())) == 10
+    assert len(pos) == 10
+    assert len(set(pos.values())) == 10
     col = {k: v[0] for k, v in pos.items()}
     row = {k: v[1] for k, v in pos.items()}
     assert col["铜鼓县"] == 0 and row["铜鼓县"] == 0  # north-west corner
@@ -364,10 +377,13 @@ def test_tile_map_colours_and_missing():
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     assert len(rects) == 10
     fills = sorted(s.fillcolor for s in rects)
-    assert fills.count(theme.MISSING) == 8 and theme.GREEN in fills and theme.RED in fills
+    assert fills.count(theme.MISSING) == 8
+    assert theme.GREEN in fills
+    assert theme.RED in fills
     assert [t.name for t in fig.data if t.showlegend] == ["达标", "未达标", "缺数据"]
     texts = " ".join(a.text for a in fig.layout.annotations)
-    assert "<b>宜丰</b>" in texts and "<b>靖安</b>" in texts
+    assert "<b>宜丰</b>" in texts
+    assert "<b>靖安</b>" in texts
     both = charts.tile_map(pd.DataFrame({"county": ["宜丰县", "宜丰县"], "track": ["义务教育", "学前教育"], "status": ["有风险", "按期可达"]}))
     assert len([s for s in both.layout.shapes if s.type == "rect"]) == 20
 
@@ -418,7 +434,8 @@ def test_export_without_browser_warns_once(tmp_path, monkeypatch, browser):
     assert out == []
     ours = [w for w in caught if issubclass(w.category, ExportSkippedWarning)]
     assert len(ours) == 1
-    assert "chromium" in str(ours[0].message) and "跳过 2 张图" in str(ours[0].message)
+    assert "chromium" in str(ours[0].message)
+    assert "跳过 2 张图" in str(ours[0].message)
     leftovers = list((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else []
     assert leftovers == []
 
@@ -429,4 +446,5 @@ def test_waterfall_whole_quantities_have_no_decimals():
     bill = pd.DataFrame({"county": "宜丰县", "year": 2025, "category": ["网络多媒体教室", "校舍"],
                          "quantity": [6.0, 2.5], "unit": ["间", "㎡"], "cost_wan": [48.0, 10.0]})
     labels = list(bill_waterfall(bill, "宜丰县", 2025).data[0].x)
-    assert ">6间<" in labels[0] and ">2.5㎡<" in labels[1]
+    assert ">6间<" in labels[0]
+    assert ">2.5㎡<" in labels[1]

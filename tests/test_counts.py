@@ -71,7 +71,8 @@ def test_hand_worked_counts(hand):
     assert [(e.what, e.n, e.unit) for e in n.excluded] == [("特殊教育学校", 1, "所"), ("不足50人的教学点", 1, "个")]
     assert dict(n.parts) == {"小学": 6, "初中": 1}
     assert (n.failing, n.undecided) == (1, 0)
-    assert n.kindergartens == 4 and dict(n.kg_by_type) == {"公办": 2, "普惠性民办": 1, "非普惠性民办": 1}
+    assert n.kindergartens == 4
+    assert dict(n.kg_by_type) == {"公办": 2, "普惠性民办": 1, "非普惠性民办": 1}
 
 
 def test_hand_worked_exclusion_text(hand):
@@ -115,9 +116,14 @@ def test_problem_list_and_result_workbook_state_the_same_counts(hand, tmp_path):
     book = write_results(tables(hand), tmp_path / "评估结果.xlsx", hand.catalogue, counts=counts_frame(hand))
     rows = list(load_workbook(book, read_only=True)[COUNTS_SHEET].iter_rows(values_only=True))
     head, first = rows[0], dict(zip(rows[0], rows[1]))
-    assert first["县(市、区)"] == COUNTY and first["计入县域计算的学校"] == 6 and first["其中民办"] == 1
-    assert first["不计入：特殊教育学校"] == 1 and first["不计入：不足50人的教学点"] == 1 and first["幼儿园"] == 4
-    assert first["口径说明"] == HAND_TEXT and "计入的学校(学段)：小学" in head
+    assert first["县(市、区)"] == COUNTY
+    assert first["计入县域计算的学校"] == 6
+    assert first["其中民办"] == 1
+    assert first["不计入：特殊教育学校"] == 1
+    assert first["不计入：不足50人的教学点"] == 1
+    assert first["幼儿园"] == 4
+    assert first["口径说明"] == HAND_TEXT
+    assert "计入的学校(学段)：小学" in head
 
 
 def test_counted_schools_plus_left_out_are_all_schools(briefing_data):
@@ -169,7 +175,8 @@ def test_one_county_year_gives_the_same_counts_in_every_file(briefing_build, bri
     for what in (n.schools_text(), n.parts_text(), n.kindergartens_text()):
         for where, text in texts.items():
             assert _flat(what) in _flat(text), f"{where} 中没有「{what}」"
-    assert f"{n.failing:,} 所不符合资源配置" in texts["HTML"] and f"{n.failing:,} 所不符合资源配置" in texts["Word"]
+    assert f"{n.failing:,} 所不符合资源配置" in texts["HTML"]
+    assert f"{n.failing:,} 所不符合资源配置" in texts["Word"]
 
 
 def test_city_counts_are_the_same_on_the_page_pdf_word_and_slides(briefing_build, briefing_data):
