@@ -596,10 +596,15 @@ def _report_errors(ctx, sheet: str, header: Header, fields: list[Field], block: 
     `ecells` are the cells the file marks as errors (the reader gives them as empty); text cells
     holding an error's spelling count too. Returns the error cells found, by (row, column)."""
     found = {}
+    at = {row: k for k, row in enumerate(block.rows)} if ecells else {}
     for f in fields:
         col = header.columns[f.field]
         cells = block.cells[f.field]
-        for k, v in enumerate(cells):
+        # the cells that may hold an error: marked by the file, or text starting with #
+        marked = {at[row] for row, c in ecells if c == col.index and row in at}
+        maybe = [k for k, v in enumerate(cells) if type(v) is str and v and v[0] in "#＃"]
+        for k in sorted(marked.union(maybe)):
+            v = cells[k]
             row = block.rows[k]
             e = ecells.get((row, col.index))
             text = e.formula if e is not None else V.excel_error(v)
