@@ -22,6 +22,7 @@ import pandera.pandas as pa
 from yichun.catalogue import catalogue
 from yichun.dictionary import sheets
 from yichun.errors import ERROR, WARNING, Problem
+from yichun.intake.frames import DATA_TABLES
 from yichun.intake.rules import nfkc, rules
 from yichun.intake.values import cell_text
 
@@ -125,6 +126,14 @@ class Located:
     def is_absent(self, table: str, i, fname: str) -> bool:
         row = self.tables[table].loc[i]
         return (row["source_file"], row["source_sheet"], fname) in self.absent
+
+
+def warm() -> None:
+    """Build the schemas and let pandera register its backends (its first validation costs most of
+    a second); `ingest` calls this while the workers parse."""
+    for t in DATA_TABLES:
+        schema(t)
+    pa.DataFrameSchema({"x": pa.Column(float)}).validate(pd.DataFrame({"x": [0.0]}), lazy=True)
 
 
 def run_schema(table: str, frame: pd.DataFrame, loc: Located, skip: set[tuple]) -> list[Problem]:
