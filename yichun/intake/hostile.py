@@ -590,7 +590,8 @@ def _scan_ods(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: Li
     if info is None:
         raise Refused("不是有效的工作簿", "文件是 OpenDocument 压缩包，但缺少 content.xml。请在 WPS 或 LibreOffice 中重新另存为 .xlsx。")
     budget = [limits.max_uncompressed_bytes]
-    state = {"sheet": "", "row": 0, "col": 0, "rows_rep": 1, "max_row": 0, "max_col": 0, "depth": 0, "names": []}
+    sheet_names: list[str] = []
+    state: dict = {"sheet": "", "row": 0, "col": 0, "rows_rep": 1, "max_row": 0, "max_col": 0, "depth": 0, "names": sheet_names}
 
     def repeat(attrs, key) -> int:
         m = _INT.fullmatch(_attr(attrs, key) or "1")
@@ -628,7 +629,7 @@ def _scan_ods(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: Li
         parser.StartElementHandler = start
         parser.EndElementHandler = end
         _parse_xml(fh, parser, info, budget, limits)
-    return Scan(sheet_parts={n: "content.xml" for n in state["names"]}, format="ods")
+    return Scan(sheet_parts={n: "content.xml" for n in sheet_names}, format="ods")
 
 
 def _check_extent(name: str, rows: int, cols: int, limits: Limits, declared: bool) -> None:

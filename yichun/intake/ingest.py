@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,7 +216,7 @@ def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
     return to_pandas(pa.concat_tables(pieces, promote_options="permissive"))
 
 
-def assemble(results: list[FileResult], others: list[Problem] = ()) -> tuple[Inputs, pd.DataFrame]:
+def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple[Inputs, pd.DataFrame]:
     """Cross-file checks over parsed files; returns the clean Inputs and every problem
     (`others`: the files of the folder that are not workbooks, see yichun.intake.folder)."""
     problems: list[Problem] = [*others, *(p for r in results for p in r.problems)]
@@ -277,8 +277,8 @@ def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
         elif p.row is not None and p.sheet:
             text = f"{p.column}：{p.message}" if p.column else p.message
             row_reasons.setdefault((p.file, p.sheet, p.row), []).append(text)
-    row_reasons = {"\0".join(map(str, k)): "；".join(dict.fromkeys(v)) for k, v in row_reasons.items()}
-    sheet_reasons = {"\0".join(k): "；".join(dict.fromkeys(v)) for k, v in sheet_reasons.items()}
+    row_text = {"\0".join(map(str, k)): "；".join(dict.fromkeys(v)) for k, v in row_reasons.items()}
+    sheet_text = {"\0".join(k): "；".join(dict.fromkeys(v)) for k, v in sheet_reasons.items()}
     clean, quarantined = {}, []
     for t in DATA_TABLES:
         frame = tables[t]
@@ -289,8 +289,8 @@ def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
         parts = [
             frame["source_file"].map(excluded),
             (frame["county"].isna() | frame["year"].isna()).map({True: "工作簿的县(市、区)或统计年度无法确定，整个工作簿未导入。", False: None}),
-            (sheet_key + "\0" + frame["source_row"].astype("str")).map(row_reasons),
-            sheet_key.map(sheet_reasons),
+            (sheet_key + "\0" + frame["source_row"].astype("str")).map(row_text),
+            sheet_key.map(sheet_text),
         ]
         found = pd.concat(parts, axis=1).astype("object")
         bad = found.notna().any(axis=1).to_numpy()

@@ -282,7 +282,7 @@ def _read_info(result: FileResult, ctx: _Ctx, sheet: str, g, formulas: list[Form
             ctx.add(ERROR, "缺少基本信息", f"「基本信息」表中找不到「{label}」一项，无法确定本工作簿属于哪个县、哪一年。", sheet=sheet)
             continue
         found = entries[fname]
-        readings = {}
+        readings: dict = {}
         for r, _c, seen, value in found:
             reading = _info_value(fname, value)
             if reading is not None:
@@ -357,7 +357,7 @@ def _row_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 def _row_kind(row: list, field_cols: list[int], after_note: bool) -> str:
     """blank | note | total | subtotal | empty | data for one grid row."""
     note, subtotal, total = _row_patterns()
-    firsts = []
+    firsts: list = []
     count = 0
     for v in row:
         if v != "" and v is not None:
@@ -542,12 +542,12 @@ def _parse(ctx, spec: Sheet, sheet: str, header: Header, fields: list[Field], bl
             parsed[fdef.field] = vals
             report_bad(bad, fdef, f"「{fdef.header}」应为四位年份，如 2025。")
         else:  # int / float
-            vals, bad = V.parse_number(cells)
+            numbers, bad = V.parse_number(cells)
             factor = _unit_factor(ctx, sheet, header, fdef)
             if factor != 1.0:
                 factors[fdef.field] = factor
-                vals = vals * factor
-            parsed[fdef.field] = vals
+                numbers = numbers * factor
+            parsed[fdef.field] = numbers
             unit = f"（单位：{fdef.unit}）" if fdef.unit else ""
             report_bad(bad, fdef, f"「{fdef.header}」不是可识别的数值；应填数字{unit}，缺失请留空或填「—」。")
     if spec.key == "county_inputs":
@@ -642,7 +642,9 @@ def _plan_items(ctx, sheet: str, header: Header, block: _Block, parsed: dict) ->
         return
     table = lookup("schools")
     numeric = {f.field: f for f in sheets()["schools"].fields if f.type in ("int", "float")}
-    items, levels, factors = [], [], []
+    items: list[str | None] = []
+    levels: list[str] = []
+    factors: list[float] = []
     seen = header.columns["item"].seen
     for k, v in enumerate(block.cells["item"]):
         key, unit = normalize_header(v)

@@ -28,7 +28,8 @@ def counts_table(inputs) -> pd.DataFrame:
 
 
 def problem_line(row) -> str:
-    p = Problem(**{k: (None if pd.isna(v) else v) if k in ("row", "year") else ("" if pd.isna(v) else v) for k, v in row.items()})
+    fields: dict = {k: (None if pd.isna(v) else v) if k in ("row", "year") else ("" if pd.isna(v) else v) for k, v in row.items()}
+    p = Problem(**fields)
     return str(p)
 
 
