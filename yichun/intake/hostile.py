@@ -479,12 +479,11 @@ def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, limits: Li
 # through the walk, so each message is the walk's own.
 FAST_MAX_BYTES = 64 << 20
 _FAST_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)[\s/>]")
-_FAST_COLS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"')
-_FAST_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
+_FAST_REFS = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _FAST_DIM = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3}[0-9]{1,7})"')
 _FAST_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|dimension)[\s/>]")
 _FAST_QUOTED_E = (b'"e"', b"'e'", b'"e\'', b"'e\"")
-_FAST_CELL_TAGS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
+_FAST_ODD_CELL = re.compile(rb"<c[>/\t\n\r]")  # a cell tag not followed by a space
 
 
 class _Chain:
@@ -518,12 +517,13 @@ def _fast_sheet(data: bytes, limits: Limits, budget: list[int], elements: list[i
     starts = data.count(b"<") - data.count(b"</") - data.count(b"<?")
     if elements[0] - (starts - 1) < 0:  # the root element is not counted
         return False
-    cols, rows = set(_FAST_COLS.findall(data)), _FAST_ROWS.findall(data)
-    if len(rows) != sum(data.count(t) for t in _FAST_CELL_TAGS):
+    refs = _FAST_REFS.findall(data)
+    if len(refs) != data.count(b"<c ") or _FAST_ODD_CELL.search(data):
         return False  # a cell without a plain reference: positions are followed by the walk
-    if rows:
+    if refs:
+        cols, rows = zip(*refs)
         numbers = {int(r) for r in set(rows)}
-        indices = {_letters_index(c.decode("ascii")) for c in cols}
+        indices = {_letters_index(c.decode("ascii")) for c in set(cols)}
         min_row, max_row, min_col, max_col = min(numbers), max(numbers), min(indices), max(indices) + 1
         if max_row > limits.max_rows or max_col > limits.max_cols or (max_row - min_row + 1) * (max_col - min_col) > limits.max_cells:
             return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -354,9 +354,16 @@ def _row_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return note, subtotal, total
 
 
+@lru_cache(maxsize=1 << 16)
+def _marker(text: str) -> tuple[bool, str]:
+    """(starts a note, "subtotal" | "total" | "") of one text cell: worked out once per distinct text."""
+    note, subtotal, total = _row_patterns()
+    t = V.norm(text)
+    return bool(note.match(t)), "subtotal" if subtotal.match(t) else "total" if total.match(t) else ""
+
+
 def _row_kind(row: list, field_cols: list[int], after_note: bool) -> str:
     """blank | note | total | subtotal | empty | data for one grid row."""
-    note, subtotal, total = _row_patterns()
     firsts: list = []
     count = 0
     for v in row:
@@ -368,17 +375,13 @@ def _row_kind(row: list, field_cols: list[int], after_note: bool) -> str:
                 break
     if not firsts:
         return "blank"
-    if type(firsts[0]) is str and note.match(V.norm(firsts[0])):
+    if type(firsts[0]) is str and _marker(firsts[0])[0]:
         return "note"
     if after_note and count == 1:
         return "note"
     for v in firsts:
-        if type(v) is str:
-            t = V.norm(v)
-            if subtotal.match(t):
-                return "subtotal"
-            if total.match(t):
-                return "total"
+        if type(v) is str and (kind := _marker(v)[1]):
+            return kind
     width = len(row)
     for c in field_cols:
         if c < width and row[c] != "" and row[c] is not None:
