@@ -6,8 +6,8 @@ import pytest
 
 from yichun.assessment import assess, explain
 from yichun.assessment.compulsory import balance
+from yichun.assessment.cv_additions import water_fill
 from yichun.assessment.examples import good_primary, make_inputs, passing_county_inputs, school
-from yichun.assessment.gaps import water_fill
 
 # published calculation note: five schools, students and books
 STUDENTS = [45, 37, 89, 76, 55]

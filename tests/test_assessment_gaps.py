@@ -3,8 +3,8 @@
 import pytest
 
 from yichun.assessment import assess
+from yichun.assessment.costs import unit_costs
 from yichun.assessment.examples import good_primary, make_inputs, passing_county_inputs, school
-from yichun.assessment.gaps import unit_costs
 from yichun.errors import YichunError
 
 CI = passing_county_inputs() | {"POP_3_5": 1000, "TOWNSHIPS": 1}

@@ -112,7 +112,7 @@ def test_nine_year_school_without_junior_pupils_gives_one_part():
 
 
 def test_private_schools_count_and_special_schools_do_not():
-    # domain.md §2.1 (second edition): 「所有义务教育阶段学校」, public and private alike
+    # docs/domain.md §2.1 (second edition): 「所有义务教育阶段学校」, public and private alike
     a = run(good_primary("PR", "民办小学", 300, ownership="民办"),
             school("SP", "特殊教育学校", "特殊教育学校", students_primary=40, students_junior=20, students_senior=0), good_primary("OK", "公办小学", 300))
     p = a.school_parts.set_index(["school_id", "level"])

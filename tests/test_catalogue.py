@@ -1,4 +1,4 @@
-"""The standards catalogue: thresholds as in domain.md, profile overrides, clear errors."""
+"""The standards catalogue: thresholds as in docs/domain.md, profile overrides, clear errors."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ import yaml
 from yichun.assessment.core import meets
 from yichun.catalogue import CatalogueError, available_profiles, catalogue
 
-R_THRESHOLDS = {  # domain.md §2.1
+R_THRESHOLDS = {  # docs/domain.md §2.1
     "R1": (4.2, 5.3), "R2": (1.0, 1.0), "R3": (0.9, 0.9), "R4": (4.5, 5.8),
     "R5": (7.5, 10.2), "R6": (2000, 2500), "R7": (2.3, 2.4),
 }
@@ -41,14 +41,14 @@ def test_every_dimension_is_complete():
     c = catalogue()
     count = lambda track, dim: len([i for i in c.for_track(track) if i.dimension == dim])  # noqa: E731
     assert count("义务教育", "资源配置") == 7
-    # 15 items; items 14 and 15 each carry a rated judgement beside the number (G14B, G15B; domain.md §2.2)
+    # 15 items; items 14 and 15 each carry a rated judgement beside the number (G14B, G15B; docs/domain.md §2.2)
     assert count("义务教育", "政府保障程度") == 15 + 2
     assert {i.code for i in c if i.code.endswith("B")} == {"G14B", "G15B"}
     assert count("义务教育", "教育质量") == 9
     assert count("学前教育", "政府保障情况") == 11
     assert count("学前教育", "保教质量保障情况") == 6
     assert count("学前教育", "普及普惠水平") == 3
-    # A-class = measurable threshold, B-class = inspectors' rating (domain.md §4)
+    # A-class = measurable threshold, B-class = inspectors' rating (docs/domain.md §4)
     for ind in c:
         assert (ind.klass == "B") == (ind.comparator is None and not ind.conditions), ind.code
 

@@ -1,4 +1,4 @@
-"""County names: every alias in domain.md §1 resolves; unknown names get the closest valid ones."""
+"""County names: every spelling docs/intake.md §2 names resolves; unknown names get the closest valid ones."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The reader copes with workbooks as counties really send them (intake.md "What real workbooks look like")."""
+"""The reader copes with workbooks as counties really send them (docs/intake.md §3–§5)."""
 
 from __future__ import annotations
 

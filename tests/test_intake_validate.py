@@ -1,4 +1,4 @@
-"""Validation rules: schema checks from the data dictionary and the cross-field rules (intake.md "What bad input gets")."""
+"""Validation rules: schema checks from the data dictionary and the cross-field rules (docs/intake.md §7, §9)."""
 
 from __future__ import annotations
 

@@ -435,7 +435,7 @@ def test_a_title_row_above_the_header_is_skipped(returned, tmp_path):
 
 
 def test_every_priced_unit_cost_says_its_cost_kind():
-    from yichun.assessment.gaps import unit_costs
+    from yichun.assessment.costs import unit_costs
 
     kinds = {k: c.get("cost_kind") for k, c in unit_costs().items() if c.get("price_yuan") is not None}
     assert set(kinds.values()) == {"一次性投入", "每年经费"}

@@ -1,4 +1,4 @@
-"""`assess` against a plain, loop-by-loop reading of domain.md §2.1 and §3 on random counties.
+"""`assess` against a plain, loop-by-loop reading of docs/domain.md §2.1 and §3 on random counties.
 
 The reference below is written from the text, not from the engine: school parts by level,
 facilities shared 1 : 1.1 (九年一贯制) / 1 : 1.2 (完全中学) / 1 : 1.1 : 1.32 (十二年一贯制),

@@ -415,7 +415,7 @@ def test_design_years_are_plausible_and_new_kindergartens_were_designed_from_201
     assert old_rural["design_year"].between(1995, 2016).all()
 
 
-AREA_STANDARDS = {"outdoor_m2": 4.0, "activity_m2": 8.17, "building_m2": 10.44}  # ㎡ per child, domain.md §3
+AREA_STANDARDS = {"outdoor_m2": 4.0, "activity_m2": 8.17, "building_m2": 10.44}  # ㎡ per child, docs/domain.md §3
 
 
 def _meets_all(k: pd.DataFrame) -> pd.Series:

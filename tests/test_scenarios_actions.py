@@ -104,7 +104,7 @@ def test_migration_scales_students_of_chosen_levels():
 
 
 def test_prices_come_from_unit_costs():
-    from yichun.assessment.gaps import unit_costs
+    from yichun.assessment.costs import unit_costs
 
     s = Scenario.from_dict({"name": "t", "county": C, "actions": [
         {"action": "add_resource", "item": "teaching_area_m2", "quantity": 1000},

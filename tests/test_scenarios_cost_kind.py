@@ -6,7 +6,7 @@ import pandas as pd
 from projection_toy import county_rows, kindergarten, make_inputs, school
 
 from yichun.assessment import assess
-from yichun.assessment.gaps import unit_costs
+from yichun.assessment.costs import unit_costs
 from yichun.scenarios.pricing import COST_KINDS, cost_kind
 
 C = "宜丰县"

@@ -8,7 +8,7 @@ from projection_toy import county_rows, kindergarten, make_inputs, school
 from test_projection_reasons import growing
 
 from yichun.assessment import assess
-from yichun.assessment.gaps import unit_costs
+from yichun.assessment.costs import unit_costs
 from yichun.cli import main
 from yichun.projection.params import parameters
 from yichun.scenarios import Scenario, plan_cheapest

@@ -6,7 +6,7 @@ import pytest
 from projection_toy import county_rows, kindergarten, make_inputs, school
 
 from yichun.assessment import assess
-from yichun.assessment.gaps import unit_costs
+from yichun.assessment.costs import unit_costs
 from yichun.scenarios import Scenario, compare, plan_cheapest
 from yichun.scenarios.actions import project_scenario
 

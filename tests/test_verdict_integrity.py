@@ -1,4 +1,4 @@
-"""Second-edition rules that decide a verdict (domain.md §2.1, §2.2, §3, §4), one hand-worked rule per test.
+"""Second-edition rules that decide a verdict (docs/domain.md §2.1, §2.2, §3, §4), one hand-worked rule per test.
 
 Every expected value below is worked out by hand in the comment next to it.
 """
@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from yichun.assessment import assess
+from yichun.assessment.costs import unit_costs
 from yichun.assessment.examples import (
     good_junior,
     good_kindergarten,
@@ -19,7 +20,6 @@ from yichun.assessment.examples import (
     ready_county,
     school,
 )
-from yichun.assessment.gaps import unit_costs
 from yichun.catalogue import CatalogueError, catalogue
 from yichun.tables import Inputs
 
@@ -53,7 +53,7 @@ def test_the_ready_county_is_ready_on_both_tracks():
     assert bool(ready(a, "义务教育")["ready"]) and bool(ready(a, "学前教育")["ready"])
 
 
-# ------------------------------------------------------------------ scope (domain.md §2.1, §2.2)
+# ------------------------------------------------------------------ scope (docs/domain.md §2.1, §2.2)
 def test_cv_counts_private_schools_by_enrolment():
     # 公办 300 pupils at R4 = 4.0 ㎡, 民办 100 pupils at 6.0 ㎡: X̄ = (1200 + 600) / 400 = 4.5,
     # S² = 0.75·0.25 + 0.25·2.25 = 0.75, CV = √0.75 / 4.5 = 0.19245
@@ -154,7 +154,7 @@ def test_a_non_inclusive_kindergarten_without_the_estate_answer_leaves_pg4_missi
     assert item(a, "PG4")["met"] is pd.NA
 
 
-# ------------------------------------------------------------------ preschool standards (domain.md §3)
+# ------------------------------------------------------------------ preschool standards (docs/domain.md §3)
 def _kgs_county(kgs, **ci):
     return assess(make_inputs(kindergartens=kgs, county_inputs=passing_county_inputs() | {"POP_3_5": 1000, "TOWNSHIPS": 1} | ci))
 
@@ -260,7 +260,7 @@ def test_pg3_a_public_kindergarten_without_township_leaves_it_missing():
     assert item(_kgs_county(kgs, TOWNSHIPS=2), "PG3")["met"] is pd.NA  # K3 may be 石市镇's centre
 
 
-# ------------------------------------------------------------------ the B rule (domain.md §4)
+# ------------------------------------------------------------------ the B rule (docs/domain.md §4)
 def test_every_b_item_must_be_good_by_default():
     a = assess(ready_county(county_inputs={"Q6": "中"}))
     r = ready(a, "义务教育")
@@ -338,7 +338,7 @@ def test_a_junior_school_part_missing_students_is_missing_not_a_pass():
 
 
 def test_items_14_and_15_carry_their_b_type_judgements():
-    # domain.md §2.2: 「并向农村初中倾斜」 and the left-behind children's care system are rated, next to the numbers
+    # docs/domain.md §2.2: 「并向农村初中倾斜」 and the left-behind children's care system are rated, next to the numbers
     cat = catalogue()
     assert cat["G14"].klass == "A" and cat["G14B"].klass == "B"
     assert cat["G15"].klass == "A" and cat["G15B"].klass == "B"

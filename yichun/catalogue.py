@@ -62,7 +62,7 @@ class FrozenDict(dict):
     def _refuse(self, *args, **kwargs):
         raise TypeError("标准目录和单价表是只读的：请先 copy.deepcopy(...) 得到可修改的副本，或用配置文件(--profile)修改标准")
 
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse  # type: ignore[assignment]
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
 
     def __copy__(self):
         return dict(self)
@@ -151,6 +151,13 @@ class Indicator:
         raise KeyError(f"{self.code} 没有「{level}」的标准值（有：{'、'.join(self.thresholds)}）")
 
     @property
+    def op(self) -> str:
+        """The comparator of an indicator judged by a number (a rated B-class entry has none)."""
+        if self.comparator is None:
+            raise CatalogueError(f"指标 {self.code} 没有比较方式(comparator)，不能按数值判定")
+        return self.comparator
+
+    @property
     def is_rating(self) -> bool:
         return self.klass == "B"
 
@@ -169,7 +176,7 @@ class Indicator:
         """The conditions to test for a county-scope A-class entry read from 县级指标."""
         if self.conditions:
             return self.conditions
-        return (Condition(self.code, self.comparator, self.thresholds.get("all"), self.name, self.unit),)
+        return (Condition(self.code, self.op, self.thresholds.get("all"), self.name, self.unit),)
 
 
 @dataclass(frozen=True)

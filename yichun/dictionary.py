@@ -79,6 +79,23 @@ def sheet(key: str) -> Sheet:
 
 
 @cache
+def type_dtypes() -> dict[str, str]:
+    """Field type → the pandas dtype it is held in (dictionary.yaml `type_dtypes`)."""
+    return dict(dictionary()["type_dtypes"])
+
+
+def field_dtype(f: Field) -> str:
+    """The pandas dtype of one field."""
+    return type_dtypes()[f.type]
+
+
+@cache
+def level_suffixes() -> dict[str, str]:
+    """学段 → the suffix of its per-level fields: {"小学": "primary", "初中": "junior", "高中": "senior"}."""
+    return dict(dictionary()["levels"])
+
+
+@cache
 def field_header(sheet_key: str, field_name: str) -> str:
     """The official header of a field (the template's column name), or the field name if unknown."""
     try:

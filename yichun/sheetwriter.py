@@ -22,7 +22,7 @@ MAX_WIDTH = 60
 
 def quantity_format(unit: str) -> str:
     """Shortfalls in whole units (teachers, rooms, ㎡: rounded up by the assessment) show no decimals."""
-    from yichun.assessment.gaps import INTEGER_UNITS
+    from yichun.assessment.costs import INTEGER_UNITS
 
     return INT if unit in INTEGER_UNITS else TWO
 

@@ -7,9 +7,11 @@
 
 Modules: compulsory (school parts, R1–R7, school rule, 差异系数, G3–G5 checks), preschool
 (P1–P3 and the kindergarten-sheet items), county_items (the items table), verdict (readiness),
-gaps (physical gaps, CV drivers and additions, the bill), explain (any number, step by step),
-views (readable tables for notebooks), examples (hand-made Inputs for tests and sketches),
-core (comparisons, formatting, county-year groups), engine (`assess` and `Assessment`).
+missing (what is 缺数据 and where), gaps (what it would take: `GapInputs` → `Gaps`) with
+gap_rows, school_gaps, preschool_gaps, cv_additions (差异系数 additions and drivers), bill and
+costs (unit costs, rounding); explain (any number, step by step), examples (hand-made Inputs
+for tests and sketches), core (comparisons, formatting, county-year groups), engine (`assess`
+and `Assessment`). Readable tables for notebooks are in `yichun.views`.
 """
 
 from __future__ import annotations

@@ -22,10 +22,10 @@ import pandas as pd
 
 from yichun.assessment.core import STR, TOL, Groups, all_met, fmt_array, fmt_number, meets, numeric_columns, ratio_to_standard, to_boolean
 from yichun.catalogue import Catalogue, SchoolScope
-from yichun.dictionary import sheet
+from yichun.dictionary import level_suffixes, sheet
 from yichun.errors import InputError, Problem
 
-SUFFIX = {"小学": "primary", "初中": "junior", "高中": "senior"}
+SUFFIX = level_suffixes()  # 学段 → per-level field suffix (dictionary.yaml `levels`)
 TEXT_COLUMNS = ["county", "school_id", "school_name", "school_type", "ownership", "area"]
 
 
@@ -116,16 +116,19 @@ def _exclusion(school_type, ownership, students, cat: Catalogue) -> np.ndarray:
     return _strip(reasons)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SchoolFrames:
+    """The school sheet assessed: frames for the outputs, plus the same columns as numpy arrays
+    for the stages after it (county items, missing data, gaps) so they need not re-read frames."""
+
     parts: pd.DataFrame  # one row per school part
     checks: pd.DataFrame  # one row per school
     g_parts: np.ndarray  # county-year code of each part
     g_schools: np.ndarray  # county-year code of each school
     labels: np.ndarray  # part labels: name, or name(学段) for a school with two parts
-    p: dict  # the part columns as numpy arrays (met flags as 1/0/NaN, text as object)
-    c: dict  # the school-check columns as numpy arrays
-    specs: dict = field(default_factory=dict)  # code → RSpec (how R1–R7 are computed)
+    part_arrays: dict[str, np.ndarray]  # the part columns (met flags as 1/0/NaN, text as object)
+    school_arrays: dict[str, np.ndarray]  # the school-check columns (G3–G5, G12 sums), one row per school
+    specs: dict[str, RSpec] = field(default_factory=dict)  # code → how R1–R7 are computed
 
 
 def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> SchoolFrames:
@@ -145,7 +148,9 @@ def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> School
     per_level = sorted({s.resource for s in specs.values() if s.per_level})
     g_school = groups.codes(schools)
 
-    rows, lev, cols = [], [], {k: [] for k in ["students", "share", "classes", "max_class", *per_level]}
+    rows: list[np.ndarray] = []
+    lev: list[np.ndarray] = []
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in ["students", "share", "classes", "max_class", *per_level]}
     exists_by_level = {}
     for level in levels:
         sfx = SUFFIX[level]
@@ -208,10 +213,11 @@ def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> School
     names = text["school_name"][row]
     two = np.bincount(row, minlength=n)[row] > 1 if len(row) else np.zeros(0, bool)
     labels = np.where(two, names + "(" + level_arr + ")", names) if len(row) else names
-    p = {**data, **rule, "counted": counted, "excluded_reason": reasons, "level": level_arr, "row": row,
-         **{c: text[c][row] for c in TEXT_COLUMNS}}
-    checks, c = _school_checks(schools, num, text, row, counted, reasons, cat, weights, students, exists_by_level)
-    return SchoolFrames(parts, checks, g_school[row], g_school, labels, p, c, specs)
+    part_arrays = {**data, **rule, "counted": counted, "excluded_reason": reasons, "level": level_arr, "row": row,
+                   **{c: text[c][row] for c in TEXT_COLUMNS}}
+    checks, school_arrays = _school_checks(schools, num, text, row, counted, reasons, cat, weights, students, exists_by_level)
+    return SchoolFrames(parts=parts, checks=checks, g_parts=g_school[row], g_schools=g_school, labels=labels,
+                        part_arrays=part_arrays, school_arrays=school_arrays, specs=specs)
 
 
 def _school_rule(data: dict, level: np.ndarray, cat: Catalogue, specs: dict[str, RSpec]) -> dict:
@@ -236,8 +242,8 @@ def _school_rule(data: dict, level: np.ndarray, cat: Catalogue, specs: dict[str,
         t = np.zeros(n)
         for lv, v in ind.thresholds.items():
             t[level == lv] = float(v)
-        met = meets(x, ind.comparator, t)
-        ratio = ratio_to_standard(x, ind.comparator, t)
+        met = meets(x, ind.op, t)
+        ratio = ratio_to_standard(x, ind.op, t)
         out[code], out[f"{code}_met"], out[f"{code}_ratio"] = x, met, ratio
         is_met = met == 1.0
         n_met += is_met
@@ -274,7 +280,8 @@ def _school_rule(data: dict, level: np.ndarray, cat: Catalogue, specs: dict[str,
     return out
 
 
-def _school_checks(schools, num, text, row, counted_part, reasons_part, cat, weights, students, exists_by_level) -> pd.DataFrame:
+def _school_checks(schools, num, text, row, counted_part, reasons_part, cat, weights, students,
+                   exists_by_level) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """One row per school: counted flag, G3 (music/art rooms), G4 (size), G5 (class size), G12 sums."""
     n = len(schools)
     counted = np.zeros(n, dtype=bool)

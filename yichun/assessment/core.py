@@ -210,7 +210,7 @@ class Groups:
 
 def county_years(inputs, years: list[int] | None) -> pd.DataFrame:
     """Every county-year that has any data (schools, kindergartens or 县级指标) in `years`, sorted."""
-    pairs: set = set()
+    found: set[tuple[str, int]] = set()
     for frame in (inputs.schools, inputs.kindergartens, inputs.county_inputs):
         if frame is None or frame.empty or not {"county", "year"} <= set(frame.columns):
             continue
@@ -218,11 +218,11 @@ def county_years(inputs, years: list[int] | None) -> pd.DataFrame:
         year = frame["year"].to_numpy(dtype="float64", na_value=np.nan)
         ok = (codes >= 0) & ~np.isnan(year)
         key = np.unique(codes[ok].astype("int64") * 100000 + year[ok].astype("int64"))
-        pairs.update((uniq[k // 100000], int(k % 100000)) for k in key)
+        found.update((str(uniq[k // 100000]), int(k % 100000)) for k in key)
     if years is not None:
         wanted = set(years)
-        pairs = {p for p in pairs if p[1] in wanted}
-    pairs = sorted(pairs)
+        found = {p for p in found if p[1] in wanted}
+    pairs = sorted(found)
     return pd.DataFrame({"county": pd.array([p[0] for p in pairs], dtype=STR),
                          "year": np.array([p[1] for p in pairs], dtype="int64")})
 
@@ -280,3 +280,8 @@ def item_rows(code: str, value, met, detail, rating=None) -> dict:
     """A computed item for every county-year: code, value, met (1/0/NaN), detail [, rating]."""
     return {"code": code, "value": np.asarray(value, dtype=float), "met": np.asarray(met, dtype=float),
             "detail": list(detail), "rating": rating}
+
+
+def objects(column: pd.Series) -> np.ndarray:
+    """A column as an object array with None where it is missing (for text compared value by value)."""
+    return column.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]  # pandas-stubs omits na_value=None

@@ -33,6 +33,7 @@ from yichun.assessment.core import (
     item_rows,
     join_names,
     meets,
+    objects,
     to_boolean,
 )
 from yichun.catalogue import Catalogue, Indicator
@@ -51,7 +52,7 @@ def wide_inputs(county_inputs: pd.DataFrame, groups: Groups) -> tuple[dict[str, 
     codes, uniq = pd.factorize(county_inputs["code"])
     ok &= codes >= 0
     vals = county_inputs["value"].to_numpy(dtype=float, na_value=np.nan) if "value" in county_inputs else np.full(len(g), np.nan)
-    rats = county_inputs["rating"].to_numpy(dtype=object, na_value=None) if "rating" in county_inputs else np.full(len(g), None)
+    rats = objects(county_inputs["rating"]) if "rating" in county_inputs else np.full(len(g), None)
     vmat = np.full((len(uniq), groups.n), np.nan)
     rmat = np.full((len(uniq), groups.n), None, dtype=object)
     vmat[codes[ok], g[ok]] = vals[ok]  # duplicates: the last row wins
@@ -76,7 +77,7 @@ def compulsory_items(sf: SchoolFrames, bal: Balance, cv_met: np.ndarray, levels:
 
 def _r_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
     rule = cat.rules["school_rule"]
-    p = sf.p
+    p = sf.part_arrays
     g = np.where(p["counted"], sf.g_parts, -1)
     n_parts = groups.count(g)
     rule_met = p["rule_met"]
@@ -91,8 +92,8 @@ def _r_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
         off_na = np.isnan(met) | (np.isnan(rule_met) & (met == 0))
         n_met = groups.count(g, met == 1)
         n_false, n_na, n_below = groups.count(g, off_false), groups.count(g, off_na), groups.count(g, (rule_met == 1) & (met == 0))
-        x = sf.p[code]
-        ratio = sf.p[f"{code}_ratio"]
+        x = sf.part_arrays[code]
+        ratio = sf.part_arrays[f"{code}_ratio"]
 
         def texts(idx, x=x, ratio=ratio):
             pct = fmt_array(ratio[idx] * 100, 0)
@@ -124,10 +125,10 @@ def _r_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
 def missing_fields(sf: SchoolFrames, code: str, idx: np.ndarray) -> np.ndarray:
     """For parts at `idx` whose `code` value is missing: the header(s) of the empty field(s)."""
     spec = sf.specs[code]
-    level = sf.p["level"][idx]
+    level = sf.part_arrays["level"][idx]
     out = np.full(len(idx), "", dtype=object)
-    students = sf.p["students"][idx]
-    resource = sf.p[spec.resource][idx]
+    students = sf.part_arrays["students"][idx]
+    resource = sf.part_arrays[spec.resource][idx]
     for lv, sfx in SUFFIX.items():
         at = level == lv
         if not at.any():
@@ -179,7 +180,7 @@ def _cv_item(b: Balance, met: np.ndarray, levels: list[str], groups: Groups, cat
 
 
 def _school_check_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> list[dict]:
-    c = sf.c
+    c = sf.school_arrays
     g = np.where(c["checked"], sf.g_schools, -1)
     n = groups.count(g)
     names = c["school_name"]
@@ -201,7 +202,7 @@ def _school_check_items(sf: SchoolFrames, groups: Groups, cat: Catalogue) -> lis
     tt, tc = c["teachers_total"], c["teachers_certified"]
     total, cert = groups.sum(g, tt), groups.sum(g, tc)
     rate = _share(cert, total)
-    m = meets(rate, g12.comparator, g12.threshold())
+    m = meets(rate, g12.op, g12.threshold())
     miss, n_miss = groups.lists(g, np.isnan(tt) | np.isnan(tc), lambda idx: names[idx] + "（未填" + np.where(
         np.isnan(tt[idx]) & np.isnan(tc[idx]), "专任教师数、持证专任教师数", np.where(np.isnan(tt[idx]), "专任教师数", "持证专任教师数")) + "）")
     scope = cat.scope("G12").label
@@ -315,9 +316,9 @@ def standard_text(ind: Indicator, cat: Catalogue) -> str:
         return f"应为「{'是' if ind.comparator == 'yes' else '否'}」"
     if set(t) - {"all"}:
         if ind.unit == "%":
-            return "、".join(f"{k} {OPS[ind.comparator]} {fmt_value(v, '%')}" for k, v in t.items())
-        return "、".join(f"{k} {OPS[ind.comparator]} {_n(v)}" for k, v in t.items()) + (f" {ind.unit}" if ind.unit else "")
-    return fmt_standard(ind.comparator, t.get("all"), ind.unit)
+            return "、".join(f"{k} {OPS[ind.op]} {fmt_value(v, '%')}" for k, v in t.items())
+        return "、".join(f"{k} {OPS[ind.op]} {_n(v)}" for k, v in t.items()) + (f" {ind.unit}" if ind.unit else "")
+    return fmt_standard(ind.op, t.get("all"), ind.unit)
 
 
 def item_order(cat: Catalogue) -> list[str]:

@@ -13,17 +13,16 @@ import pandas as pd
 
 from yichun.assessment.compulsory import SUFFIX, balance, build_parts, cv_frame
 from yichun.assessment.core import Groups, county_years
+from yichun.assessment.costs import UnitCosts, unit_costs
 from yichun.assessment.county_items import assemble, compulsory_items, wide_inputs
-from yichun.assessment.gaps import compute_gaps, unit_costs
+from yichun.assessment.gaps import GapInputs, Gaps, compute_gaps
 from yichun.assessment.missing import missing_frame
 from yichun.assessment.preschool import assess_preschool, kindergarten_checks
 from yichun.assessment.verdict import readiness
 from yichun.catalogue import Catalogue, catalogue
-from yichun.dictionary import sheet
+from yichun.dictionary import field_dtype, sheet
 from yichun.errors import YichunError
 from yichun.tables import Inputs
-
-DTYPES = {"text": "str", "enum": "str", "int": "float64", "float": "float64", "bool": "boolean", "year": "Int64", "date": "str"}
 
 
 @dataclass
@@ -57,28 +56,29 @@ class Assessment:
     profile: str = "national"
     catalogue: Catalogue | None = field(default=None, repr=False)
     inputs: Inputs | None = field(default=None, repr=False)
-    costs: dict = field(default_factory=dict, repr=False)
-    _pending: tuple | None = field(default=None, repr=False)
-    _derived: dict = field(default_factory=dict, repr=False)
+    costs: UnitCosts = field(default_factory=dict, repr=False)
+    gap_inputs: GapInputs | None = field(default=None, repr=False)
+    _gaps: Gaps | None = field(default=None, repr=False)
 
-    def _derive(self) -> dict:
-        if not self._derived:
-            gaps, bill, drivers = compute_gaps(*self._pending)
-            self._derived.update(gaps=gaps, bill=bill, cv_drivers=drivers)
-            self._pending = None
-        return self._derived
+    def _derive(self) -> Gaps:
+        if self._gaps is None:
+            if self.gap_inputs is None:
+                raise YichunError("该评估结果没有保存计算差距所需的数据")
+            self._gaps = compute_gaps(self.gap_inputs)
+            self.gap_inputs = None
+        return self._gaps
 
     @property
     def gaps(self) -> pd.DataFrame:
-        return self._derive()["gaps"]
+        return self._derive().gaps
 
     @property
     def bill(self) -> pd.DataFrame:
-        return self._derive()["bill"]
+        return self._derive().bill
 
     @property
     def cv_drivers(self) -> pd.DataFrame:
-        return self._derive()["cv_drivers"]
+        return self._derive().cv_drivers
 
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.readiness["year"].unique())
@@ -112,7 +112,7 @@ def _conform(frame: pd.DataFrame | None, key: str) -> pd.DataFrame:
     add = {}
     for f in fields:
         if f.field not in frame.columns:
-            add[f.field] = pd.Series(pd.NA if DTYPES[f.type] != "float64" else np.nan, index=frame.index, dtype=DTYPES[f.type])
+            add[f.field] = pd.Series(pd.NA if field_dtype(f) != "float64" else np.nan, index=frame.index, dtype=field_dtype(f))
     for c, dtype in (("county", "str"), ("year", "int64")):
         if c not in frame.columns:
             add[c] = pd.Series(dtype=dtype, index=frame.index)
@@ -152,12 +152,12 @@ def assess(inputs: Inputs, years: int | list[int] | None = None, profile: str | 
     codes = list(cat.rules["school_rule"]["indicators"])
 
     sf = build_parts(schools, cat, groups)
-    counted = np.flatnonzero(sf.p["counted"] & (sf.g_parts >= 0))
+    counted = np.flatnonzero(sf.part_arrays["counted"] & (sf.g_parts >= 0))
     level_idx = np.zeros(len(counted), dtype="int64")
     for i, lv in enumerate(levels):
-        level_idx[sf.p["level"][counted] == lv] = i
-    x = np.column_stack([sf.p[c][counted] for c in codes]) if len(counted) else np.zeros((0, len(codes)))
-    bal = balance(sf.g_parts[counted], level_idx, sf.p["students"][counted], x, len(levels))
+        level_idx[sf.part_arrays["level"][counted] == lv] = i
+    x = np.column_stack([sf.part_arrays[c][counted] for c in codes]) if len(counted) else np.zeros((0, len(codes)))
+    bal = balance(sf.g_parts[counted], level_idx, sf.part_arrays["students"][counted], x, len(levels))
     cv, cv_met = cv_frame(bal, groups, levels, codes, cat.rules["balance_rule"]["limits"])
 
     kg = kindergarten_checks(kgs, cat)
@@ -170,10 +170,11 @@ def assess(inputs: Inputs, years: int | list[int] | None = None, profile: str | 
     met_by_code = {c: matrices["met"][:, i] for i, c in enumerate(matrices["codes"])}
     # PG3's shortfall (townships/streets lacking a kindergarten) is worked out township by township
     missing = missing_frame(sf, kg, g_kg, groups, cat, met_by_code, values, ratings)
-    values = {**values, "PG3_SHORT": computed["PG3"]["short"]}
-    pending = (sf, bal, cv_met, levels, kg, g_kg, preschool, met_by_code, values, groups, cat, costs)
+    values = {**values, "PG3_SHORT": computed["PG3"]["short"], "PG4_SHORT": computed["PG4"]["short"]}
+    pending = GapInputs(schools=sf, balance=bal, cv_met=cv_met, levels=levels, kindergartens=kg, kg_groups=g_kg, preschool=preschool,
+                        met=met_by_code, values=values, groups=groups, catalogue=cat, costs=costs)
     return Assessment(
         school_parts=sf.parts, cv=cv, preschool=preschool, items=items, readiness=ready, school_checks=sf.checks, kg_checks=kg,
         missing=missing,
-        profile=cat.profile, catalogue=cat, inputs=sub, costs=costs, _pending=pending,
+        profile=cat.profile, catalogue=cat, inputs=sub, costs=costs, gap_inputs=pending,
     )

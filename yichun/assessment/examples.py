@@ -12,14 +12,15 @@ flags, str text), so what works here works on ingested workbooks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from yichun.catalogue import Catalogue, catalogue
-from yichun.dictionary import sheet
+from yichun.dictionary import field_dtype, sheet
 from yichun.tables import Inputs
 
-DTYPES = {"text": "str", "enum": "str", "int": "float64", "float": "float64", "bool": "boolean", "year": "Int64", "date": "str"}
 RATING_VALUES = ("优", "良", "中", "差")
 
 
@@ -38,11 +39,11 @@ def table(key: str, records: list[dict], county: str, year: int) -> pd.DataFrame
             "year": np.array([r.get("year", year) for r in records], dtype="int64")}
     for f in fields:
         values = [r.get(f.field) for r in records]
-        dtype = DTYPES[f.type]
+        dtype = field_dtype(f)
         if dtype == "float64":
             data[f.field] = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
         else:
-            data[f.field] = pd.array([pd.NA if v is None else v for v in values], dtype=dtype)
+            data[f.field] = pd.Series([pd.NA if v is None else v for v in values], dtype=dtype).array
     for c in ("source_file", "source_sheet"):
         data[c] = pd.array([""] * len(records), dtype="str")
     data["source_row"] = pd.array([i + 2 for i in range(len(records))], dtype="Int64")
@@ -106,7 +107,7 @@ def townships_frame(towns: dict[str, str], county: str, year: int) -> pd.DataFra
                          "township": pd.array(list(towns), dtype="str"), "township_kind": pd.array(list(towns.values()), dtype="str")})
 
 
-def make_inputs(schools: list[dict] = (), kindergartens: list[dict] = (), county_inputs: dict | None = None,
+def make_inputs(schools: Sequence[dict] = (), kindergartens: Sequence[dict] = (), county_inputs: dict | None = None,
                 county: str = "宜丰县", year: int = 2024, births: dict | None = None, townships: dict[str, str] | None = None) -> Inputs:
     """One county-year of hand-made data (concatenate several with `combine`); `townships` is the 乡镇 sheet."""
     pop = pd.DataFrame({"county": pd.array([county] * len(births or {}), dtype="str"),

@@ -45,7 +45,7 @@ def missing_frame(sf: SchoolFrames, kg: pd.DataFrame, g_kg: np.ndarray, groups: 
         rows.append({"county": groups.county[gi], "year": int(groups.year[gi]), "track": track, "indicator": code,
                      "school_id": sid, "school_name": name, "level": level, "fields": fields})
 
-    p = sf.p
+    p = sf.part_arrays
     cv_code = cat.rules["balance_rule"].get("code", "CV")
     for code in cat.rules["school_rule"]["indicators"]:
         und = undecided(code) | undecided(cv_code)
@@ -55,7 +55,7 @@ def missing_frame(sf: SchoolFrames, kg: pd.DataFrame, g_kg: np.ndarray, groups: 
             fields = missing_fields(sf, code, sel)
             for i, f in zip(sel, fields):
                 add(sf.g_parts[i], "义务教育", code, p["school_id"][i], p["school_name"][i], p["level"][i], f)
-    c = sf.c
+    c = sf.school_arrays
     for code in ("G3", "G4", "G5"):
         und = undecided(code)
         sel = np.flatnonzero(c["checked"] & (sf.g_schools >= 0) & np.isnan(c[f"{code}_ok"]))
@@ -66,8 +66,8 @@ def missing_frame(sf: SchoolFrames, kg: pd.DataFrame, g_kg: np.ndarray, groups: 
     tt, tc = c["teachers_total"], c["teachers_certified"]
     sel = np.flatnonzero(c["teachers_counted"] & (sf.g_schools >= 0) & (np.isnan(tt) | np.isnan(tc)))
     for i in sel[und[sf.g_schools[sel]]]:
-        empty = [field_header("schools", f) for f, v in (("teachers_total", tt[i]), ("teachers_certified", tc[i])) if np.isnan(v)]
-        add(sf.g_schools[i], "义务教育", "G12", c["school_id"][i], c["school_name"][i], "全校", "、".join(empty))
+        blank = [field_header("schools", f) for f, v in (("teachers_total", tt[i]), ("teachers_certified", tc[i])) if np.isnan(v)]
+        add(sf.g_schools[i], "义务教育", "G12", c["school_id"][i], c["school_name"][i], "全校", "、".join(blank))
 
     if len(kg):
         sid = kg["kg_id"].to_numpy(dtype=object, na_value="")
@@ -76,12 +76,12 @@ def missing_frame(sf: SchoolFrames, kg: pd.DataFrame, g_kg: np.ndarray, groups: 
                                              "oversized_classes", "teachers", "teachers_certified", "head_certified",
                                              "township", "design_year") if f in kg.columns}
         pq1_open = ~(kg["PQ1_ok"].fillna(False).to_numpy(bool))
-        for code, fields in KG_FIELDS.items():
+        for code, kg_fields in KG_FIELDS.items():
             und = undecided(code)
             at = np.flatnonzero(g_kg >= 0)
             at = at[und[g_kg[at]]]
             for i in at:
-                names = [field_header("kindergartens", f) for f in fields if f in empty and empty[f][i]]
+                names = [field_header("kindergartens", f) for f in kg_fields if f in empty and empty[f][i]]
                 if code == "PQ1" and "design_year" in empty and empty["design_year"][i] and pq1_open[i]:
                     names.append(field_header("kindergartens", "design_year"))
                 if names:

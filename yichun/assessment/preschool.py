@@ -29,6 +29,7 @@ from yichun.assessment.core import (
     join_names,
     meets,
     numeric_columns,
+    objects,
     to_boolean,
 )
 from yichun.dictionary import field_header, sheet
@@ -95,8 +96,8 @@ def assess_preschool(kg: pd.DataFrame, g: np.ndarray, wide: dict[str, np.ndarray
     n = groups.n
     nan = np.full(n, np.nan)
     children_col = kg["children"].to_numpy(float)
-    kg_type = kg["kg_type"].to_numpy(dtype=object, na_value=None)
-    names = kg["kg_name"].to_numpy(dtype=object, na_value=None)
+    kg_type = objects(kg["kg_type"])
+    names = objects(kg["kg_name"])
     has_kg = groups.count(g) > 0
     none = np.where(has_kg, 0.0, np.nan)  # no kindergarten sheet: every sum is missing, not 0
     children = groups.sum(g, children_col) + none
@@ -116,7 +117,7 @@ def assess_preschool(kg: pd.DataFrame, g: np.ndarray, wide: dict[str, np.ndarray
     dens = {"P1": pop, "P2": children, "P3": children}
     num_labels = {"P1": "在园幼儿数", "P2": "公办园和普惠性民办园在园幼儿数(办园性质须填全)", "P3": "公办园在园幼儿数(办园性质须填全)"}
     items = []
-    cols = {k: [] for k in ("g", "indicator", "name", "value", "standard", "met", "numerator", "denominator")}
+    cols: dict[str, list] = {k: [] for k in ("g", "indicator", "name", "value", "standard", "met", "numerator", "denominator")}
     for code in ("P1", "P2", "P3"):
         ind = cat[code]
         t = float(ind.threshold())
@@ -234,8 +235,8 @@ def _pg3(kg: pd.DataFrame, g: np.ndarray, wide: dict, groups: Groups, cat, towns
     kinds = {k: tuple(v) for k, v in (ind.extra.get("township_kinds") or {"township": ("乡", "镇"), "street": ("街道",)}).items()}
     need = {"township": float(ind.thresholds.get("per_township", 1)), "street": float(ind.thresholds.get("per_street", 1))}
     n = groups.n
-    kg_type = kg["kg_type"].to_numpy(dtype=object, na_value=None)
-    town = kg["township"].to_numpy(dtype=object, na_value=None)
+    kg_type = objects(kg["kg_type"])
+    town = objects(kg["township"])
     tc = _flag(kg, "township_center")
     names = kg["kg_name"].to_numpy(dtype=object, na_value="")
     public = kg_type == PUBLIC
@@ -245,8 +246,8 @@ def _pg3(kg: pd.DataFrame, g: np.ndarray, wide: dict, groups: Groups, cat, towns
              "street": np.array([t is None for t in kg_type], bool)}
     listed: dict[int, dict[str, str]] = {}
     if townships is not None and len(townships):
-        kind_col = townships["township_kind"].to_numpy(dtype=object, na_value=None)
-        for code, name, kind in zip(groups.codes(townships), townships["township"].to_numpy(dtype=object, na_value=None), kind_col):
+        kind_col = objects(townships["township_kind"])
+        for code, name, kind in zip(groups.codes(townships), objects(townships["township"]), kind_col):
             if code >= 0 and name:
                 by_kind = next((k for k, v in kinds.items() if kind in v), None)
                 listed.setdefault(int(code), {})[str(name)] = by_kind or _township_kind(name, kinds) or "township"
@@ -308,7 +309,7 @@ def _pg3(kg: pd.DataFrame, g: np.ndarray, wide: dict, groups: Groups, cat, towns
 def _pg4(kg: pd.DataFrame, g: np.ndarray, groups: Groups, cat) -> dict:
     """PG4 小区配套园 all 公办 or 普惠性民办; a non-inclusive kindergarten without 是否小区配套园 leaves it missing."""
     pg4 = cat["PG4"]
-    kg_type = kg["kg_type"].to_numpy(dtype=object, na_value=None)
+    kg_type = objects(kg["kg_type"])
     names = kg["kg_name"].to_numpy(dtype=object, na_value="")
     est = _flag(kg, "estate_kindergarten")
     has = groups.count(g)
@@ -321,22 +322,21 @@ def _pg4(kg: pd.DataFrame, g: np.ndarray, groups: Groups, cat) -> dict:
     n_unknown = groups.count(g, unknown_mask)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(n_estate > 0, n_ok / np.where(n_estate > 0, n_estate, 1), np.nan)
-    judged = np.where(n_estate == 0, 1.0, meets(share, pg4.comparator, pg4.threshold()))
+    judged = np.where(n_estate == 0, 1.0, meets(share, pg4.op, pg4.threshold()))
     met = np.where(has == 0, np.nan, np.where(judged == 0, 0.0, np.where(n_unknown > 0, np.nan, judged)))
     bad, n_bad = groups.lists(g, bad_mask, names)
     unk, n_unk = groups.lists(g, unknown_mask, names)
-    detail = []
-    for h, e, o, b, nb, u, nu in zip(has, n_estate, n_ok, bad, n_bad, unk, n_unk):
+
+    def describe(h, e, o, b, nb, u, nu) -> str:
         if h == 0:
-            detail.append(f"{MISSING}：无幼儿园数据")
-            continue
+            return f"{MISSING}：无幼儿园数据"
         text = "本县未报小区配套园" if e == 0 else f"小区配套园 {e:.0f} 所，其中公办或普惠性民办 {o:.0f} 所"
-        if b:
-            text += f"；非普惠：{join_names(b, nb)}"
-        if u:
-            text += f"；{MISSING}：未填是否小区配套园的非普惠幼儿园 {join_names(u, nu)}"
-        detail.append(text)
-    return item_rows("PG4", share, met, detail)
+        text += f"；非普惠：{join_names(b, nb)}" if b else ""
+        return text + (f"；{MISSING}：未填是否小区配套园的非普惠幼儿园 {join_names(u, nu)}" if u else "")
+
+    detail = [describe(*row) for row in zip(has, n_estate, n_ok, bad, n_bad, unk, n_unk)]
+    # `short`: the 小区配套园 that are neither 公办 nor 普惠性民办 (the gap's county row counts these)
+    return {**item_rows("PG4", share, met, detail), "short": groups.count(g, bad_mask).astype(float)}
 
 
 def _pq1(kg: pd.DataFrame, g: np.ndarray, groups: Groups, cat) -> tuple[dict, pd.DataFrame]:
@@ -358,7 +358,9 @@ def _pq1(kg: pd.DataFrame, g: np.ndarray, groups: Groups, cat) -> tuple[dict, pd
     year = kg["design_year"].to_numpy(dtype=float, na_value=np.nan) if "design_year" in kg.columns else np.full(len(kg), np.nan)
     new, old, unk_year = year >= cutoff, year < cutoff, np.isnan(year)
     has = groups.count(g)
-    verdicts, texts, kg_add = [], [[] for _ in range(n)], {}
+    verdicts: list[np.ndarray] = []
+    texts: list[list[str]] = [[] for _ in range(n)]
+    kg_add: dict[str, np.ndarray] = {}
 
     def passes(ok_count, total, share):
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -38,7 +38,7 @@ def readiness(groups, matrices: dict, cat: Catalogue) -> pd.DataFrame:
     is_a = matrices["klass"] == "A"
     track = matrices["track"]
     details = matrices.get("details")
-    frames = {k: [] for k in ("g", "track", "a_met", "a_total", "b_good", "b_total", "veto", "unmet", "missing", "missing_codes")}
+    frames: dict[str, list] = {k: [] for k in ("g", "track", "a_met", "a_total", "b_good", "b_total", "veto", "unmet", "missing", "missing_codes")}
     for t in [t for t in TRACK_ORDER if t in set(track)] + sorted(set(track) - set(TRACK_ORDER)):
         cols = track == t
         m = met[:, cols]

@@ -1,5 +1,5 @@
 """`yichun assess`: assess one statistical year from a folder of workbooks and write the
-stable output tables (their columns are listed in README.md, 命令行) as CSV.
+stable output tables (their columns: docs/outputs.md §2) as CSV.
 
 school_parts.csv (counted parts), cv.csv, preschool.csv, readiness.csv, plus items.csv,
 gaps.csv, bill.csv and school_parts_excluded.csv; with --xlsx also 评估结果.xlsx (the same tables

@@ -45,7 +45,7 @@ def county_code(county: str) -> str:
 
 def cost_kind(costs: dict, key: str) -> str:
     """一次性投入 / 每年经费 from the unit cost entry (the package's entry when a user's file has none)."""
-    from yichun.assessment.gaps import unit_costs
+    from yichun.assessment.costs import unit_costs
 
     entry = costs.get(key) or {}
     if entry.get("price_yuan") is None:

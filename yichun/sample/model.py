@@ -812,7 +812,7 @@ class CountySimulator:
         """㎡ per child of outdoor_m2, activity_m2 and building_m2 (PQ1 in the catalogue).
 
         The catalogue's PQ1 thresholds are matched by the field they name; a standard the
-        catalogue does not (yet) list falls back to the national table (domain.md §3).
+        catalogue does not (yet) list falls back to the national table (docs/domain.md §3).
         """
         national = {"outdoor_m2": 4.0, "activity_m2": 8.17, "building_m2": 10.44}
         thr = self.cat["PQ1"].thresholds
@@ -925,7 +925,7 @@ class CountySimulator:
         Teachers are staffing, not investment (no price); enlarging the smallest music or art
         room is priced as teaching floor area.
         """
-        from yichun.assessment.gaps import unit_costs
+        from yichun.assessment.costs import unit_costs
         from yichun.projection.params import parameters
 
         costs = unit_costs()

@@ -117,7 +117,7 @@ def _field(code: str, level: str, rf) -> str:
 
 
 def _round_unit(q: float, unit: str) -> float:
-    from yichun.assessment.gaps import round_up
+    from yichun.assessment.costs import round_up
 
     return float(round_up(np.array([q]), unit)[0])
 
@@ -131,7 +131,7 @@ def _school_fixes(g: pd.DataFrame, parts: pd.DataFrame, cat) -> list[dict]:
     0 up to 100%: 200 pupils without a multimedia room need 5 rooms for 2.3/百生 but 4 for 85%).
     """
     from yichun.assessment.compulsory import r_specs
-    from yichun.assessment.gaps import _addition
+    from yichun.assessment.gap_rows import resource_addition as _addition
 
     rule = cat.rules["school_rule"]
     allowed = len(rule["indicators"]) - int(rule["min_met"])
@@ -293,7 +293,7 @@ def _policy(a, county: str, year: int, track: str, cat) -> pd.DataFrame:
 
 def _price(lines: list[dict], costs: dict, cat, mapping: dict) -> list[float]:
     """Cost in 万元 of each plan line, with the assessment's unit costs (NaN where unpriced)."""
-    from yichun.assessment.gaps import price_wan
+    from yichun.assessment.costs import price_wan
 
     out = []
     for line in lines:
@@ -330,7 +330,7 @@ def plan_cheapest(inputs: Inputs, county: str, track: str = "义务教育", year
     variant still lacks is added, until all pass or nothing more can be added.
     """
     from yichun.assessment import assess
-    from yichun.assessment.gaps import unit_costs
+    from yichun.assessment.costs import unit_costs
 
     params = params or parameters()
     cat = catalogue(profile)

@@ -2,7 +2,7 @@
 
 `price_actions(scenario)` gives one row per action: quantity, unit, unit price and cost in
 万元. The field → unit-cost entry mapping is projection.yaml `action_costs`; the prices and
-their sources stay in unit_costs.yaml (read through yichun.assessment.gaps.unit_costs).
+their sources stay in unit_costs.yaml (read through yichun.assessment.costs.unit_costs).
 Teachers count one year of staff cost (人·年), as in the assessment's bill; `cost_kind` keeps
 一次性投入 (buildings, rooms, equipment) and 每年经费 (staff, per year) apart. A new
 kindergarten is priced as its activity rooms, outdoor play area and teachers; kindergarten
@@ -37,7 +37,7 @@ def cost_kind(key: str | None, costs: dict) -> str:
 
 
 def _line(costs: dict, key: str | None, qty: float) -> tuple[str, float, float]:
-    from yichun.assessment.gaps import price_wan
+    from yichun.assessment.costs import price_wan
 
     if key is None or key not in costs:
         return "", np.nan, np.nan
@@ -47,7 +47,7 @@ def _line(costs: dict, key: str | None, qty: float) -> tuple[str, float, float]:
 
 def price_actions(scenario: Scenario, *, params: dict | None = None, profile="national", unit_cost_source=None) -> pd.DataFrame:
     """One row per priced line of the scenario's actions (a new kindergarten gives several)."""
-    from yichun.assessment.gaps import unit_costs
+    from yichun.assessment.costs import unit_costs
 
     params = params or parameters()
     costs = unit_costs(unit_cost_source)

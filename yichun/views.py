@@ -1,7 +1,12 @@
-"""Readable tables of an `Assessment` for notebooks and briefings (Chinese column labels).
+"""Tables for notebooks: readable frames with Chinese column labels, in one place.
 
-Each function takes an Assessment (and a year / track / county) and returns a small frame that
-a notebook prints or a chart draws; no number is computed here that `assess` did not compute.
+    from yichun import views
+    views.readiness_table(a)                      # per county: A met, B good, ready, bill
+    views.schools_holding_back(a, "丰城市")        # the schools below the 6-of-7 rule, costliest first
+
+The assessment tables take an `Assessment` (and a year / track / county) and return a small
+frame that a notebook prints or a chart draws; no number is computed here that `assess` did not
+compute. The intake, outlook and plan tables are those of the stages that own the numbers.
 """
 
 from __future__ import annotations
@@ -10,6 +15,18 @@ import numpy as np
 import pandas as pd
 
 from yichun.assessment.core import COMPULSORY, PRESCHOOL
+from yichun.intake.report import counts_table
+from yichun.intake.summary import completeness_table, counts_by_year, problem_summary, problems_view
+from yichun.projection.outlook import DISPLAY as STATUS_DISPLAY
+from yichun.projection.outlook import STATUS_COLUMNS, STATUS_DUE
+from yichun.projection.resources import planned_summary
+from yichun.scenarios.comparison import comparison_table
+from yichun.scenarios.planner import plan_lines_table, policy_table
+
+__all__ = ["STATUS_COLUMNS", "STATUS_DISPLAY", "STATUS_DUE", "bill_by_county", "comparison_table", "completeness_table",
+           "counts_by_year", "counts_table", "cv_over_limit", "failing_schools_by_county", "items_table", "kindergartens_holding_back",
+           "plan_lines_table", "planned_summary", "policy_table", "preschool_table", "problem_summary", "problems_view", "quantities",
+           "readiness_table", "schools_holding_back"]
 
 
 def _year(a, year: int | None) -> int:
