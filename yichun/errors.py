@@ -6,7 +6,9 @@ without a traceback. A `Problem` is one finding about one cell or row of one wor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 ERROR = "错误"
 WARNING = "警告"
@@ -26,6 +28,16 @@ class InputError(YichunError):
 
 class CatalogueError(YichunError):
     """A malformed standards catalogue or profile."""
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN or pandas' NA (whose comparisons are NA, so bool() of them raises)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:
+        return True
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,17 @@ class Problem:
     @classmethod
     def columns(cls) -> list[str]:
         return [f.name for f in fields(cls)]
+
+    @classmethod
+    def from_record(cls, record: Mapping[Any, Any]) -> Problem:
+        """A problem from a row of a problems table: missing row/year as None, missing text as ""."""
+        def clean(key: str, value: Any) -> Any:
+            missing = _is_missing(value)
+            if key in ("row", "year"):
+                return None if missing else int(value)
+            return "" if missing else str(value)
+
+        return cls(**{f.name: clean(f.name, record.get(f.name)) for f in fields(cls)})
 
     def __str__(self) -> str:
         where = "，".join(

@@ -38,8 +38,6 @@ def read_inputs(raw_dir, year: int | None = None):
     files whose year is unknown) raise InputError with the problem records; others are reported."""
     import sys
 
-    import pandas as pd
-
     from yichun.errors import ERROR, InputError, Problem
     from yichun.intake import read_folder
 
@@ -52,8 +50,7 @@ def read_inputs(raw_dir, year: int | None = None):
     else:
         relevant = errors
     if len(relevant):
-        records = [Problem(**{k: (None if k in ("row", "year") and pd.isna(v) else ("" if pd.isna(v) else v)) for k, v in r.items()})
-                   for r in relevant[Problem.columns()].to_dict("records")]
+        records = [Problem.from_record(r) for r in relevant[Problem.columns()].to_dict("records")]
         raise InputError(f"输入数据有 {len(records)} 个错误，未进行评估。请按下列提示修改工作簿后重试：", records)
     others = len(errors) - len(relevant)
     warnings = int((problems["severity"] != ERROR).sum())

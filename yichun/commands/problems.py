@@ -77,9 +77,9 @@ def run(args) -> int:
     rnd = ledger_round(a, county, year, previous, plans=inputs.plans, outlook=outlook, as_of=args.as_of)
     path = write_problem_list(a, county, year, args.out, ledger=rnd)
     r = a.readiness
-    for row in r.itertuples():
-        print(f"{county} {year}年 {row.track}：A类 {row.a_met}/{row.a_total}，B类良及以上 {row.b_good}/{row.b_total}，"
-              f"{'具备' if row.ready else '不具备'}申报条件" + (f"（未达标：{row.unmet}）" if row.unmet else ""))
+    for row in r.to_dict("records"):
+        print(f"{county} {year}年 {row['track']}：A类 {row['a_met']}/{row['a_total']}，B类良及以上 {row['b_good']}/{row['b_total']}，"
+              f"{'具备' if row['ready'] else '不具备'}申报条件" + (f"（未达标：{row['unmet']}）" if row["unmet"] else ""))
     print(f"补短板费用估算：{a.total_cost(county, year):,.2f} 万元（不含不计价项目）")
     print(f"问题清单：{len(rnd.rows)} 个问题")
     if previous is not None:

@@ -28,8 +28,7 @@ def counts_table(inputs) -> pd.DataFrame:
 
 
 def problem_line(row) -> str:
-    fields: dict = {k: (None if pd.isna(v) else v) if k in ("row", "year") else ("" if pd.isna(v) else v) for k, v in row.items()}
-    p = Problem(**fields)
+    p = Problem.from_record(row)
     return str(p)
 
 
