@@ -7,7 +7,16 @@ import pytest
 from projection_toy import county_rows, kindergarten, make_inputs, school
 
 from yichun.errors import YichunError
-from yichun.projection.cohort import allocate, cohort_births, extend_births, observed_ratios, project_enrolment, ratio_bands
+from yichun.projection.cohort import (
+    DemographicFactors,
+    Factor,
+    allocate,
+    cohort_births,
+    extend_births,
+    observed_ratios,
+    project_enrolment,
+    ratio_bands,
+)
 from yichun.projection.params import parameters
 from yichun.projection.projected import project_inputs
 
@@ -75,9 +84,8 @@ def test_projected_enrolment_exact():
 def test_migration_and_birth_factors():
     inputs = toy()
     params = parameters({"recent_years": 4})
-    e = project_enrolment(inputs, 2022, ("central",), params,
-                          ratio_factors=[{"levels": ["小学"], "from_year": 2022, "factor": 1.1}],
-                          birth_factors=[{"from_year": 2015, "factor": 0.5}])
+    factors = DemographicFactors(births=(Factor(0.5, from_year=2015),), ratios=(Factor(1.1, from_year=2022, levels=("小学",)),))
+    e = project_enrolment(inputs, 2022, ("central",), params, factors=factors)
     e = e.set_index(["level", "year"])["enrolment"]
     assert e[("小学", 2021)] == pytest.approx(0.95 * (5000 + 450))  # 2015 births halved
     assert e[("小学", 2022)] == pytest.approx(0.95 * 1.1 * (4000 + 450 + 400))
@@ -147,3 +155,22 @@ def test_bad_parameters_name_the_key():
         parameters({"recent_yaers": 3})
     with pytest.raises(YichunError, match="future_births.low"):
         parameters({"future_births": {"low": -2}})
+
+
+# births 2^(y − 2000) for 2000–2020: a sum of births names exactly the birth years it covers
+POWERS = {y: float(2 ** (y - 2000)) for y in range(2000, 2021)}
+
+
+@pytest.mark.parametrize(("level", "born"), [
+    ("小学", range(2009, 2015)),  # grade 1 entered in September 2020 at 6: born 2014; grade 6 born 2009
+    ("初中", range(2006, 2009)),  # grades 7–9: born 2006–2008
+    ("幼儿园", range(2015, 2018)),  # 3–5 year olds: born 2015–2017
+    ("3—5岁人口", range(2015, 2018)),
+])
+def test_the_cohort_window_of_each_level_in_the_package_parameters(level, born):
+    y = 2020
+    inputs = make_inputs([school(C, y, "P1", 600), school(C, y, "J1", 0, 300)], [kindergarten(C, y, "K1", 200)],
+                         county_rows(C, y, 250), {C: POWERS})
+    r = observed_ratios(inputs, parameters()).set_index(["level", "year"])
+    # e.g. 小学 2020: 2^9 + … + 2^14 = 32256; a window one year off or one year longer gives another sum
+    assert r.loc[(level, y), "cohort_births"] == sum(2.0 ** (b - 2000) for b in born)

@@ -113,6 +113,35 @@ def test_a_lapse_after_the_scheduled_year_is_flagged_for_a_county_on_track():
     assert "另预计 2030 年 PQ2 回落（中方案）" in row["reason_text"]
 
 
+# ------------------------------------------------------------------------------ the scheduled-year boundary
+# 宜丰县 is scheduled for 义务教育 in 2027; b = the last year of data, T = the last projected year
+
+def test_a_scheduled_year_equal_to_the_last_data_year_is_judged_on_the_data():
+    row = status_of({(v, 2027): "" for v in V3}, base=2027)  # Y = b
+    assert row["status"] == "已过计划年份·达标"
+
+
+def test_a_scheduled_year_after_the_last_data_year_is_judged_on_the_projection():
+    # Y = b + 1: the failing data of 2026 do not decide; the projected 2027 (every variant passes) does
+    results = {**{(v, 2026): "R4" for v in V3}, **{(v, 2027): "" for v in V3}}
+    row = status_of(results, base=2026)
+    assert row["status"] == "按期可达"
+
+
+def test_a_scheduled_year_equal_to_the_last_projected_year_is_projected():
+    readiness, marg, det = frames({(v, y): "" for v in V3 for y in (2025, 2026, 2027)})
+    st = classify(readiness, marg, pd.Series({C: 2025}), parameters(), V3, 2027, details=det)  # Y = T
+    assert st.set_index("track").loc["义务教育", "status"] == "按期可达"
+
+
+def test_a_scheduled_year_after_the_last_projected_year_is_beyond_the_projection():
+    readiness, marg, det = frames({(v, y): "" for v in V3 for y in (2025, 2026)})
+    st = classify(readiness, marg, pd.Series({C: 2025}), parameters(), V3, 2026, details=det)  # Y = T + 1
+    row = st.set_index("track").loc["义务教育"]
+    assert row["status"] == "超出预测期"
+    assert row["reason_text"] == "计划年份 2027 年晚于预测期末 2026 年。"
+
+
 # ------------------------------------------------------------------------------ margins
 
 def test_margin_of_the_item_relying_on_the_85_percent_allowance_is_measured_from_85_percent():

@@ -58,6 +58,15 @@ def test_growth_is_off_by_default_and_continues_recent_increase():
     assert grown.loc[("B", 2022), "sports_area_m2"] == flat.loc[("B", 2022), "sports_area_m2"]
 
 
+def test_a_falling_resource_is_held_not_run_down_by_growth():
+    # A's teaching area fell from 60000 (2019) to 48600 (2020): the recent change is −11400 a
+    # year, counted as 0 — growth=True continues increases only, stock is not assumed to shrink
+    inputs = toy(area_2019=60000.0)
+    grown = project_inputs(inputs, 2022, growth=True).schools.set_index(["school_id", "year"])
+    assert grown.loc[("A", 2021), "teaching_area_m2"] == 48600.0
+    assert grown.loc[("A", 2022), "teaching_area_m2"] == 48600.0
+
+
 def test_kindergarten_classes_and_oversized_share_follow_children():
     inputs = toy()
     params = parameters({"future_births": {"central": -0.5}})

@@ -7,7 +7,7 @@ import pytest
 from projection_toy import county_rows, kindergarten, make_inputs, school
 
 from yichun.scenarios import Scenario, ScenarioError
-from yichun.scenarios.actions import round_total, water_fill
+from yichun.scenarios.actions import fill_lowest_coverage
 from yichun.scenarios.pricing import price_actions
 
 C = "上高县"
@@ -88,12 +88,14 @@ def test_named_additions_and_new_teachers():
     assert (a["teachers_total"] - b["teachers_total"]).sum() == 5  # counted as new 专任教师
 
 
-def test_water_fill_lifts_the_lowest_first():
-    add = water_fill(np.array([1.0, 5.0, 3.0]), np.ones(3), 4.0)
+def test_fill_lowest_coverage_lifts_the_lowest_first():
+    add = fill_lowest_coverage(np.array([1.0, 5.0, 3.0]), np.ones(3), 4.0)
     assert add.tolist() == [3.0, 0.0, 1.0]  # both reach 4, the best-off school gets nothing
-    add = water_fill(np.array([10.0, 10.0]), np.array([1.0, 4.0]), 10.0)  # coverage 10 and 2.5
-    assert add.tolist() == pytest.approx([0.0, 10.0])
-    assert round_total(np.array([0.4, 0.4, 0.2]), 1).tolist() == [1.0, 0.0, 0.0]
+
+
+def test_fill_lowest_coverage_measures_coverage_against_need():
+    add = fill_lowest_coverage(np.array([10.0, 10.0]), np.array([1.0, 4.0]), 10.0)  # coverage 10 and 2.5
+    assert add.tolist() == pytest.approx([0.0, 10.0])  # 20 ÷ 4 = 5 is still below 10
 
 
 def test_migration_scales_students_of_chosen_levels():

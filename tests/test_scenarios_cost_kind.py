@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from projection_toy import county_rows, kindergarten, make_inputs, school
 
 from yichun.assessment import assess
-from yichun.assessment.costs import unit_costs
-from yichun.scenarios.pricing import COST_KINDS, cost_kind
+from yichun.assessment.costs import COST_KINDS, cost_kind, unit_costs
+from yichun.errors import YichunError
 
 C = "宜丰县"
 
 
 def test_every_unit_cost_has_a_kind():
     costs = unit_costs()
-    assert {cost_kind(k, costs) for k in costs} == set(COST_KINDS)
-    assert cost_kind("teacher_pe_arts", costs) == "每年经费" and cost_kind("teaching_building_m2", costs) == "一次性投入"
-    assert cost_kind(None, costs) == "" and cost_kind("no_such_item", costs) == ""
+    assert {cost_kind(costs, k) for k in costs} == set(COST_KINDS)
+    assert cost_kind(costs, "teacher_pe_arts") == "每年经费"
+    assert cost_kind(costs, "teaching_building_m2") == "一次性投入"
+    assert cost_kind(costs, None) == ""
+    assert cost_kind(costs, "no_such_item") == ""
+
+
+def test_a_cost_kind_off_the_list_is_refused_when_the_costs_are_read():
+    with pytest.raises(YichunError, match="teacher_pe_arts.*cost_kind 为「偶尔」"):
+        unit_costs({"teacher_pe_arts": {"cost_kind": "偶尔"}})
 
 
 def test_gaps_and_bill_carry_both_kinds_and_unpriced_gaps_have_no_cost():

@@ -6,8 +6,10 @@ the validation schemas, the template and the sample generator all take them from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 
 from yichun._yaml import package_yaml
 
@@ -90,9 +92,19 @@ def field_dtype(f: Field) -> str:
 
 
 @cache
-def level_suffixes() -> dict[str, str]:
-    """学段 → the suffix of its per-level fields: {"小学": "primary", "初中": "junior", "高中": "senior"}."""
-    return dict(dictionary()["levels"])
+def level_suffix() -> Mapping[str, str]:
+    """School level → the name suffix of its per-level fields (小学 → primary, 初中 → junior, 高中 → senior).
+
+    Read from the school sheet: a field filed under a level (`sub`) is named `<stem>_<suffix>`
+    (students_primary, classes_junior, …); a level spelt with two suffixes is an error.
+    """
+    out: dict[str, str] = {}
+    for f in sheet("schools").fields:
+        if f.sub and "_" in f.field:
+            sfx = f.field.rsplit("_", 1)[1]
+            if out.setdefault(f.sub, sfx) != sfx:
+                raise ValueError(f"dictionary.yaml: {f.sub} fields end in both _{out[f.sub]} and _{sfx} ({f.field})")
+    return MappingProxyType(out)
 
 
 @cache

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from yichun.cellsafe import set_text
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 GREEN, AMBER, RED, HEAD, FILL_IN = "C6EFCE", "FFEB9C", "FFC7CE", "D9E1F2", "FCE4D6"
 PCT, TWO, INT, MONEY, DATE = "0.0%", "0.00", "#,##0", "#,##0.00", "yyyy-mm-dd"
@@ -39,7 +43,7 @@ def print_setup(ws, title_rows: str | None = None) -> None:
 class Sheet:
     """Row-by-row writer that tracks column widths and applies the house formats."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Worksheet) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.ws = ws

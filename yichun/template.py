@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from yichun.atomic import replacing
-from yichun.catalogue import catalogue
+from yichun.catalogue import Condition, catalogue
 from yichun.counties import normalize_county
 from yichun.dictionary import Field, sheets
 from yichun.errors import YichunError
@@ -159,7 +159,7 @@ def _help(f: Field) -> str:
 
 def _standards(cat) -> dict:
     """县级指标 code → the catalogue condition it is checked against (A-class county items)."""
-    out = {}
+    out: dict[str, Condition] = {}
     for ind in cat:
         if ind.scope == "county" and ind.klass == "A" and not (ind.computed_from and not ind.conditions):
             for c in ind.checks():

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from yichun.assessment.core import COMPULSORY, PRESCHOOL, STR, Groups, fmt_number
-from yichun.assessment.costs import UnitCosts
+from yichun.assessment.costs import UnitCosts, cost_kind
 
 BILL_COLUMNS = ["county", "year", "track", "category", "quantity", "unit", "cost_wan", "priced", "cost_key", "cost_kind", "basis"]
 
@@ -37,5 +37,5 @@ def bill_frame(data: dict[str, np.ndarray], groups: Groups, costs: UnitCosts) ->
         "unit": pd.array([c["unit"] for c in items], dtype=STR), "cost_wan": np.where(any_price, priced_cost, np.nan),
         "priced": np.array([c.get("price_yuan") is not None for c in items], dtype=bool),
         "cost_key": pd.array([keys[k] for k in kk], dtype=STR),
-        "cost_kind": pd.array([c.get("cost_kind", "") for c in items], dtype=STR), "basis": pd.array(basis, dtype=STR),
+        "cost_kind": pd.array([cost_kind(costs, keys[k]) for k in kk], dtype=STR), "basis": pd.array(basis, dtype=STR),
     })[BILL_COLUMNS]

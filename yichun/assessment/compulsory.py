@@ -22,10 +22,10 @@ import pandas as pd
 
 from yichun.assessment.core import STR, TOL, Groups, all_met, fmt_array, fmt_number, meets, numeric_columns, ratio_to_standard, to_boolean
 from yichun.catalogue import Catalogue, SchoolScope
-from yichun.dictionary import level_suffixes, sheet
+from yichun.dictionary import level_suffix, sheet
 from yichun.errors import InputError, Problem
 
-SUFFIX = level_suffixes()  # 学段 → per-level field suffix (dictionary.yaml `levels`)
+SUFFIX = level_suffix()  # 学段 → per-level field suffix, from the school sheet's fields
 TEXT_COLUMNS = ["county", "school_id", "school_name", "school_type", "ownership", "area"]
 
 

@@ -19,6 +19,7 @@ R_COST = {  # the physical resource behind each school indicator → unit_costs.
     "R5": "sports_area_m2", "R6": "equipment_wan", "R7": "multimedia_room",
 }
 INTEGER_UNITS = ("人", "间", "所", "班", "㎡")
+COST_KINDS = ("一次性投入", "每年经费")  # unit_costs.yaml `cost_kind`: paid once, or every year (staff)
 UnitCosts = Mapping[str, Mapping[str, Any]]  # entry key → {name, unit, price_yuan, source, …}
 
 @cache
@@ -60,6 +61,9 @@ def _validate_costs(data: object, where: str) -> dict[str, Any]:
         price = item.get("price_yuan")
         if price is not None and (isinstance(price, bool) or not isinstance(price, int | float) or price < 0):
             raise YichunError(f"单价文件 {where}，项目「{key}」的 price_yuan 为「{price}」，应为非负数值或 null(不计价)")
+        kind = item.get("cost_kind")
+        if kind is not None and kind not in COST_KINDS:
+            raise YichunError(f"单价文件 {where}，项目「{key}」的 cost_kind 为「{kind}」，应为 {' 或 '.join(COST_KINDS)}")
     return items
 
 
@@ -77,3 +81,10 @@ def price_wan(qty: Any, key: str, costs: UnitCosts) -> np.ndarray:
     if price is None:
         return np.full(np.shape(qty), np.nan)
     return np.asarray(qty, dtype=float) * float(price) / 10000.0
+
+
+def cost_kind(costs: UnitCosts, key: str | None) -> str:
+    """一次性投入 or 每年经费 of a unit-cost entry (the package's entry when a user's file has none); "" without an entry."""
+    if not key or key not in costs:
+        return ""
+    return str(costs[key].get("cost_kind") or (_package_costs().get(key) or {}).get("cost_kind") or "")

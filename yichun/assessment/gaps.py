@@ -33,7 +33,7 @@ import pandas as pd
 from yichun.assessment.bill import bill_frame
 from yichun.assessment.compulsory import Balance, SchoolFrames, r_specs
 from yichun.assessment.core import STR, Groups
-from yichun.assessment.costs import UnitCosts
+from yichun.assessment.costs import UnitCosts, cost_kind
 from yichun.assessment.cv_additions import cv_additions, cv_drivers
 from yichun.assessment.gap_rows import GapRows, finish_gaps
 from yichun.assessment.preschool_gaps import preschool_gaps
@@ -80,6 +80,6 @@ def compute_gaps(inputs: GapInputs) -> Gaps:
     preschool_gaps(rows, inputs.kindergartens, inputs.kg_groups, inputs.preschool, inputs.met, inputs.values, groups, cat, costs)
     data = rows.arrays()
     gaps = finish_gaps(data, groups)
-    gaps["cost_kind"] = pd.array([costs.get(k, {}).get("cost_kind", "") for k in gaps["cost_key"]], dtype=STR)  # unit_costs.yaml
+    gaps["cost_kind"] = pd.array([cost_kind(costs, k) for k in gaps["cost_key"]], dtype=STR)
     return Gaps(gaps=gaps, bill=bill_frame(data, groups, costs),
                 cv_drivers=cv_drivers(sf, inputs.balance, inputs.cv_met, inputs.levels, groups, cat))

@@ -33,6 +33,8 @@ _NAMES = {
     "cv_bars": "assessment",
     "preschool_bars": "preschool",
     "projection_fan": "projection",
+    "backtest_mape": "projection",
+    "backtest_scatter": "projection",
     "scenario_comparison": "scenarios",
     "bill_waterfall": "costs",
     "tile_map": "tilemap",
@@ -40,7 +42,8 @@ _NAMES = {
 }
 
 __all__ = [
-    "STATUS_COLORS", "apply", "bill_waterfall", "chromium_available", "completeness_figure", "county_ratio_frame", "cv_bars", "export",
+    "STATUS_COLORS", "apply", "backtest_mape", "backtest_scatter", "bill_waterfall", "chromium_available", "completeness_figure",
+    "county_ratio_frame", "cv_bars", "export",
     "indicator_heatmap", "preschool_bars", "projection_fan", "ratio_to_standard", "scenario_comparison",
     "schedule_timeline", "school_distribution", "status_heatmap", "template", "tile_map", "use_theme",
 ]

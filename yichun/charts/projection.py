@@ -1,12 +1,18 @@
-"""Fan chart of one projected indicator: actual series, central projection, low–high band.
+"""Charts of the projection: the fan of one projected indicator and the backtest scorecard.
 
 `projection_fan(frame, standard=0.85, scheduled_year=2025, label="学前三年毛入园率", unit="%")`
 with frame columns year | variant | value, variant one of actual/low/central/high (or
 实际/低/中/高). The standard is a horizontal line, the scheduled assessment year a
 vertical one; the subtitle states the projection in the scheduled year.
+
+`backtest_mape(bt)` — MAPE of enrolment by level and years ahead (bars);
+`backtest_scatter(bt)` — projected against actual enrolment, one point per county, level, year;
+`bt` is a `yichun.projection.Backtest`.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,6 +20,10 @@ import pandas as pd
 from yichun.charts import format as fmt
 from yichun.charts import theme
 from yichun.charts._frames import ChartInputError, nonempty, require
+from yichun.projection.params import LEVELS
+
+if TYPE_CHECKING:
+    from yichun.projection.backtest import Backtest
 
 VARIANTS = {"actual": "actual", "实际": "actual", "low": "low", "低": "low", "低方案": "low",
             "central": "central", "中": "central", "中方案": "central", "high": "high", "高": "high", "高方案": "high"}
@@ -118,3 +128,49 @@ def _subtitle(actual, low, central, high, standard, year, comparator, shown) -> 
     if standard is not None:
         text += f"（标准 {shown(standard)}）"
     return text
+
+
+# ------------------------------------------------------------------------------ backtest
+
+BACKTEST_SOURCE = "数据：各县(市、区)报送的县级指标采集工作簿；回测：以基年已知数据按出生队列法预测，与其后实际数据比较"
+
+
+def backtest_mape(bt: Backtest, title: str | None = None):
+    """Bars: mean absolute percentage error per level, grouped by years ahead of the base year."""
+    import plotly.graph_objects as go
+
+    e = bt.enrolment.dropna(subset=["ape"])
+    g = e.groupby(["level", "horizon"])["ape"].mean().reset_index()
+    fig = go.Figure()
+    for i, h in enumerate(sorted(g["horizon"].unique())):
+        sub = g[g["horizon"] == h].set_index("level").reindex([lv for lv in LEVELS if lv in set(g["level"])])
+        fig.add_trace(go.Bar(x=list(sub.index), y=sub["ape"], name=f"提前 {h} 年", marker_color=theme.CATEGORICAL[i % len(theme.CATEGORICAL)],
+                             text=[f"{v:.1%}" for v in sub["ape"]], textposition="outside",
+                             hovertemplate="%{x} 提前" + str(h) + "年：%{y:.2%}<extra></extra>"))
+    fig.update_yaxes(tickformat=".0%", title_text="平均绝对百分比误差（MAPE）", rangemode="tozero")
+    fig.update_xaxes(title_text="学段")
+    fig.update_layout(barmode="group")
+    return theme.apply(fig, title=title or f"回测：以{bt.base_year}年为基年的在校(园)人数预测误差",
+                       subtitle=f"各县(市、区)平均；{bt.base_year + 1}—{max(bt.years)}年实际数据", source=BACKTEST_SOURCE)
+
+
+def backtest_scatter(bt: Backtest, title: str | None = None):
+    """Points: projected (y) against actual (x) enrolment; the diagonal is a perfect forecast."""
+    import plotly.graph_objects as go
+
+    e = bt.enrolment.dropna(subset=["projected", "actual"])
+    fig = go.Figure()
+    for i, level in enumerate(lv for lv in LEVELS if lv in set(e["level"])):
+        sub = e[e["level"] == level]
+        fig.add_trace(go.Scatter(x=sub["actual"], y=sub["projected"], mode="markers", name=level,
+                                 marker={"size": 8, "color": theme.CATEGORICAL[i % len(theme.CATEGORICAL)]},
+                                 customdata=list(zip(sub["county"], sub["year"], sub["ape"])),
+                                 hovertemplate="%{customdata[0]} %{customdata[1]}年<br>实际 %{x:,.0f}，预测 %{y:,.0f}"
+                                               "（误差 %{customdata[2]:.1%}）<extra></extra>"))
+    top = float(max(e["actual"].max(), e["projected"].max())) * 1.05 if len(e) else 1.0
+    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="预测 = 实际",
+                             line={"color": theme.MUTED_COLOR, "dash": "dot", "width": 1}, hoverinfo="skip"))
+    fig.update_xaxes(title_text="实际人数", range=[0, top], tickformat=",d")
+    fig.update_yaxes(title_text="预测人数", range=[0, top], tickformat=",d")
+    return theme.apply(fig, title=title or f"回测：预测与实际在校(园)人数（基年{bt.base_year}年）",
+                       subtitle="每点为一个县(市、区)一个学段一年；越靠近对角线越准", source=BACKTEST_SOURCE)

@@ -104,17 +104,19 @@ def carry_forward(rows: pd.DataFrame, previous: Returned | pd.DataFrame, closing
     """This year's rows with the county's entries from the earlier ledger, for problems that persist."""
     cfg = config()
     prev = (previous.frame if isinstance(previous, Returned) else previous).set_index("problem_id")
+    earlier = prev.to_dict("index")  # problem_id → {field: entry}
     out = rows.copy()
     status = closing.set_index("problem_id")["status"] if closing is not None else pd.Series(dtype=object)
     for i, pid in out["problem_id"].items():
-        if pid not in prev.index:
+        if pid not in earlier:
             continue
         for f in cfg.fill_in:
-            if f in prev.columns and prev.at[pid, f] is not None and not (isinstance(prev.at[pid, f], float) and pd.isna(prev.at[pid, f])):
-                out.at[i, f] = prev.at[pid, f]
+            v = earlier[pid].get(f)
+            if f in prev.columns and v is not None and not (isinstance(v, float) and pd.isna(v)):
+                out.at[i, f] = v
         s = status.get(pid)
         if s and s != cfg.statuses["remains"]:
-            out.at[i, "note"] = f"{out.at[i, 'note']}；上期销号核对：{s}"
+            out.at[i, "note"] = f"{out.at[i, 'note']!s}；上期销号核对：{s}"
     return out
 
 

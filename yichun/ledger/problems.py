@@ -19,12 +19,12 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from yichun.assessment.costs import UnitCosts, cost_kind
 from yichun.errors import YichunError
 from yichun.ledger.config import config
 
 NOT_PROJECTED = "未预测"
 MISSING_BASIS = "缺数据"
-COST_KINDS = ("一次性投入", "每年经费")
 
 
 def problem_id(unit: str, indicator: str, level: str, cost_key: str, basis: str) -> str:
@@ -43,17 +43,11 @@ def county_code(county: str) -> str:
     return county
 
 
-def cost_kind(costs: dict, key: str) -> str:
-    """一次性投入 / 每年经费 from the unit cost entry (the package's entry when a user's file has none)."""
-    from yichun.assessment.costs import unit_costs
-
-    entry = costs.get(key) or {}
-    if entry.get("price_yuan") is None:
+def ledger_cost_kind(costs: UnitCosts, key: str) -> str:
+    """The ledger's 费用类别: 一次性投入 / 每年经费 (assessment.costs), or 不计价 for an item without a unit price."""
+    if (costs.get(key) or {}).get("price_yuan") is None:
         return config().unpriced_kind
-    kind = entry.get("cost_kind") or (unit_costs().get(key) or {}).get("cost_kind")
-    if kind not in COST_KINDS:
-        raise YichunError(f"单价项目「{key}」的 cost_kind 为「{kind}」，应为 {' 或 '.join(COST_KINDS)}（见 yichun/data/unit_costs.yaml）")
-    return kind
+    return cost_kind(costs, key)
 
 
 def outlook_status(outlook) -> dict[tuple[str, str], str]:
@@ -119,7 +113,7 @@ def problem_rows(assessment, county: str, year: int, *, plans: pd.DataFrame | No
             "school_id": r.school_id, "school_name": r.school_name, "level": r.level, "indicator": r.indicator,
             "indicator_name": f"{name}（{r.item}）" if name else r.item, "value": r.value, "standard": r.standard,
             "shortfall": r.shortfall, "unit": r.unit, "cost_wan": cost,
-            "cost_kind": cost_kind(a.costs, r.cost_key) if (r.in_bill or pd.isna(r.cost_wan)) else "",
+            "cost_kind": ledger_cost_kind(a.costs, r.cost_key) if (r.in_bill or pd.isna(r.cost_wan)) else "",
             "planned": planned_text, "outlook": verdicts.get((county, r.track), NOT_PROJECTED) if verdicts else NOT_PROJECTED,
             **{f: None for f in cfg.fill_in}, "progress": cfg.progress[0],
             "required": bool(r.required), "note": "；".join(notes),

@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -137,15 +138,17 @@ def read_returned(path, county: str | None = None) -> Returned:
 
         chosen = next((n for n in names if norm(n) == norm(cfg.sheet)), None)
         grid = grid_of(chosen) if chosen else None
-        if chosen is None or _header_row(grid) is None:
-            found = [(n, g) for n in names if n not in (chosen, cfg.closing_sheet) for g in [grid_of(n)] if _header_row(g) is not None]
+        head = _header_row(grid) if grid is not None else None
+        if chosen is None or grid is None or head is None:
+            found = [(n, g, h) for n in names if n not in (chosen, cfg.closing_sheet)
+                     for g in [grid_of(n)] for h in [_header_row(g)] if h is not None]
             if not found:
                 raise YichunError(f"上期问题清单 {file} 中找不到表头含「{cfg.headers['problem_id']}」和填写列（如「{cfg.headers['progress']}」）的工作表"
                                   f"（工作簿中的工作表：{'、'.join(names) or '无'}）。请使用 yichun problems 生成的问题清单填写后返回。")
             if len(found) > 1:
                 raise YichunError(f"上期问题清单 {file} 中有 {len(found)} 个工作表的表头含「{cfg.headers['problem_id']}」"
-                                  f"（{'、'.join(n for n, _ in found)}），无法确定读取哪一个：请只保留一个，或把要读取的工作表命名为「{cfg.sheet}」。")
-            chosen, grid = found[0]
+                                  f"（{'、'.join(n for n, _, _ in found)}），无法确定读取哪一个：请只保留一个，或把要读取的工作表命名为「{cfg.sheet}」。")
+            chosen, grid, head = found[0]
             notes.append(Problem(WARNING, "工作表已改名", f"没有名为「{cfg.sheet}」的工作表，已读取表头含「{cfg.headers['problem_id']}」的工作表「{chosen}」",
                                  file=file, sheet=chosen))
     finally:
@@ -153,18 +156,18 @@ def read_returned(path, county: str | None = None) -> Returned:
     for f in sc.uncached_formulas.get(chosen, []):
         notes.append(Problem(WARNING, "公式没有计算结果", f"单元格 {f.ref} 是公式（{f.formula}）但保存时没有计算结果，按空白读取；"
                              "请在 Excel 中打开、重新计算并保存", file=file, sheet=chosen, row=f.row, value=f.formula))
-    frame, problems = _rows(grid, file, chosen, county, notes)
+    frame, problems = _rows(grid, head, file, chosen, county, notes)
     if problems:
         raise InputError(f"上期问题清单 {file}（工作表「{chosen}」）有 {len(problems)} 处无法读取，请修改后重试：", problems)
     return Returned(frame, file, chosen, notes)
 
 
-def _rows(grid, file: str, sheet: str, county: str | None, notes: list[Problem]):
+def _rows(grid: list[list], head: int, file: str, sheet: str, county: str | None, notes: list[Problem]):
+    """The ledger rows below the header row `head` (0-based) of `grid`."""
     from yichun.counties import normalize_county
     from yichun.dictionary import dictionary
 
     cfg = config()
-    head = _header_row(grid)
     by_header = {norm(c.header): c.field for c in cfg.columns}
     cols: dict[str, int] = {}
     problems: list[Problem] = []
@@ -186,7 +189,8 @@ def _rows(grid, file: str, sheet: str, county: str | None, notes: list[Problem])
     note_words = tuple(dictionary().get("note_prefixes", ()))
     id_pattern = re.compile(rf"\S+-[A-Z]{{1,3}}\d{{0,2}}-[0-9A-F]{{{cfg.id_digits}}}")
     headers = cfg.headers
-    records, seen = [], {}
+    records: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
 
     def bad(i, f, value, message, kind):
         problems.append(Problem(ERROR, kind, f"单元格 {_cell(i, cols[f])}：{message}", file=file, sheet=sheet, row=i + 1,
@@ -216,7 +220,7 @@ def _rows(grid, file: str, sheet: str, county: str | None, notes: list[Problem])
             bad(i, "problem_id", raw_id, f"编号「{pid}」在第 {seen[pid]} 行已出现；每个问题只能有一行", "问题编号重复")
             continue
         seen[pid] = i + 1
-        rec = {"problem_id": pid, "excel_row": i + 1}
+        rec: dict[str, Any] = {"problem_id": pid, "excel_row": i + 1}
         for f in cols:
             if f == "problem_id":
                 continue

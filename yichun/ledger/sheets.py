@@ -111,7 +111,7 @@ def write_closing_sheet(ws, closing: pd.DataFrame) -> None:
             v = r.get(f)
             fmt = {"previous_shortfall": quantity_format(r.get("unit") or ""), "current_shortfall": quantity_format(r.get("unit") or ""),
                    "deadline": DATE, "excel_row": "0"}.get(f)
-            cell = s.put(i, j, v, fmt, STATUS_FILL.get(v) if f == "status" else None)
+            cell = s.put(i, j, v, fmt, STATUS_FILL.get(v) if f == "status" and isinstance(v, str) else None)
             cell.alignment = TOP_WRAP if f in wrap else (TOP_CENTRE if f in CENTRED else TOP)
             if f in ("problem_id", "school_id") and v not in (None, ""):
                 cell.number_format = "@"

@@ -31,6 +31,8 @@ Model (parameters in yichun/data/projection.yaml, `cohorts`):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -39,6 +41,30 @@ from yichun.projection.params import KINDERGARTEN, POP_CODE, POP_LEVEL, STUDENT_
 from yichun.tables import Inputs, births
 
 ACTUAL, PROJECTED = "实际", "预测"
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A multiplier a what-if puts on births (出生人口变化) or on cohort ratios (人口迁移变化)."""
+
+    factor: float
+    county: str | None = None  # None: every county
+    from_year: int | None = None  # birth year (births) or statistical year (ratios) from which it applies
+    levels: tuple[str, ...] | None = None  # ratios only: the levels it applies to (None: every level)
+
+
+@dataclass(frozen=True)
+class DemographicFactors:
+    """The births and migration factors a projection is made with (empty: none)."""
+
+    births: tuple[Factor, ...] = ()
+    ratios: tuple[Factor, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.births or self.ratios)
+
+
+NO_FACTORS = DemographicFactors()
 
 
 def base_years(inputs: Inputs) -> pd.Series:
@@ -72,7 +98,7 @@ def actual_enrolment(inputs: Inputs) -> pd.DataFrame:
     c = inputs.county_inputs
     if c is not None and not c.empty:
         g = c.loc[c["code"] == POP_CODE, ["county", "year", "value"]].rename(columns={"value": "enrolment"})
-        g = g.groupby(["county", "year"], as_index=False)["enrolment"].last()
+        g = g.groupby(["county", "year"])["enrolment"].last().reset_index()
         g["level"] = POP_LEVEL
         parts.append(g)
     if not parts:
@@ -85,11 +111,11 @@ def actual_enrolment(inputs: Inputs) -> pd.DataFrame:
 
 
 def extend_births(birth_frame: pd.DataFrame, to_birth_year: int, annual_change: float = 0.0,
-                  factors: list[dict] | None = None) -> pd.DataFrame:
+                  factors: tuple[Factor, ...] = ()) -> pd.DataFrame:
     """Births per county and calendar year up to `to_birth_year`: county | birth_year | births | observed.
 
     Years after a county's last observed year take its last births × (1 + annual_change)^k.
-    Interior gaps stay missing. `factors` (scenario births actions: county, from_year, factor)
+    Interior gaps stay missing. `factors` (a what-if's births actions)
     multiply the births of birth_year ≥ from_year, observed or not.
     """
     b = birth_frame.dropna(subset=["births"])[["county", "birth_year", "births"]].assign(observed=True)
@@ -104,11 +130,11 @@ def extend_births(birth_frame: pd.DataFrame, to_birth_year: int, annual_change: 
     fut = fut.assign(births=fut["last"] * (1.0 + annual_change) ** (fut["birth_year"] - fut["last_year"]), observed=False)
     out = pd.concat([b, fut[["county", "birth_year", "births", "observed"]]], ignore_index=True)
     out["birth_year"] = out["birth_year"].astype(int)
-    for f in factors or []:
-        mask = out["birth_year"] >= int(f.get("from_year") or -10**6)
-        if f.get("county"):
-            mask &= out["county"] == f["county"]
-        out.loc[mask, "births"] *= float(f["factor"])
+    for f in factors:
+        mask = out["birth_year"] >= (f.from_year if f.from_year is not None else -10**6)
+        if f.county:
+            mask &= out["county"] == f.county
+        out.loc[mask, "births"] *= float(f.factor)
     return out.sort_values(["county", "birth_year"]).reset_index(drop=True)
 
 
@@ -129,7 +155,7 @@ def cohort_births(birth_frame: pd.DataFrame, years, youngest: int, oldest: int) 
     rolled = wide.rolling(window, min_periods=window).sum()  # row b: Σ births b−window+1 … b
     picked = rolled.reindex([y - youngest for y in years])
     picked.index = years
-    out = picked.stack(future_stack=True).rename("cohort_births").reset_index()
+    out = picked.stack(future_stack=True).reset_index()
     out.columns = ["year", "county", "cohort_births"]
     return out[["county", "year", "cohort_births"]]
 
@@ -169,23 +195,22 @@ def ratio_bands(ratios: pd.DataFrame, params: dict) -> pd.DataFrame:
     return out.reset_index()[["county", "level", "central", "low", "high", "n_years"]]
 
 
-def _factors(ratio_factors: list[dict] | None, level: str, counties, years) -> pd.DataFrame:
+def _factors(ratio_factors: tuple[Factor, ...], level: str, counties, years) -> pd.DataFrame:
     """years × counties multiplicative factors on the cohort ratio from scenario migration actions."""
     f = pd.DataFrame(1.0, index=pd.Index(years, name="year"), columns=pd.Index(counties, name="county"))
-    for a in ratio_factors or []:
-        if a.get("levels") and level not in a["levels"]:
+    for a in ratio_factors:
+        if a.levels and level not in a.levels:
             continue
-        rows = f.index >= int(a["from_year"]) if a.get("from_year") is not None else slice(None)
-        cols = [a["county"]] if a.get("county") else list(f.columns)
+        rows = f.index >= a.from_year if a.from_year is not None else np.full(len(f.index), True)
+        cols = [a.county] if a.county else list(f.columns)
         cols = [c for c in cols if c in f.columns]
-        f.loc[rows, cols] *= float(a["factor"])
+        f.loc[rows, cols] *= float(a.factor)
     return f
 
 
-def project_enrolment(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, params: dict | None = None,
-                      ratio_factors: list[dict] | None = None, birth_factors: list[dict] | None = None,
-                      problems: list[Problem] | None = None) -> pd.DataFrame:
-    """County totals per level, observed and projected.
+def project_enrolment(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, params: dict | None = None, *,
+                      factors: DemographicFactors = NO_FACTORS, problems: list[Problem] | None = None) -> pd.DataFrame:
+    """County totals per level, observed and projected (births and cohort ratios times `factors`).
 
     Returns county | level | year | variant | kind (实际/预测) | cohort_births | ratio | enrolment.
     Observed years are repeated under every variant (for fan charts). `problems`, when given,
@@ -204,11 +229,11 @@ def project_enrolment(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, pa
     future = np.arange(int(base.min()) + 1, to_year + 1) if len(base) else np.array([], dtype=int)
     if len(future):
         after_base = future[:, None] > base.reindex(counties).to_numpy()[None, :]
-        held_all = enrol.merge(base_frame(base), on="county")
-        held_all = held_all[held_all["year"] == held_all["base_year"]].set_index(["level", "county"])["enrolment"]
+        with_base = enrol.merge(base_frame(base), on="county")
+        held_all = with_base[with_base["year"] == with_base["base_year"]].set_index(["level", "county"])["enrolment"]
         raw_births = births(inputs)
         for variant in variants:
-            b = extend_births(raw_births, to_year, params["future_births"][variant], birth_factors)
+            b = extend_births(raw_births, to_year, params["future_births"][variant], factors.births)
             wide = b.pivot_table(index="birth_year", columns="county", values="births", aggfunc="last").reindex(columns=counties)
             for level, spec in params["cohorts"].items():
                 window = spec["oldest"] - spec["youngest"] + 1
@@ -217,7 +242,7 @@ def project_enrolment(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, pa
                 cb = rolled.reindex(future - spec["youngest"]).to_numpy(float)
                 pick = variant if (level != POP_LEVEL or params["pop_ratio_variant"] == "same") else "central"
                 ratio = bands[pick].reindex(pd.MultiIndex.from_product([[level], counties])).to_numpy(float)
-                factor = _factors(ratio_factors, level, counties, future).to_numpy(float)
+                factor = _factors(factors.ratios, level, counties, future).to_numpy(float)
                 value = ratio[None, :] * cb * factor
                 held = held_all.reindex(pd.MultiIndex.from_product([[level], counties])).to_numpy(float)
                 bad = np.isnan(value) & after_base

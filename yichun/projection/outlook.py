@@ -37,19 +37,24 @@ carried forward from the last actual year.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
 
-from yichun.catalogue import catalogue
+from yichun.catalogue import Catalogue, catalogue
 from yichun.errors import YichunError
 from yichun.projection import cohort, reasons
+from yichun.projection.cohort import NO_FACTORS, DemographicFactors
 from yichun.projection.params import VARIANT_LABELS, VARIANTS, parameters
 from yichun.projection.projected import allocation_shares, project_inputs
 from yichun.projection.resources import planned_changes, planned_summary
 from yichun.projection.tracks import ASSESS_TRACKS, TO_ASSESS
 from yichun.schedule import schedule
 from yichun.tables import Inputs
+
+if TYPE_CHECKING:
+    from yichun.assessment import Assessment
 
 STATUS_DUE_MET, STATUS_DUE_UNMET = reasons.DUE_MET, reasons.DUE_UNMET
 STATUS_DUE = reasons.DUE  # both 已过计划年份 statuses
@@ -81,9 +86,9 @@ class Outlook:
     readiness: pd.DataFrame  # county, track, year, variant, kind, a_met, a_total, b_good, b_total, ready, unmet
     margins: pd.DataFrame  # county, year, variant, kind, track, code, level, label, margin, met
     indicators: pd.DataFrame  # county, year, variant, kind, track, code, level, value, standard, met
-    actual: object = None  # Assessment of the observed years
-    projected: dict = field(default_factory=dict)  # variant → Assessment of the projected years
-    inputs: dict = field(default_factory=dict)  # variant → projected Inputs
+    actual: Assessment | None = None  # Assessment of the observed years
+    projected: dict[str, Assessment] = field(default_factory=dict)  # variant → Assessment of the projected years
+    inputs: dict[str, Inputs] = field(default_factory=dict)  # variant → projected Inputs
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # projection warnings (fallbacks, plans)
     planned: pd.DataFrame = field(default_factory=pd.DataFrame)  # the 建设计划 items in the baseline (planned_changes.csv)
     details: pd.DataFrame = field(default_factory=pd.DataFrame)  # county, track, variant, year, code, text of failing items
@@ -256,35 +261,55 @@ def _tag(frame: pd.DataFrame, variant: str, kind: str) -> pd.DataFrame:
     return frame.assign(variant=variant, kind=kind)
 
 
+class InForce(Protocol):
+    """What the outlook needs of a what-if put in force in the projected years.
+
+    `yichun.scenarios.Scenario` provides it: the projection calls these three methods and
+    knows nothing of the actions themselves (the scenarios layer sits above the projection).
+    """
+
+    def demographic_factors(self) -> DemographicFactors:
+        """The births and migration factors the cohort projection must be made with."""
+        ...
+
+    def changes_structure(self) -> bool:
+        """Whether it has actions that change schools or kindergartens (resources, merges, …)."""
+        ...
+
+    def apply_structural(self, inputs: Inputs, *, params: dict, profile: Catalogue, cache: dict) -> Inputs:
+        """`inputs` (projected years) with those actions applied; `cache`: counted school parts per (county, year)."""
+        ...
+
+
 @dataclass
 class Prepared:
     """The parts of an outlook that do not depend on a scenario's structural actions (cached for sliders)."""
 
     inputs: Inputs
     params: dict
-    catalogue: object
+    catalogue: Catalogue
     base: pd.Series
-    variants: tuple
+    variants: tuple[str, ...]
     to_year: int
     enrolment: pd.DataFrame
-    actual: object
-    projected: dict  # variant → projected Inputs (future years)
-    factors: tuple = ((), ())  # the (births, migration) factors the projection was made with
+    actual: Assessment
+    projected: dict[str, Inputs]  # variant → projected Inputs (future years)
+    factors: DemographicFactors = NO_FACTORS  # the births and migration factors the projection was made with
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)
-    actual_margins: pd.DataFrame | None = None
-    actual_values: pd.DataFrame | None = None
-    baseline: dict = field(default_factory=dict)  # variant → Assessment of the projection without actions
-    schedule: pd.DataFrame | None = None
+    actual_margins: pd.DataFrame = field(default_factory=pd.DataFrame)  # margins of the observed years
+    actual_values: pd.DataFrame = field(default_factory=pd.DataFrame)  # indicator_values of the observed years
+    baseline: dict[str, Assessment] = field(default_factory=dict)  # variant → Assessment of the projection without actions
+    schedule: pd.DataFrame = field(default_factory=pd.DataFrame)  # yichun.schedule at the time of preparing
     planned: pd.DataFrame = field(default_factory=pd.DataFrame)  # planned_changes: the 建设计划 in the baseline
-    actual_details: pd.DataFrame | None = None
-    _counted: dict = field(default_factory=dict, repr=False)
+    actual_details: pd.DataFrame = field(default_factory=pd.DataFrame)  # failing_details of the observed years
+    _counted: dict[str, dict] = field(default_factory=dict, repr=False)
 
     def counted(self, variant: str) -> dict:
         """(county, year) → school parts (school_id, level, counted) of the baseline projection."""
         if variant not in self._counted:
             a = self.baseline.get(variant)
             parts = a.school_parts[["county", "year", "school_id", "level", "counted"]] if a is not None else None
-            self._counted[variant] = {} if parts is None else {(c, int(y)): g for (c, y), g in parts.groupby(["county", "year"])}
+            self._counted[variant] = {} if parts is None else dict(iter(parts.groupby(["county", "year"])))
         return self._counted[variant]
 
     @property
@@ -293,7 +318,7 @@ class Prepared:
 
 
 def prepare(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool = False, *, profile="national",
-            params: dict | None = None, counties=None, scenario=None) -> Prepared:
+            params: dict | None = None, counties=None, scenario: InForce | None = None) -> Prepared:
     """Assess the actual years and project every variant (births and migration of `scenario` included)."""
     from yichun.assessment import assess
 
@@ -302,14 +327,10 @@ def prepare(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool
     if counties is not None:
         inputs = inputs.select(counties=[counties] if isinstance(counties, str) else list(counties))
     base = cohort.base_years(inputs)
-    birth_f, ratio_f = [], []
-    if scenario is not None:
-        from yichun.scenarios.actions import projection_factors
-
-        birth_f, ratio_f = projection_factors(scenario)
+    factors = scenario.demographic_factors() if scenario is not None else NO_FACTORS
     variants = tuple(variants)
     warned: list = []
-    enrol = cohort.project_enrolment(inputs, to_year, variants, params, ratio_f, birth_f, warned)
+    enrol = cohort.project_enrolment(inputs, to_year, variants, params, factors=factors, problems=warned)
     actual = assess(inputs, years=None, profile=cat)
     projected = {}
     if len(base) and int(base.min()) < to_year:
@@ -317,17 +338,18 @@ def prepare(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool
         for v in variants:
             projected[v] = project_inputs(inputs, to_year, v, growth, params=params, enrolment=enrol, shares=shares)
     baseline = {v: assess(p, years=sorted(p.years()), profile=cat) for v, p in projected.items()}
-    problems = [pd.DataFrame([w.as_dict() for w in warned])] if warned else []
-    problems += [p.problems for p in projected.values() if p.problems is not None and len(p.problems)]
-    problems = pd.concat(problems, ignore_index=True).drop_duplicates(["kind", "message"]) if problems else pd.DataFrame()
-    return Prepared(inputs, params, cat, base, variants, to_year, enrol, actual, projected,
-                    (tuple(map(repr, birth_f)), tuple(map(repr, ratio_f))), problems.reset_index(drop=True),
-                    margins(actual, cat), indicator_values(actual), baseline, schedule(),
-                    planned_changes(inputs, base),
-                    reasons.failing_details(actual, cat, int(params["reason_schools"])))
+    found = [pd.DataFrame([w.as_dict() for w in warned])] if warned else []
+    found += [p.problems for p in projected.values() if p.problems is not None and len(p.problems)]
+    problems = pd.concat(found, ignore_index=True).drop_duplicates(["kind", "message"]) if found else pd.DataFrame()
+    return Prepared(inputs=inputs, params=params, catalogue=cat, base=base, variants=variants, to_year=to_year,
+                    enrolment=enrol, actual=actual, projected=projected, factors=factors,
+                    problems=problems.reset_index(drop=True), actual_margins=margins(actual, cat),
+                    actual_values=indicator_values(actual), baseline=baseline, schedule=schedule(),
+                    planned=planned_changes(inputs, base),
+                    actual_details=reasons.failing_details(actual, cat, int(params["reason_schools"])))
 
 
-def run(prep: Prepared, scenario=None, years=None, keep_inputs: bool = False) -> Outlook:
+def run(prep: Prepared, scenario: InForce | None = None, years=None, keep_inputs: bool = False) -> Outlook:
     """Apply `scenario`'s structural actions to the prepared projections, assess and classify.
 
     `years` limits the projected years assessed (e.g. only the scheduled years, for a fast
@@ -336,28 +358,26 @@ def run(prep: Prepared, scenario=None, years=None, keep_inputs: bool = False) ->
     from yichun.assessment import assess
 
     cat, variants = prep.catalogue, prep.variants
-    if scenario is not None:
-        from yichun.scenarios.actions import STRUCTURAL, apply_scenario, projection_factors
-
-        birth_f, ratio_f = projection_factors(scenario)
-        if (tuple(map(repr, birth_f)), tuple(map(repr, ratio_f))) != prep.factors:
-            raise YichunError("情景含出生人口或人口迁移措施：请用 prepare(..., scenario=情景) 重新预测后再运行")
+    if scenario is not None and scenario.demographic_factors() != prep.factors:
+        raise YichunError("情景含出生人口或人口迁移措施：请用 prepare(..., scenario=情景) 重新预测后再运行")
+    structural = scenario is not None and scenario.changes_structure()
     future = prep.future_years if years is None else [y for y in sorted(set(years)) if y in prep.future_years]
     actual_margins, actual_values = prep.actual_margins, prep.actual_values
     limit = int(prep.params["reason_schools"])
-    details = [_tag(prep.actual_details, v, cohort.ACTUAL) for v in variants] if prep.actual_details is not None else []
+    details = [_tag(prep.actual_details, v, cohort.ACTUAL) for v in variants]
     readiness = [_tag(prep.actual.readiness, v, cohort.ACTUAL) for v in variants]
     marg = [_tag(actual_margins, v, cohort.ACTUAL) for v in variants]
     ind = [_tag(actual_values, v, cohort.ACTUAL) for v in variants]
-    assessed, kept = {}, {}
+    assessed: dict[str, Assessment] = {}
+    kept: dict[str, Inputs] = {}
     for v in variants:
         if not future or v not in prep.projected:
             continue
         proj = prep.projected[v]
         if years is not None:
             proj = proj.select(years=future)
-        if scenario is not None and any(act.kind in STRUCTURAL for act in scenario.actions):
-            proj = apply_scenario(scenario, proj, params=prep.params, profile=cat, kinds=STRUCTURAL, cache=prep.counted(v))
+        if scenario is not None and structural:
+            proj = scenario.apply_structural(proj, params=prep.params, profile=cat, cache=prep.counted(v))
             a = assess(proj, years=future, profile=cat)
         elif years is None and v in prep.baseline:
             a = prep.baseline[v]
@@ -370,18 +390,20 @@ def run(prep: Prepared, scenario=None, years=None, keep_inputs: bool = False) ->
         marg.append(_tag(margins(a, cat), v, cohort.PROJECTED))
         ind.append(_tag(indicator_values(a), v, cohort.PROJECTED))
         details.append(_tag(reasons.failing_details(a, cat, limit), v, cohort.PROJECTED))
-    readiness = pd.concat(readiness, ignore_index=True)
-    marg = pd.concat(marg, ignore_index=True)
-    ind = pd.concat(ind, ignore_index=True)
-    details = pd.concat(details, ignore_index=True) if details else pd.DataFrame()
-    status = classify(readiness, marg, prep.base, prep.params, variants, prep.to_year, prep.schedule, details=details,
-                      planned=prep.planned)
-    return Outlook(status, prep.enrolment, readiness, marg, ind, prep.actual, assessed, kept, prep.problems, prep.planned,
-                   details)
+    readiness_all = pd.concat(readiness, ignore_index=True)
+    marg_all = pd.concat(marg, ignore_index=True)
+    ind_all = pd.concat(ind, ignore_index=True)
+    details_all = pd.concat(details, ignore_index=True) if details else pd.DataFrame()
+    status = classify(readiness_all, marg_all, prep.base, prep.params, variants, prep.to_year, prep.schedule,
+                      details=details_all, planned=prep.planned)
+    return Outlook(status=status, enrolment=prep.enrolment, readiness=readiness_all, margins=marg_all, indicators=ind_all,
+                   actual=prep.actual, projected=assessed, inputs=kept, problems=prep.problems, planned=prep.planned,
+                   details=details_all)
 
 
 def outlook(inputs: Inputs, to_year: int = 2030, variants=VARIANTS, growth: bool = False, *, profile="national",
-            params: dict | None = None, counties=None, scenario=None, keep_inputs: bool = False) -> Outlook:
+            params: dict | None = None, counties=None, scenario: InForce | None = None,
+            keep_inputs: bool = False) -> Outlook:
     """Project, assess and classify every county and track (see the module docstring).
 
     `scenario` (yichun.scenarios.Scenario) puts a what-if in force in the projected years.
@@ -417,21 +439,16 @@ def classify(readiness: pd.DataFrame, marg: pd.DataFrame, base: pd.Series, param
         row = {"county": county, "track": track, "scheduled_year": year, "base_year": b, "scheduled_result": "",
                "planned": (county, track) in plan_text}
         for v in VARIANTS:
-            first = pd.NA
+            first: int | None = None
             if v in variants:
-                for y in range(b, to_year + 1):
-                    if ev.passes(county, track, v, y):
-                        first = y
-                        break
-            row[f"first_pass_{v}"] = first
+                first = next((y for y in range(b, to_year + 1) if ev.passes(county, track, v, y)), None)
+            row[f"first_pass_{v}"] = pd.NA if first is None else first
             if v == "central":
-                lapse = pd.NA
-                if first is not pd.NA:
-                    for y in range(first + 1, to_year + 1):
-                        if ev.known(county, track, v, y) and not ev.passes(county, track, v, y):
-                            lapse = y
-                            break
-                row["lapse_central"] = lapse
+                lapse: int | None = None
+                if first is not None:
+                    lapse = next((y for y in range(first + 1, to_year + 1)
+                                  if ev.known(county, track, v, y) and not ev.passes(county, track, v, y)), None)
+                row["lapse_central"] = pd.NA if lapse is None else lapse
         row.update(reasons.decide(ev, county, track, year, b, to_year, thin))
         if year <= b:
             central = "central" if "central" in variants else variants[0]

@@ -11,14 +11,16 @@ import copy
 from pathlib import Path
 
 from yichun._yaml import package_yaml, read_yaml
+from yichun.dictionary import level_suffix
 from yichun.errors import YichunError
 
 VARIANTS = ("central", "low", "high")
 VARIANT_LABELS = {"central": "中方案", "low": "低方案", "high": "高方案"}
 
-# statistical levels the cohort model projects, and the tidy column holding each
-STUDENT_FIELDS = {"小学": "students_primary", "初中": "students_junior"}
-CLASS_FIELDS = {"小学": "classes_primary", "初中": "classes_junior"}
+# statistical levels the cohort model projects, and the tidy column holding each (suffixes: the data dictionary)
+SCHOOL_LEVELS = ("小学", "初中")
+STUDENT_FIELDS = {lv: f"students_{level_suffix()[lv]}" for lv in SCHOOL_LEVELS}
+CLASS_FIELDS = {lv: f"classes_{level_suffix()[lv]}" for lv in SCHOOL_LEVELS}
 KINDERGARTEN = "幼儿园"
 POP_LEVEL = "3—5岁人口"
 POP_CODE = "POP_3_5"

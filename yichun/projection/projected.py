@@ -28,13 +28,9 @@ from yichun.projection.params import CLASS_FIELDS, KINDERGARTEN, POP_CODE, POP_L
 from yichun.tables import Inputs
 
 
-def _problem_frame(existing: pd.DataFrame, new: list[Problem]) -> pd.DataFrame:
-    if not new:
-        return existing if existing is not None else pd.DataFrame(columns=Problem.columns())
-    add = pd.DataFrame([p.as_dict() for p in new], columns=Problem.columns())
-    if existing is None or existing.empty:
-        return add
-    return pd.concat([existing, add], ignore_index=True)
+def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
+    """The projection's warnings as a problems frame (the columns of `Problem`)."""
+    return pd.DataFrame([p.as_dict() for p in problems], columns=Problem.columns())
 
 
 def allocation_shares(inputs: Inputs, to_year: int, params: dict) -> dict[str, pd.DataFrame]:
@@ -53,13 +49,11 @@ def allocation_shares(inputs: Inputs, to_year: int, params: dict) -> dict[str, p
 
 
 def project_inputs(inputs: Inputs, to_year: int = 2030, variant: str = "central", growth: bool = False, *,
-                   params: dict | None = None, counties=None, ratio_factors: list[dict] | None = None,
-                   birth_factors: list[dict] | None = None, enrolment: pd.DataFrame | None = None,
-                   shares: dict | None = None) -> Inputs:
+                   params: dict | None = None, counties=None, factors: cohort.DemographicFactors = cohort.NO_FACTORS,
+                   enrolment: pd.DataFrame | None = None, shares: dict | None = None) -> Inputs:
     """Inputs for the years after each county's base year up to `to_year` (future years only).
 
-    `ratio_factors` (migration: county, levels, from_year, factor) multiply cohort ratios;
-    `birth_factors` (county, from_year, factor) multiply births. `enrolment` may pass a
+    `factors` (a what-if's births and migration actions) multiply births and cohort ratios. `enrolment` may pass a
     precomputed `cohort.project_enrolment` frame (any variants) to avoid recomputing it, and
     `shares` the `allocation_shares` (they do not depend on the variant).
     Warnings (fallbacks, plans that cannot be applied) are appended to `problems`.
@@ -71,7 +65,7 @@ def project_inputs(inputs: Inputs, to_year: int = 2030, variant: str = "central"
     base = cohort.base_years(inputs)
     years = list(range(int(base.min()) + 1, to_year + 1)) if len(base) else []
     if enrolment is None or variant not in set(enrolment["variant"]):
-        enrolment = cohort.project_enrolment(inputs, to_year, (variant,), params, ratio_factors, birth_factors, problems)
+        enrolment = cohort.project_enrolment(inputs, to_year, (variant,), params, factors=factors, problems=problems)
     proj = enrolment[(enrolment["variant"] == variant) & (enrolment["kind"] == cohort.PROJECTED)]
     proj = proj[proj["county"].isin(base.index)]
 
@@ -105,7 +99,7 @@ def project_inputs(inputs: Inputs, to_year: int = 2030, variant: str = "central"
             kgs = resources.add_growth(kgs, inputs.kindergartens, "kg_id", params["growth_fields"]["kindergartens"], base,
                                        params["recent_years"])
     if schools is not None and kgs is not None:
-        schools, kgs = resources.apply_plans(schools, kgs, inputs.plans, base, problems)
+        resources.apply_plans(schools, kgs, inputs.plans, base, problems)  # in place
 
     ci = resources.carry_forward(inputs.county_inputs, base, years)
     if ci is not None and not ci.empty:
@@ -121,7 +115,7 @@ def project_inputs(inputs: Inputs, to_year: int = 2030, variant: str = "central"
                 ci.loc[mask, "note"] = "按出生队列预测"
     towns = resources.carry_forward(inputs.townships, base, years) if len(inputs.townships) else inputs.townships
     return replace(inputs, schools=schools, kindergartens=kgs, county_inputs=ci, townships=towns,
-                   problems=_problem_frame(None, problems), quarantine=pd.DataFrame())
+                   problems=_problem_frame(problems), quarantine=pd.DataFrame())
 
 
 def with_actual(inputs: Inputs, projected: Inputs) -> Inputs:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -110,6 +111,14 @@ def failing_details(assessment, cat, limit: int = 5) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------ decision
 
+@dataclass(frozen=True)
+class Lapse:
+    """The first failing year after a passing one, and the variant it fails in."""
+
+    year: int
+    variant: str
+
+
 @dataclass
 class Evidence:
     """Lookups over the per-year results of every variant (keys: county, track, variant, year)."""
@@ -119,8 +128,8 @@ class Evidence:
     thinnest: pd.DataFrame  # label, margin, code of the thinnest A-class item
     details: pd.Series  # (county, track, variant, year, code) → text
     planned: dict  # (county, track) → text on the 建设计划 in the baseline
-    variants: tuple
-    order: tuple  # variant_order restricted to the variants present
+    variants: tuple[str, ...]
+    order: tuple[str, ...]  # variant_order restricted to the variants present
 
     @classmethod
     def build(cls, readiness, marg, details, planned, variants, params) -> Evidence:
@@ -133,7 +142,8 @@ class Evidence:
         else:
             det = details.drop_duplicates([*keys, "code"]).set_index([*keys, "code"])["text"]
         order = tuple(v for v in params.get("variant_order", variants) if v in variants)
-        return cls(ready, unmet, thin, det, planned or {}, tuple(variants), order)
+        return cls(ready=ready, unmet=unmet, thinnest=thin, details=det, planned=planned or {}, variants=tuple(variants),
+                   order=order)
 
     def passes(self, county, track, variant, year) -> bool:
         return bool(self.ready.get((county, track, variant, year), False))
@@ -153,16 +163,16 @@ class Evidence:
         key = (county, track, variant, year)
         return self.thinnest.loc[key] if key in self.thinnest.index else None
 
-    def lapse(self, county, track, start: int, to_year: int, variants) -> tuple[int, str] | None:
-        """The first year after `start` in which a variant that passes in `start` fails."""
-        best = None
+    def lapse(self, county, track, start: int, to_year: int, variants) -> Lapse | None:
+        """The first year after `start` in which a variant that passes in `start` fails (ties: variant_order)."""
+        best: Lapse | None = None
         for v in self.order:
             if v not in variants or not self.passes(county, track, v, start):
                 continue
             for y in range(start + 1, to_year + 1):
                 if self.known(county, track, v, y) and not self.passes(county, track, v, y):
-                    if best is None or y < best[0]:
-                        best = (y, v)
+                    if best is None or y < best.year:
+                        best = Lapse(y, v)
                     break
         return best
 
@@ -175,9 +185,9 @@ def _thin_text(t) -> str:
     return f"{t['label']} 余量 {_pct(t['margin'])}"
 
 
-def decide(ev: Evidence, county: str, track: str, year: int, base: int, to_year: int, thin: float) -> dict:
+def decide(ev: Evidence, county: str, track: str, year: int, base: int, to_year: int, thin: float) -> dict[str, Any]:
     """Status, reason and lapse of one county and track (see the module docstring)."""
-    out = {"reason_variant": "", "reason_year": pd.NA, "reason_codes": "", "reason_text": "", "lapse_year": pd.NA,
+    out: dict[str, Any] = {"reason_variant": "", "reason_year": pd.NA, "reason_codes": "", "reason_text": "", "lapse_year": pd.NA,
            "lapse_variant": "", "binding": "", "margin": np.nan, "unmet": ""}
     out.update({f"margin_{v}": np.nan for v in VARIANT_LABELS})
     central = "central" if "central" in ev.variants else ev.variants[0]
@@ -197,7 +207,7 @@ def decide(ev: Evidence, county: str, track: str, year: int, base: int, to_year:
         else:
             lapse = ev.lapse(county, track, base, to_year, ev.variants)
             if lapse:
-                ly, lv = lapse
+                ly, lv = lapse.year, lapse.variant
                 codes = ev.codes(county, track, lv, ly)
                 out.update(reason_variant=lv, reason_year=ly, reason_codes="、".join(codes), lapse_year=ly, lapse_variant=lv,
                            binding=f"{'、'.join(codes)}（预计{ly}年回落）")
@@ -253,7 +263,7 @@ def decide(ev: Evidence, county: str, track: str, year: int, base: int, to_year:
                 out["reason_text"] = f"三种方案{year}年均达标"
         lapse = ev.lapse(county, track, year, to_year, ev.variants)  # only variants that pass in Y
         if lapse:
-            ly, lv = lapse
+            ly, lv = lapse.year, lapse.variant
             codes = ev.codes(county, track, lv, ly)
             out.update(lapse_year=ly, lapse_variant=lv)
             lapse_text = (f"；另预计 {ly} 年 {'、'.join(codes)} 回落（{VARIANT_LABELS[lv]}）："

@@ -23,6 +23,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -42,7 +44,7 @@ def carry_forward(frame: pd.DataFrame, base: pd.Series, years) -> pd.DataFrame:
     rows, cols = np.nonzero(grid[None, :] > fb[:, None])
     order = np.lexsort((rows, cols))  # year-major, like a cross join sorted by year
     out = f.iloc[rows[order]].reset_index(drop=True)
-    out["year"] = pd.array(grid[cols[order]], dtype=frame["year"].dtype)
+    out["year"] = pd.Series(grid[cols[order]], index=out.index).astype(frame["year"].dtype)
     for col in PROVENANCE:
         if col in out:
             dtype = frame[col].dtype if frame[col].dtype != "int64" else "Int64"
@@ -126,9 +128,17 @@ def is_new_teacher(item: str, table: str) -> bool:
     return item.startswith(NEW_TEACHER_FIELDS) if table == "schools" else item == "teachers"
 
 
+@dataclass(frozen=True)
+class ChosenPlans:
+    """The 建设计划 rows the projection applies, split by the table they add to."""
+
+    schools: pd.DataFrame
+    kindergartens: pd.DataFrame
+
+
 def select_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.DataFrame, base: pd.Series,
-                 problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The plans the projection applies: (to schools, to kindergartens); warnings for the rest.
+                 problems: list[Problem]) -> ChosenPlans:
+    """The plans the projection applies (to schools, to kindergartens); warnings for the rest.
 
     The latest workbook of each county supersedes earlier ones; plans of the base year or
     earlier are in the data already; a plan naming an unknown unit or field, or without a
@@ -136,14 +146,14 @@ def select_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.D
     """
     empty = pd.DataFrame(columns=["county", "school_id", "plan_year", "item", "quantity"])
     if plans is None or plans.empty or schools is None:
-        return empty, empty
+        return ChosenPlans(empty, empty)
     if "year" in plans:
         latest = plans.groupby("county")["year"].transform("max")
         plans = plans[plans["year"] == latest]
     plans = plans[plans["county"].isin(base.index) & plans["plan_year"].notna()].copy()
     plans = plans[plans["plan_year"].astype(int) > plans["county"].map(base).astype(int)]
     if plans.empty:
-        return empty, empty
+        return ChosenPlans(empty, empty)
     plans["school_id"] = plans["school_id"].astype(str)
     plans["item"] = plans["item"].astype(str)
     school_fields = set(schools.columns) - {"county", "year", "school_id", "school_name", *PROVENANCE}
@@ -157,12 +167,13 @@ def select_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.D
     no_qty = plans["quantity"].isna()
     to_s = ~no_qty & in_s & plans["item"].isin(school_fields)
     to_k = ~no_qty & ~to_s & in_k & plans["item"].isin(kg_fields)
-    for i, p in plans[~(to_s | to_k)].iterrows():
+    rejected = plans[~(to_s | to_k)]
+    for (_, p), missing_qty, known in zip(rejected.iterrows(), no_qty[rejected.index], (in_s | in_k)[rejected.index]):
         sid, item, where = p["school_id"], p["item"], _where(p)
-        if no_qty[i]:
+        if missing_qty:
             problems.append(Problem(WARNING, "建设计划缺数量", f"学校 {sid} 的计划项目「{item}」缺少数量，预测中未计入。",
                                     column="数量", **where))
-        elif not (in_s[i] or in_k[i]):
+        elif not known:
             problems.append(Problem(WARNING, "建设计划学校不存在",
                                     f"建设计划中的学校标识码 {sid} 不在{p['county']}基年{int(base[p['county']])}年的学校或幼儿园名单中，"
                                     "该计划未计入预测。", column="学校标识码", value=sid, **where))
@@ -170,7 +181,7 @@ def select_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.D
             problems.append(Problem(WARNING, "建设计划项目未知",
                                     f"建设计划项目「{item}」不是学校表(或幼儿园表)的资源字段，该计划未计入预测；应为如 teaching_area_m2、"
                                     "teachers_backbone_primary 等字段名。", column="项目", value=item, **where))
-    return plans[to_s], plans[to_k]
+    return ChosenPlans(plans[to_s], plans[to_k])
 
 
 def _with_teacher_totals(chosen: pd.DataFrame, table: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -181,10 +192,11 @@ def _with_teacher_totals(chosen: pd.DataFrame, table: str, frame: pd.DataFrame) 
 
 
 def apply_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.DataFrame, base: pd.Series,
-                problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Add the planned quantities from their plan year on (only to projected rows)."""
-    to_s, to_k = select_plans(schools, kindergartens, plans, base, problems)
-    for frame, key, chosen, table in ((schools, "school_id", to_s, "schools"), (kindergartens, "kg_id", to_k, "kindergartens")):
+                problems: list[Problem]) -> None:
+    """Add the planned quantities from their plan year on, in place (call with the projected rows only)."""
+    chosen_plans = select_plans(schools, kindergartens, plans, base, problems)
+    for frame, key, chosen, table in ((schools, "school_id", chosen_plans.schools, "schools"),
+                                      (kindergartens, "kg_id", chosen_plans.kindergartens, "kindergartens")):
         if chosen.empty:
             continue
         for i in sorted(_add_planned(frame, key, _with_teacher_totals(chosen, table, frame))):
@@ -194,7 +206,6 @@ def apply_plans(schools: pd.DataFrame, kindergartens: pd.DataFrame, plans: pd.Da
             problems.append(Problem(WARNING, "建设计划对应数据缺失",
                                     f"学校 {p['school_id']} 基年的「{p['item']}」缺失，计划新增的 {p['quantity']} 无法累加，预测中该项仍为缺失。",
                                     column="项目", value=p["item"], **_where(p)))
-    return schools, kindergartens
 
 
 PLANNED_COLUMNS = ["county", "track", "school_id", "school_name", "year", "field", "label", "quantity", "unit", "cost_wan"]
@@ -216,10 +227,10 @@ def planned_changes(inputs, base: pd.Series | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=PLANNED_COLUMNS)
     at_base = lambda f: f[(f["year"] == f["county"].map(base)).to_numpy()] if f is not None and len(f) else f  # noqa: E731
     s0, k0 = at_base(schools), at_base(kgs)
-    to_s, to_k = select_plans(s0, k0, inputs.plans, base, [])
+    chosen_plans = select_plans(s0, k0, inputs.plans, base, [])
     rows = []
-    for chosen, frame, key, name, table, track in ((to_s, s0, "school_id", "school_name", "schools", "义务教育"),
-                                                   (to_k, k0, "kg_id", "kg_name", "kindergartens", "学前教育")):
+    for chosen, frame, key, name, table, track in ((chosen_plans.schools, s0, "school_id", "school_name", "schools", "义务教育"),
+                                                   (chosen_plans.kindergartens, k0, "kg_id", "kg_name", "kindergartens", "学前教育")):
         if chosen.empty:
             continue
         fields = {f.field: f for f in sheet(table).fields}
@@ -238,7 +249,7 @@ def planned_changes(inputs, base: pd.Series | None = None) -> pd.DataFrame:
     return out.sort_values(["county", "track", "year", "school_id", "field"], kind="stable").reset_index(drop=True)
 
 
-def planned_summary(planned: pd.DataFrame) -> pd.DataFrame:
+def planned_summary(planned: pd.DataFrame | None) -> pd.DataFrame:
     """Per county and track: items, years, priced investment and new teachers of the 建设计划."""
     cols = ["county", "track", "items", "first_year", "last_year", "cost_wan", "teachers", "text"]
     if planned is None or planned.empty:

@@ -44,16 +44,18 @@ import numpy as np
 import pandas as pd
 
 from yichun.catalogue import catalogue
-from yichun.dictionary import sheet
+from yichun.dictionary import level_suffix, sheet
+from yichun.projection.cohort import DemographicFactors, Factor
 from yichun.projection.params import CLASS_FIELDS, KINDERGARTEN, POP_CODE, POP_LEVEL, STUDENT_FIELDS, parameters
+from yichun.rounding import round_total
 from yichun.scenarios.model import Action, Scenario, ScenarioError
 from yichun.tables import PROVENANCE, Inputs
 
 TEACHER_FIELDS = ("teachers_qualified", "teachers_backbone", "teachers_pe_arts")
-DEFAULT_MOVE = [f"{t}_{s}" for t in TEACHER_FIELDS for s in ("primary", "junior")] + [
+DEFAULT_MOVE = [f"{t}_{level_suffix()[lv]}" for t in TEACHER_FIELDS for lv in STUDENT_FIELDS] + [
     "teachers_total", "teachers_certified", "equipment_value_wan"]
-LEVEL_OF = {"primary": "小学", "junior": "初中"}
-ALL_STUDENTS = {**STUDENT_FIELDS, "高中": "students_senior"}
+LEVEL_OF = {sfx: level for level, sfx in level_suffix().items()}  # primary → 小学 (a field's level from its name)
+ALL_STUDENTS = {level: f"students_{sfx}" for level, sfx in level_suffix().items()}
 
 
 @cache
@@ -63,8 +65,12 @@ def _int_fields() -> frozenset[str]:
 
 # ------------------------------------------------------------------------------ distribution
 
-def water_fill(values: np.ndarray, needs: np.ndarray, quantity: float) -> np.ndarray:
-    """Additions (≥ 0, summing to `quantity`) that maximise the lowest values/needs ratio."""
+def fill_lowest_coverage(values: np.ndarray, needs: np.ndarray, quantity: float) -> np.ndarray:
+    """Additions (≥ 0, summing to `quantity`) that maximise the lowest values/needs ratio.
+
+    Water-filling with a given quantity, solved exactly. Not `yichun.assessment.gaps.water_fill`,
+    which looks for the floor that brings a 差异系数 down to its limit, with no quantity given.
+    """
     v = np.asarray(values, float)
     d = np.asarray(needs, float)
     if len(v) == 0:
@@ -82,17 +88,6 @@ def water_fill(values: np.ndarray, needs: np.ndarray, quantity: float) -> np.nda
     return add
 
 
-def round_total(values: np.ndarray, total: float | None = None) -> np.ndarray:
-    """Whole numbers summing to round(total) (default: round of the sum), by largest remainder."""
-    v = np.asarray(values, float)
-    target = int(round(v.sum() if total is None else total))
-    floor = np.floor(v + 1e-9)
-    left = target - int(floor.sum())
-    if left > 0:
-        floor[np.argsort(-(v - floor), kind="stable")[:left]] += 1
-    return floor
-
-
 def _needs(frame: pd.DataFrame, item: str, params: dict, cat) -> np.ndarray:
     """What the students of each row need of `item` to meet its standard (projection.yaml resource_fields)."""
     spec = params["resource_fields"].get(item)
@@ -104,7 +99,7 @@ def _needs(frame: pd.DataFrame, item: str, params: dict, cat) -> np.ndarray:
     if spec is None:
         if "children" in frame:
             return frame["children"].to_numpy(float)
-        return sum(frame[c].fillna(0.0).to_numpy(float) for c in STUDENT_FIELDS.values())
+        return sum((frame[c].fillna(0.0).to_numpy(float) for c in STUDENT_FIELDS.values()), np.zeros(len(frame)))
     ind = cat[spec["indicator"]]
     total = np.zeros(len(frame))
     for level in spec["levels"]:
@@ -192,7 +187,7 @@ def add_resource(inputs: Inputs, action: Action, *, params: dict, profile="natio
         now = now[ok]
         if now.empty:
             raise ScenarioError(f"{action.where('item')}：{county}{first}年没有可分配「{item}」的{'学校' if is_school else '幼儿园'}（无在校生或该项缺数据）")
-        adds = pd.Series(water_fill(now[item].to_numpy(float), needs[ok], p["quantity"]), index=now[key].to_numpy())
+        adds = pd.Series(fill_lowest_coverage(now[item].to_numpy(float), needs[ok], p["quantity"]), index=now[key].to_numpy())
     if item in _int_fields():
         adds = pd.Series(round_total(adds.to_numpy(), p["quantity"]), index=adds.index)
     amount = frame.loc[mask, key].map(adds).fillna(0.0)
@@ -236,7 +231,7 @@ def add_named(inputs: Inputs, actions: list[Action], profile="national") -> Inpu
         p = action.params
         county, item = _county(action, inputs), p["item"]
         table = "schools" if item in inputs.schools.columns and not p.get("kindergartens") else "kindergartens"
-        names = p.get("schools") or p.get("kindergartens")
+        names: list[str] = p.get("schools") or p.get("kindergartens") or []
         start = action.year if action.year is not None else -(10**6)
         present = last_year.get(table, {})
         missing = [n for n in names if present.get((county, n), -(10**6)) < start]
@@ -256,7 +251,8 @@ def add_named(inputs: Inputs, actions: list[Action], profile="national") -> Inpu
     if not recs:
         return inputs
     adds = pd.DataFrame(recs, columns=["table", "county", "id", "item", "start", "amount"])
-    for (table, item), group in adds.groupby(["table", "item"], sort=False):
+    for (group_table, group_item), group in adds.groupby(["table", "item"], sort=False):
+        table, item = str(group_table), str(group_item)
         frame, key = frames[table], keys[table]
         rows = frame[["county", key, "year"]].reset_index().rename(columns={key: "id"})
         hit = rows.merge(group[["county", "id", "start", "amount"]], on=["county", "id"])
@@ -334,8 +330,8 @@ def merge_schools(inputs: Inputs, action: Action, *, profile="national") -> Inpu
             amount = float(s.loc[closed, f].fillna(0.0).sum())
             if amount == 0:
                 continue
-            level = LEVEL_OF.get(f.rsplit("_", 1)[-1])
-            share = moved_share.get(level) if level else None
+            of_level = LEVEL_OF.get(f.rsplit("_", 1)[-1])
+            share = moved_share.get(of_level) if of_level else None
             if share is None:
                 share = total_recv / total_recv.sum() if total_recv.sum() > 0 else np.full(len(recv), 1 / len(recv))
             add = round_total(share * amount, amount) if f in _int_fields() else share * amount
@@ -513,13 +509,14 @@ def apply_scenario(scenario: Scenario, inputs: Inputs, *, params: dict | None = 
     return apply_actions(inputs, chosen, params=params, profile=profile, cache=dict(cache or {}))
 
 
-def projection_factors(scenario: Scenario) -> tuple[list[dict], list[dict]]:
-    """(birth_factors, ratio_factors) for yichun.projection from the births and migration actions."""
-    births = [{"county": a.county, "from_year": a.params.get("from_year"), "factor": a.params["factor"]}
-              for a in scenario.actions if a.kind == "births"]
-    ratios = [{"county": a.county, "from_year": a.params.get("from_year"), "factor": a.params["factor"],
-               "levels": a.params.get("levels")} for a in scenario.actions if a.kind == "migration"]
-    return births, ratios
+def projection_factors(scenario: Scenario) -> DemographicFactors:
+    """The births and migration actions as factors for yichun.projection's cohort model."""
+    births = tuple(Factor(float(a.params["factor"]), a.county, a.params.get("from_year"))
+                   for a in scenario.actions if a.kind == "births")
+    ratios = tuple(Factor(float(a.params["factor"]), a.county, a.params.get("from_year"),
+                          tuple(a.params["levels"]) if a.params.get("levels") else None)
+                   for a in scenario.actions if a.kind == "migration")
+    return DemographicFactors(births, ratios)
 
 
 def project_scenario(scenario: Scenario, inputs: Inputs, to_year: int | None = None, variant: str | None = None,
@@ -528,8 +525,7 @@ def project_scenario(scenario: Scenario, inputs: Inputs, to_year: int | None = N
     from yichun.projection.projected import project_inputs
 
     params = params or parameters()
-    birth_factors, ratio_factors = projection_factors(scenario)
     proj = project_inputs(inputs, to_year or scenario.to_year or 2030, variant or scenario.variant or "central",
                           scenario.growth if growth is None else growth, params=params, counties=counties,
-                          ratio_factors=ratio_factors, birth_factors=birth_factors)
+                          factors=projection_factors(scenario))
     return apply_scenario(scenario, proj, params=params, profile=profile, kinds=STRUCTURAL)

@@ -13,7 +13,6 @@ import pandas as pd
 
 from yichun.projection.outlook import STATUS_COLUMNS, prepare, run
 from yichun.projection.params import VARIANTS
-from yichun.scenarios.actions import projection_factors
 from yichun.scenarios.pricing import price_actions, total_cost
 
 BASELINE = "基准"  # the projection without the scenario's actions (it includes the counties' 建设计划)
@@ -46,7 +45,7 @@ def compare(inputs, scenarios, county=None, to_year: int = 2030, variants=VARIAN
     runs = ([(BASELINE, None)] if baseline else []) + [(s.name, s) for s in scenarios]
     for name, sc in runs:
         p = prep
-        if sc is not None and any(projection_factors(sc)):
+        if sc is not None and sc.demographic_factors():
             p = prepare(inputs, to_year, variants, growth, profile=profile, params=params, counties=county, scenario=sc)
         o = run(p, sc)
         st = _bill(o, o.status)
@@ -109,7 +108,7 @@ def side_by_side(inputs, scenario, to_year: int = 2030, variants=VARIANTS, growt
     prep = prepare(inputs, to_year, variants, growth, profile=profile, params=params, counties=counties)
     base = run(prep)
     p2 = prepare(inputs, to_year, variants, growth, profile=profile, params=params, counties=counties, scenario=scenario) \
-        if any(projection_factors(scenario)) else prep
+        if scenario.demographic_factors() else prep
     sc = run(p2, scenario)
     costs = price_actions(scenario, params=p2.params, profile=profile)
 

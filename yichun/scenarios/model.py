@@ -32,15 +32,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yichun._yaml import read_yaml
 from yichun.counties import normalize_county
 from yichun.dictionary import sheet
 from yichun.errors import YichunError
+from yichun.projection.params import LEVELS as PROJECTION_LEVELS
+
+if TYPE_CHECKING:
+    from yichun.catalogue import Catalogue
+    from yichun.projection.cohort import DemographicFactors
+    from yichun.tables import Inputs
 
 KG_TYPES = ("公办", "普惠性民办", "非普惠性民办")
 AREAS = ("城区", "镇区", "乡村")
-PROJECTION_LEVELS = ("小学", "初中", "幼儿园", "3—5岁人口")
 
 ACTION_NAMES = {
     "add_resource": "增加资源",
@@ -128,7 +134,8 @@ class Action:
         where = f"{p['county']}" if p.get("county") else ""
         when = f"{p['year']}年起" if p.get("year") else ""
         if self.kind == "add_resource":
-            target = f"（{'、'.join(p.get('schools') or p.get('kindergartens'))}）" if p.get("schools") or p.get("kindergartens") else "（按最需要的学校分配）"
+            named = p.get("schools") or p.get("kindergartens")
+            target = f"（{'、'.join(named)}）" if named else "（按最需要的学校分配）"
             return f"{where}{when}增加 {p['item']} {p['quantity']:g}{target}"
         if self.kind == "merge_schools":
             return f"{where}{when}撤并 {'、'.join(p['close'])}，学生转入 {'、'.join(p['into'])}"
@@ -197,7 +204,7 @@ class Scenario:
         return cls(name.strip(), actions, str(data.get("description") or ""), county, to_year, variant, growth, source)
 
     def to_dict(self) -> dict:
-        out = {"name": self.name}
+        out: dict[str, object] = {"name": self.name}
         if self.description:
             out["description"] = self.description
         if self.county:
@@ -228,6 +235,26 @@ class Scenario:
     def describe(self) -> list[str]:
         return [a.describe() for a in self.actions]
 
+    # what yichun.projection.outlook needs of a scenario in force (its `InForce` protocol)
+
+    def demographic_factors(self) -> DemographicFactors:
+        """The births and migration actions as factors of the cohort projection."""
+        from yichun.scenarios.actions import projection_factors
+
+        return projection_factors(self)
+
+    def changes_structure(self) -> bool:
+        """Whether an action changes schools or kindergartens (add, merge, convert, open)."""
+        from yichun.scenarios.actions import STRUCTURAL
+
+        return any(a.kind in STRUCTURAL for a in self.actions)
+
+    def apply_structural(self, inputs: Inputs, *, params: dict, profile: Catalogue, cache: dict) -> Inputs:
+        """`inputs` with the actions that change schools or kindergartens applied, in file order."""
+        from yichun.scenarios.actions import STRUCTURAL, apply_scenario
+
+        return apply_scenario(self, inputs, params=params, profile=profile, kinds=STRUCTURAL, cache=cache)
+
 
 def _keys(spec: dict) -> str:
     return "、".join(f"{k}({v if isinstance(v, str) else v[1]})" for k, v in spec.items())
@@ -244,7 +271,7 @@ def _fields(kind: str) -> set[str]:
 
 def _labels(kind: str) -> dict[str, str]:
     """Chinese label (header, header with unit, synonyms; for kindergartens also 幼儿园+header) → field."""
-    out = {}
+    out: dict[str, str] = {}
     for f in sheet(kind).fields:
         if f.field not in _fields(kind):
             continue

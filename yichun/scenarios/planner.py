@@ -33,12 +33,15 @@ fresh inputs and re-assessed: `passes` says whether the county then passes in th
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from yichun.assessment.costs import UnitCosts
 from yichun.catalogue import catalogue
 from yichun.counties import normalize_county
+from yichun.dictionary import level_suffix
 from yichun.errors import YichunError
 from yichun.projection import cohort
 from yichun.projection.params import VARIANTS, parameters
@@ -49,11 +52,13 @@ from yichun.scenarios.model import Action, Scenario
 from yichun.schedule import scheduled_year
 from yichun.tables import Inputs
 
+if TYPE_CHECKING:
+    from yichun.assessment.compulsory import RSpec
+
 POLICY = "需政策措施"
 LEFT = "新增资源后仍未达标（多为缺数据），需逐校核实"
 LINE_COLUMNS = ["kind", "target_id", "target_name", "level", "indicator", "field", "quantity", "unit", "cost_wan", "basis"]
 POLICY_COLUMNS = ["code", "name", "klass", "measure", "quantity", "unit", "detail"]
-SUFFIX = {"小学": "primary", "初中": "junior"}
 KG_FIELD = {"kindergarten_outdoor_m2": "outdoor_m2", "kindergarten_activity_m2": "activity_m2", "kindergarten_teacher": "teachers"}
 
 
@@ -105,15 +110,16 @@ def _kind_sum(lines: pd.DataFrame, kind: str) -> float:
     return float(np.nansum(lines.loc[lines["cost_kind"] == kind, "cost_wan"].to_numpy(float)))
 
 
-def _r_fields(cat) -> dict[str, tuple[str, bool]]:
+def _r_fields(cat) -> dict[str, RSpec]:
+    """R1–R7 (and other school-rule codes) → their spec: the resource field and whether it is per level."""
     from yichun.assessment.compulsory import r_specs
 
-    return {code: (spec.resource, spec.per_level) for code, spec in r_specs(cat).items()}
+    return r_specs(cat)
 
 
-def _field(code: str, level: str, rf) -> str:
-    resource, per_level = rf[code]
-    return f"{resource}_{SUFFIX[level]}" if per_level else resource
+def _field(code: str, level: str, rf: dict[str, RSpec]) -> str:
+    spec = rf[code]
+    return f"{spec.resource}_{level_suffix()[level]}" if spec.per_level else spec.resource
 
 
 def _round_unit(q: float, unit: str) -> float:
@@ -137,18 +143,19 @@ def _school_fixes(g: pd.DataFrame, parts: pd.DataFrame, cat) -> list[dict]:
     allowed = len(rule["indicators"]) - int(rule["min_met"])
     rr = float(rule["remainder_ratio"])
     specs = r_specs(cat)
-    by_part = parts.set_index(["school_id", "level"])
+    by_part = parts.set_index(["school_id", "level"]).to_dict("index")  # (school_id, level) → the part's values
     out = []
-    for (sid, level), part in g.groupby(["school_id", "level"], sort=False):
+    for (part_id, part_level), part in g.groupby(["school_id", "level"], sort=False):
+        sid, level = str(part_id), str(part_level)
         part = part.copy()
         q = part["shortfall"].to_numpy(float)
-        p = by_part.loc[(sid, level)]
-        q_part = []
+        p = by_part[(sid, level)]
+        q_each: list[float] = []
         for (_, r), full in zip(part.iterrows(), q):
             spec = specs[r["indicator"]]
             exact = _addition(spec, rr * float(r["standard"]), float(p["students"]), float(p["share"]), float(p[spec.resource]))
-            q_part.append(min(full, _round_unit(max(float(exact), 0.0), r["unit"])))
-        q_part = np.array(q_part)
+            q_each.append(min(full, _round_unit(max(float(exact), 0.0), r["unit"])))
+        q_part = np.array(q_each)
         cost = part["cost_wan"].to_numpy(float)
         cost_part = np.where(q > 0, cost * q_part / np.where(q > 0, q, 1), 0.0)
         qty = q.copy()
@@ -173,7 +180,8 @@ def _school_fixes(g: pd.DataFrame, parts: pd.DataFrame, cat) -> list[dict]:
 
 def _kg_conversions(kgs: pd.DataFrame, need: float, pools: list[str], to: str) -> list[str]:
     """The fewest kindergartens (largest first, from the pools in order) covering `need` children."""
-    chosen, got = [], 0.0
+    chosen: list[str] = []
+    got = 0.0
     for pool in pools:
         cand = kgs[kgs["kg_type"] == pool].sort_values(["children", "kg_id"], ascending=[False, True])
         for _, r in cand.iterrows():
@@ -291,14 +299,15 @@ def _policy(a, county: str, year: int, track: str, cat) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=POLICY_COLUMNS)
 
 
-def _price(lines: list[dict], costs: dict, cat, mapping: dict) -> list[float]:
+def _price(lines: list[dict], costs: UnitCosts, cat, mapping: dict) -> list[float]:
     """Cost in 万元 of each plan line, with the assessment's unit costs (NaN where unpriced)."""
     from yichun.assessment.costs import price_wan
 
     out = []
     for line in lines:
         key = line.get("cost_key")
-        out.append(float(price_wan(line.get("cost_units", line["quantity"]), key, costs)) if key in costs else np.nan)
+        out.append(float(price_wan(line.get("cost_units", line["quantity"]), key, costs)) if isinstance(key, str) and key in costs
+                   else np.nan)
     return out
 
 
@@ -338,10 +347,10 @@ def plan_cheapest(inputs: Inputs, county: str, track: str = "义务教育", year
     county, track = normalize_county(county), assess_track(track)
     variants = tuple(variants) if variants else (variant,)
     sel = inputs.select(counties=[county])
-    base = cohort.base_years(sel)
-    if county not in base.index:
+    bases = cohort.base_years(sel)
+    if county not in bases.index:
         raise YichunError(f"数据中没有{county}")
-    base = int(base[county])
+    base = int(bases[county])
     if year is None:
         year = max(scheduled_year(county, schedule_track(track)), base + 1)
     rf = _r_fields(cat)
@@ -406,13 +415,13 @@ def plan_all_variants(inputs: Inputs, county: str, track: str = "义务教育", 
     return plan_cheapest(inputs, county, track, year, variants=VARIANTS, **kwargs)
 
 
-def _line_kind(line: dict, costs: dict) -> str:
-    from yichun.scenarios.pricing import cost_kind
+def _line_kind(line: dict, costs: UnitCosts) -> str:
+    from yichun.assessment.costs import cost_kind
 
-    return cost_kind(line.get("cost_key"), costs)
+    return cost_kind(costs, line.get("cost_key"))
 
 
-def _expand(lines: list[dict], cat, mapping: dict, costs: dict) -> list[dict]:
+def _expand(lines: list[dict], cat, mapping: dict, costs: UnitCosts) -> list[dict]:
     """A new kindergarten as its priced parts: activity rooms and outdoor area (一次性投入) and
     teachers (每年经费), so that one-off and yearly costs stay apart."""
     out = []
@@ -423,7 +432,7 @@ def _expand(lines: list[dict], cat, mapping: dict, costs: dict) -> list[dict]:
         row = new_kindergarten({"children": line["quantity"]}, cat)
         for f in ("activity_m2", "outdoor_m2", "teachers"):
             key = mapping.get(f"kindergarten.{f}")
-            out.append({**line, "field": f, "quantity": float(row[f]), "unit": costs[key]["unit"] if key in costs else "",
+            out.append({**line, "field": f, "quantity": float(row[f]), "unit": costs[key]["unit"] if key is not None and key in costs else "",
                         "cost_key": key or "", "basis": f"{line['basis']}：新建园按标准配置（在园幼儿 {line['quantity']:g} 人）"})
     return out
 

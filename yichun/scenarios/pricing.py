@@ -11,9 +11,12 @@ conversions, school mergers and demographic changes are not priced (费用未计
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from yichun.assessment.costs import UnitCosts, cost_kind
 from yichun.catalogue import catalogue
 from yichun.projection.params import parameters
 from yichun.scenarios.actions import new_kindergarten
@@ -21,28 +24,24 @@ from yichun.scenarios.model import Scenario
 
 COLUMNS = ["index", "action", "county", "track", "description", "item", "quantity", "unit", "price_yuan", "cost_wan", "cost_kind",
            "note"]
-COST_KINDS = ("一次性投入", "每年经费")
 
 
-def cost_kind(key: str | None, costs: dict) -> str:
-    """一次性投入 or 每年经费 of a unit-cost entry (unit_costs.yaml `cost_kind`); '' without an entry."""
-    if not key or key not in costs:
-        return ""
-    kind = costs[key].get("cost_kind", "")
-    if kind and kind not in COST_KINDS:
-        from yichun.errors import YichunError
+@dataclass(frozen=True)
+class PricedLine:
+    """A quantity priced with a unit cost (unit_costs.yaml); NaN price and cost where unpriced."""
 
-        raise YichunError(f"单价项目「{key}」的 cost_kind 为「{kind}」，应为 {'或'.join(COST_KINDS)}")
-    return kind
+    unit: str
+    price_yuan: float
+    cost_wan: float
 
 
-def _line(costs: dict, key: str | None, qty: float) -> tuple[str, float, float]:
+def _line(costs: UnitCosts, key: str | None, qty: float) -> PricedLine:
     from yichun.assessment.costs import price_wan
 
     if key is None or key not in costs:
-        return "", np.nan, np.nan
+        return PricedLine("", np.nan, np.nan)
     price = costs[key].get("price_yuan")
-    return costs[key]["unit"], (np.nan if price is None else float(price)), float(price_wan(qty, key, costs))
+    return PricedLine(costs[key]["unit"], np.nan if price is None else float(price), float(price_wan(qty, key, costs)))
 
 
 def price_actions(scenario: Scenario, *, params: dict | None = None, profile="national", unit_cost_source=None) -> pd.DataFrame:
@@ -62,19 +61,20 @@ def price_actions(scenario: Scenario, *, params: dict | None = None, profile="na
             base["track"] = "学前教育" if kg else "义务教育"
         if a.kind == "add_resource":
             key = mapping.get(f"kindergarten.{p['item']}" if kg else p["item"])
-            unit, price, cost = _line(costs, key, p["quantity"])
+            line = _line(costs, key, p["quantity"])
             note = "" if key else "该项目无单价，费用未计价"
             if key and costs[key].get("per"):
                 note = f"单价按{costs[key]['per']}计"
-            rows.append({**base, "item": p["item"], "quantity": p["quantity"], "unit": unit, "price_yuan": price,
-                         "cost_wan": cost, "cost_kind": cost_kind(key, costs), "note": note})
+            rows.append({**base, "item": p["item"], "quantity": p["quantity"], "unit": line.unit, "price_yuan": line.price_yuan,
+                         "cost_wan": line.cost_wan, "cost_kind": cost_kind(costs, key), "note": note})
         elif a.kind == "open_kindergarten":
             row = new_kindergarten(p, catalogue(profile))
             for field in ("activity_m2", "outdoor_m2", "teachers"):
-                unit, price, cost = _line(costs, mapping.get(f"kindergarten.{field}"), row[field])
                 key = mapping.get(f"kindergarten.{field}")
-                rows.append({**base, "item": field, "quantity": row[field], "unit": unit, "price_yuan": price, "cost_wan": cost,
-                             "cost_kind": cost_kind(key, costs), "note": "新建园按标准配置" if field not in p else ""})
+                line = _line(costs, key, row[field])
+                rows.append({**base, "item": field, "quantity": row[field], "unit": line.unit, "price_yuan": line.price_yuan,
+                             "cost_wan": line.cost_wan, "cost_kind": cost_kind(costs, key),
+                             "note": "新建园按标准配置" if field not in p else ""})
         else:
             rows.append({**base, "item": "", "quantity": np.nan, "unit": "", "price_yuan": np.nan, "cost_wan": np.nan, "cost_kind": "",
                          "note": "费用未计价" if a.kind in ("merge_schools", "convert_kindergartens") else "人口变化，不计费用"})
