@@ -35,10 +35,12 @@ briefing: setup ## 导入样例数据、评估并生成简报到 reports/
 	$(BIN)/yichun ingest
 	$(BIN)/yichun brief
 
-test: setup lint pytest ## ruff + pytest（含 nbval 执行全部笔记本）
+test: setup lint pytest ## lint（ruff、mypy、分层）+ pytest（含 nbval 执行全部笔记本）
 
-lint:
+lint: ## ruff、mypy（含 pandas-stubs）与分层约定（import-linter，见 docs/architecture.md）
 	$(BIN)/ruff check yichun tests benchmarks notebooks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 pytest:
 	$(BIN)/python -m pytest -q --nbval-lax tests notebooks
