@@ -38,10 +38,12 @@ _NAMES = {
     "scenario_comparison": "scenarios",
     "bill_waterfall": "costs",
     "tile_map": "tilemap",
+    "completeness_figure": "completeness",
 }
 
 __all__ = [
-    "STATUS_COLORS", "apply", "backtest_mape", "backtest_scatter", "bill_waterfall", "chromium_available", "county_ratio_frame", "cv_bars", "export",
+    "STATUS_COLORS", "apply", "backtest_mape", "backtest_scatter", "bill_waterfall", "chromium_available", "completeness_figure",
+    "county_ratio_frame", "cv_bars", "export",
     "indicator_heatmap", "preschool_bars", "projection_fan", "ratio_to_standard", "scenario_comparison",
     "schedule_timeline", "school_distribution", "status_heatmap", "template", "tile_map", "use_theme",
 ]

@@ -75,7 +75,11 @@ def unpack(table: pa.Table) -> FileResult:
 
 
 def load_cached(cache_dir: Path, relpath: str, sha256: str) -> FileResult | None:
-    path = cache_dir / f"{cache_key(relpath, sha256)}.parquet"
+    return load_stored(cache_dir / f"{cache_key(relpath, sha256)}.parquet")
+
+
+def load_stored(path: Path) -> FileResult | None:
+    """A stored bundle; None when it is missing or damaged."""
     if not path.exists():
         return None
     try:

@@ -97,8 +97,8 @@ def survey(raw_dir: Path) -> Survey:
                 out.notes.append((rel, "项目自带的说明或数据文件，不是县级工作簿"))
             elif name.lower().endswith(WORKBOOK_SUFFIXES):
                 out.workbooks.append((p, rel))
-            else:
-                out.problems.append(_other(rel, name))
+            elif (other := _other(rel, name)) is not None:
+                out.problems.append(other)
     out.workbooks.sort(key=lambda t: t[1])
     out.problems.sort(key=lambda p: p.file)
     return out

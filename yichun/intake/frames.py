@@ -66,7 +66,7 @@ def conform(table: str, frame: pd.DataFrame | None) -> pd.DataFrame:
     for col, dtype in spec.items():
         if col in frame:
             s = frame[col]
-            out[col] = s if str(s.dtype) == dtype else s.astype(dtype)
+            out[col] = s if str(s.dtype) == dtype else s.astype(dtype)  # type: ignore[call-overload]  # a dtype name from dtypes()
         else:
             out[col] = pd.Series(pd.NA if dtype != "float64" else float("nan"), index=frame.index, dtype=dtype)
     return pd.DataFrame(out, index=frame.index)

@@ -168,8 +168,9 @@ def _units_row(grid, header: Header) -> None:
         return
     units = {c: is_unit_word(v) for c, v in cells}
     for col in header.columns.values():
-        if not col.unit and col.index in units:
-            col.unit = units[col.index]
+        unit = units.get(col.index)
+        if not col.unit and unit:
+            col.unit = unit
     header.units_row = r
     header.data_start = r + 1
 

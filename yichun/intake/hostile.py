@@ -456,11 +456,91 @@ def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, limits: Li
                 if budget[0] < 0:
                     raise Refused("疑似压缩炸弹", f"工作簿解压后超过 {_mb(limits.max_uncompressed_bytes)}（疑似压缩炸弹），不予读取。")
             return [], []
+        data, whole = first, len(first) < CHUNK
+        if not whole:  # the rest of the part, up to what the fast path takes
+            want = max(0, min(budget[0], FAST_MAX_BYTES) + 1 - len(first))
+            more = fh.read(want) if want else b""
+            data, whole = data + more, len(more) < want
+        if whole and _fast_sheet(data, limits, budget, elements):
+            return [], []
         parser = expat.ParserCreate()
         parser.buffer_text = True
         walk = _SheetWalk(sheet, limits, parser, elements)
-        _parse_xml(fh, parser, info, budget, limits, first, walk)
+        _parse_xml(_Chain(data[CHUNK:], fh), parser, info, budget, limits, data[:CHUNK], walk)
     return walk.uncached, walk.errors
+
+
+# The fast path for the common worksheet: when a part is plain (no comment, CDATA, DTD, processing
+# instruction after the declaration, character reference, namespace prefix on a cell or dimension,
+# formula or error cell) and every cell carries a plain `r="A1"` reference, everything the walk
+# would learn follows from byte counts and two regular expressions (C speed), and expat checks
+# well-formedness without Python callbacks. It accepts a part only when the walk would accept it
+# with the same effect on the shared budgets; anything else — including every refusal — goes
+# through the walk, so each message is the walk's own.
+FAST_MAX_BYTES = 64 << 20
+_FAST_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)[\s/>]")
+_FAST_REFS = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_FAST_DIM = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3}[0-9]{1,7})"')
+_FAST_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|dimension)[\s/>]")
+_FAST_QUOTED_E = (b'"e"', b"'e'", b'"e\'', b"'e\"")
+_FAST_ODD_CELL = re.compile(rb"<c[>/\t\n\r]")  # a cell tag not followed by a space
+
+
+class _Chain:
+    """A file object reading `data` first, then the rest of `fh` (the walk reads a part the fast path began)."""
+
+    def __init__(self, data: bytes, fh):
+        self.data, self.fh = data, fh
+
+    def read(self, n: int) -> bytes:
+        out, self.data = self.data[:n], self.data[n:]
+        if len(out) < n:
+            out += self.fh.read(n - len(out))
+        return out
+
+
+def _fast_sheet(data: bytes, limits: Limits, budget: list[int], elements: list[int]) -> bool:
+    """True when `data` (a whole part) is a plain worksheet the walk would accept; the budgets are then charged."""
+    if len(data) > budget[0] or len(data) > FAST_MAX_BYTES or b"<!" in data or b"&#" in data:
+        return False
+    body = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if body.count(b"<?") > body.startswith(b"<?") or b"\0" in data:
+        return False
+    at = data.find(b"<", data.find(b"?>") + 2 if body.startswith(b"<?") else 0)
+    root = _FAST_ROOT.match(data, at) if at >= 0 else None
+    if root is None or _local(root.group(1).decode("ascii")) not in SHEET_ROOTS:
+        return False
+    # the regular expressions only where a byte test says they might match (it is much faster)
+    maybe_formula = b"<f" in data or b":f" in data or any(q in data for q in _FAST_QUOTED_E)
+    if (maybe_formula and _FORMULA_TAG.search(data)) or ((b":c" in data or b":dimension" in data) and _FAST_PREFIXED.search(data)):
+        return False
+    starts = data.count(b"<") - data.count(b"</") - data.count(b"<?")
+    if elements[0] - (starts - 1) < 0:  # the root element is not counted
+        return False
+    refs = _FAST_REFS.findall(data)
+    if len(refs) != data.count(b"<c ") or _FAST_ODD_CELL.search(data):
+        return False  # a cell without a plain reference: positions are followed by the walk
+    if refs:
+        cols, rows = zip(*refs)
+        numbers = {int(r) for r in set(rows)}
+        indices = {_letters_index(c.decode("ascii")) for c in set(cols)}
+        min_row, max_row, min_col, max_col = min(numbers), max(numbers), min(indices), max(indices) + 1
+        if max_row > limits.max_rows or max_col > limits.max_cols or (max_row - min_row + 1) * (max_col - min_col) > limits.max_cells:
+            return False
+    dims = _FAST_DIM.findall(data)
+    if len(dims) != data.count(b"<dimension"):
+        return False
+    for ref in dims:
+        pos = _split_ref(ref.decode("ascii"))
+        if pos is not None and (pos[0] > limits.max_rows or pos[1] + 1 > limits.max_cols):
+            return False
+    try:
+        expat.ParserCreate().Parse(data, True)
+    except expat.ExpatError:
+        return False
+    budget[0] -= len(data)
+    elements[0] -= starts - 1
+    return True
 
 
 def _xml_root(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
@@ -510,7 +590,8 @@ def _scan_ods(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: Li
     if info is None:
         raise Refused("不是有效的工作簿", "文件是 OpenDocument 压缩包，但缺少 content.xml。请在 WPS 或 LibreOffice 中重新另存为 .xlsx。")
     budget = [limits.max_uncompressed_bytes]
-    state = {"sheet": "", "row": 0, "col": 0, "rows_rep": 1, "max_row": 0, "max_col": 0, "depth": 0, "names": []}
+    sheet_names: list[str] = []
+    state: dict = {"sheet": "", "row": 0, "col": 0, "rows_rep": 1, "max_row": 0, "max_col": 0, "depth": 0, "names": sheet_names}
 
     def repeat(attrs, key) -> int:
         m = _INT.fullmatch(_attr(attrs, key) or "1")
@@ -548,7 +629,7 @@ def _scan_ods(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: Li
         parser.StartElementHandler = start
         parser.EndElementHandler = end
         _parse_xml(fh, parser, info, budget, limits)
-    return Scan(sheet_parts={n: "content.xml" for n in state["names"]}, format="ods")
+    return Scan(sheet_parts={n: "content.xml" for n in sheet_names}, format="ods")
 
 
 def _check_extent(name: str, rows: int, cols: int, limits: Limits, declared: bool) -> None:

@@ -16,8 +16,10 @@ import json
 import os
 import re
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from yichun import paths
 from yichun.catalogue import profile_key
 from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
-from yichun.intake.cache import CACHE_VERSION, cache_key, load_cached, save_cached
+from yichun.intake.cache import CACHE_VERSION, cache_key, load_cached, load_stored, save_cached
 from yichun.intake.folder import Survey, survey
 from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, raw_dtypes, to_pandas
 from yichun.intake.reader import FileResult, read_workbook
@@ -130,19 +132,44 @@ def _read_files(found: list[tuple[Path, str, str]], cache_dir: Path | None, writ
 
         tqdm.monitor_interval = 0  # no monitor thread: parsing forks its workers, which needs a single thread
         bar = tqdm(total=len(todo), desc="读取工作簿", unit="个", file=sys.stderr, leave=False)
-    save_to = cache_dir if write_cache else None
-    for res in _parse_all([(*item, save_to) for item in todo], workers):
-        results[res.file] = res
-        read.append(res.file)
-        if bar is not None:
-            bar.update(1)
+    with tempfile.TemporaryDirectory(prefix="yichun-parsed-") as scratch:
+        # workers store each parsed file (the cache entry, or a scratch file) and send back its path
+        save_to = cache_dir if write_cache and cache_dir is not None else Path(scratch)
+        for k, got in enumerate(_parse_all([(*item, save_to) for item in todo], workers)):
+            res = _fetch(got)
+            results[res.file] = res
+            read.append(res.file)
+            if k == 0:
+                VAL.warm()  # while the workers parse the other files
+            if bar is not None:
+                bar.update(1)
     if bar is not None:
         bar.close()
     return _Run([results[rel] for _, rel, _ in found], read, cached)
 
 
-def _parse_one(item: tuple[Path, str, str, Path | None]) -> FileResult:
-    """Parse one workbook and, given a cache folder, store the result there (in the worker)."""
+@dataclass(frozen=True)
+class _Stored:
+    """A workbook parsed and stored by its worker: what the worker sends back instead of its tables."""
+
+    file: str
+    sha256: str
+    path: Path
+
+
+def _fetch(got: FileResult | _Stored) -> FileResult:
+    """The parsed workbook a worker sent back (read from where it stored it)."""
+    if not isinstance(got, _Stored):
+        return got
+    res = load_stored(got.path)
+    if res is None:
+        res = FileResult(file=got.file, sha256=got.sha256, status="refused")
+        res.problems.append(Problem(ERROR, "工作簿无法读取", f"读取解析结果 {got.path.name} 时出错，请检查磁盘空间与权限后重新导入。", got.file))
+    return res
+
+
+def _parse_one(item: tuple[Path, str, str, Path | None]) -> FileResult | _Stored:
+    """Parse one workbook (in the worker); given a folder, store the result there and return where."""
     path, rel, sha, cache_dir = item
     try:
         res = read_workbook(path, rel, sha, folder_year(rel))
@@ -150,7 +177,9 @@ def _parse_one(item: tuple[Path, str, str, Path | None]) -> FileResult:
         res = FileResult(file=rel, sha256=sha, status="refused")
         res.problems.append(Problem(ERROR, "工作簿无法读取", f"读取时发生意外错误（{type(exc).__name__}: {exc}），请检查文件或联系维护人员。", rel))
     if cache_dir is not None:
-        save_cached(cache_dir, res)
+        stored = save_cached(cache_dir, res)
+        if stored is not None:
+            return _Stored(rel, sha, stored)
     return res
 
 
@@ -167,7 +196,7 @@ def _workers(n_files: int) -> int:
     return min(os.cpu_count() or 1, 8) if n_files >= rules().parallel_min_files else 1
 
 
-def _parse_all(todo: list[tuple[Path, str, str, Path | None]], n: int):
+def _parse_all(todo: list[tuple[Path, str, str, Path | None]], n: int) -> Iterator[FileResult | _Stored]:
     """Parse workbooks, each in a bounded child process (yichun.intake.isolate), `n` at a time;
     yields results in input order. A file that crashes, overruns its time or exhausts its memory
     comes back as one 错误 for that file; the others are read.
@@ -188,7 +217,7 @@ def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
     return to_pandas(pa.concat_tables(pieces, promote_options="permissive"))
 
 
-def assemble(results: list[FileResult], others: list[Problem] = ()) -> tuple[Inputs, pd.DataFrame]:
+def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple[Inputs, pd.DataFrame]:
     """Cross-file checks over parsed files; returns the clean Inputs and every problem
     (`others`: the files of the folder that are not workbooks, see yichun.intake.folder)."""
     problems: list[Problem] = [*others, *(p for r in results for p in r.problems)]
@@ -249,8 +278,8 @@ def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
         elif p.row is not None and p.sheet:
             text = f"{p.column}：{p.message}" if p.column else p.message
             row_reasons.setdefault((p.file, p.sheet, p.row), []).append(text)
-    row_reasons = {"\0".join(map(str, k)): "；".join(dict.fromkeys(v)) for k, v in row_reasons.items()}
-    sheet_reasons = {"\0".join(k): "；".join(dict.fromkeys(v)) for k, v in sheet_reasons.items()}
+    row_text = {"\0".join(map(str, k)): "；".join(dict.fromkeys(v)) for k, v in row_reasons.items()}
+    sheet_text = {"\0".join(k): "；".join(dict.fromkeys(v)) for k, v in sheet_reasons.items()}
     clean, quarantined = {}, []
     for t in DATA_TABLES:
         frame = tables[t]
@@ -261,8 +290,8 @@ def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
         parts = [
             frame["source_file"].map(excluded),
             (frame["county"].isna() | frame["year"].isna()).map({True: "工作簿的县(市、区)或统计年度无法确定，整个工作簿未导入。", False: None}),
-            (sheet_key + "\0" + frame["source_row"].astype("str")).map(row_reasons),
-            sheet_key.map(sheet_reasons),
+            (sheet_key + "\0" + frame["source_row"].astype("str")).map(row_text),
+            sheet_key.map(sheet_text),
         ]
         found = pd.concat(parts, axis=1).astype("object")
         bad = found.notna().any(axis=1).to_numpy()

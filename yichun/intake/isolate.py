@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from yichun.errors import ERROR, Problem
 from yichun.intake.rules import Limits, rules
@@ -136,7 +137,10 @@ class _Worker:
     """A child parsing the items sent to it one at a time: forked, or a fresh interpreter."""
 
     def __init__(self, parse_one: Callable, log: Path, limits: Limits, fork: bool):
-        self.log, self.item, self.started = log, None, 0.0
+        self.log, self.item, self.started = log, -1, 0.0  # item: the index of the file it is parsing
+        self.proc: subprocess.Popen | None = None
+        self.stdin: Any
+        self.stdout: Any
         if fork:
             in_r, in_w = os.pipe()  # parent → child
             out_r, out_w = os.pipe()  # child → parent

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -282,7 +282,7 @@ def _read_info(result: FileResult, ctx: _Ctx, sheet: str, g, formulas: list[Form
             ctx.add(ERROR, "缺少基本信息", f"「基本信息」表中找不到「{label}」一项，无法确定本工作簿属于哪个县、哪一年。", sheet=sheet)
             continue
         found = entries[fname]
-        readings = {}
+        readings: dict = {}
         for r, _c, seen, value in found:
             reading = _info_value(fname, value)
             if reading is not None:
@@ -354,10 +354,17 @@ def _row_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return note, subtotal, total
 
 
+@lru_cache(maxsize=1 << 16)
+def _marker(text: str) -> tuple[bool, str]:
+    """(starts a note, "subtotal" | "total" | "") of one text cell: worked out once per distinct text."""
+    note, subtotal, total = _row_patterns()
+    t = V.norm(text)
+    return bool(note.match(t)), "subtotal" if subtotal.match(t) else "total" if total.match(t) else ""
+
+
 def _row_kind(row: list, field_cols: list[int], after_note: bool) -> str:
     """blank | note | total | subtotal | empty | data for one grid row."""
-    note, subtotal, total = _row_patterns()
-    firsts = []
+    firsts: list = []
     count = 0
     for v in row:
         if v != "" and v is not None:
@@ -368,17 +375,13 @@ def _row_kind(row: list, field_cols: list[int], after_note: bool) -> str:
                 break
     if not firsts:
         return "blank"
-    if type(firsts[0]) is str and note.match(V.norm(firsts[0])):
+    if type(firsts[0]) is str and _marker(firsts[0])[0]:
         return "note"
     if after_note and count == 1:
         return "note"
     for v in firsts:
-        if type(v) is str:
-            t = V.norm(v)
-            if subtotal.match(t):
-                return "subtotal"
-            if total.match(t):
-                return "total"
+        if type(v) is str and (kind := _marker(v)[1]):
+            return kind
     width = len(row)
     for c in field_cols:
         if c < width and row[c] != "" and row[c] is not None:
@@ -542,12 +545,12 @@ def _parse(ctx, spec: Sheet, sheet: str, header: Header, fields: list[Field], bl
             parsed[fdef.field] = vals
             report_bad(bad, fdef, f"「{fdef.header}」应为四位年份，如 2025。")
         else:  # int / float
-            vals, bad = V.parse_number(cells)
+            numbers, bad = V.parse_number(cells)
             factor = _unit_factor(ctx, sheet, header, fdef)
             if factor != 1.0:
                 factors[fdef.field] = factor
-                vals = vals * factor
-            parsed[fdef.field] = vals
+                numbers = numbers * factor
+            parsed[fdef.field] = numbers
             unit = f"（单位：{fdef.unit}）" if fdef.unit else ""
             report_bad(bad, fdef, f"「{fdef.header}」不是可识别的数值；应填数字{unit}，缺失请留空或填「—」。")
     if spec.key == "county_inputs":
@@ -596,10 +599,15 @@ def _report_errors(ctx, sheet: str, header: Header, fields: list[Field], block: 
     `ecells` are the cells the file marks as errors (the reader gives them as empty); text cells
     holding an error's spelling count too. Returns the error cells found, by (row, column)."""
     found = {}
+    at = {row: k for k, row in enumerate(block.rows)} if ecells else {}
     for f in fields:
         col = header.columns[f.field]
         cells = block.cells[f.field]
-        for k, v in enumerate(cells):
+        # the cells that may hold an error: marked by the file, or text starting with #
+        marked = {at[row] for row, c in ecells if c == col.index and row in at}
+        maybe = [k for k, v in enumerate(cells) if type(v) is str and v and v[0] in "#＃"]
+        for k in sorted(marked.union(maybe)):
+            v = cells[k]
             row = block.rows[k]
             e = ecells.get((row, col.index))
             text = e.formula if e is not None else V.excel_error(v)
@@ -637,7 +645,9 @@ def _plan_items(ctx, sheet: str, header: Header, block: _Block, parsed: dict) ->
         return
     table = lookup("schools")
     numeric = {f.field: f for f in sheets()["schools"].fields if f.type in ("int", "float")}
-    items, levels, factors = [], [], []
+    items: list[str | None] = []
+    levels: list[str] = []
+    factors: list[float] = []
     seen = header.columns["item"].seen
     for k, v in enumerate(block.cells["item"]):
         key, unit = normalize_header(v)

@@ -10,7 +10,7 @@
   by nature (intake_rules.yaml `empty_when_zero`: no music room, no smallest music room);
   for 县级指标, every code the standards catalogue asks for (a value or a rating).
 - `completeness_table(inputs)`: the same as a county × year table per sheet (percent text).
-- `completeness_figure(inputs)`: a heatmap of it (plotly, yichun chart theme).
+  (The heatmap of it is `yichun.charts.completeness.completeness_figure`: intake does not draw.)
 """
 
 from __future__ import annotations
@@ -125,38 +125,3 @@ def completeness_table(inputs, digits: int = 1) -> pd.DataFrame:
     text.index.names = ["表", "县(市、区)"]
     text.columns = [f"{y}年" for y in text.columns]
     return text
-
-
-def completeness_figure(inputs, *, title: str = "各县(市、区)报送数据的完整度"):
-    """Heatmap of completeness: one panel per sheet, counties × years, share of expected cells filled."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    frame = completeness(inputs)
-    tables = [t for t in TABLE_LABELS.values() if t in set(frame["table"])]
-    fig = make_subplots(rows=1, cols=max(1, len(tables)), shared_yaxes=True, subplot_titles=tables, horizontal_spacing=0.03)
-    counties = sorted(frame["county"].unique())
-    years = sorted(frame["year"].unique())
-    for k, table in enumerate(tables, start=1):
-        wide = frame[frame["table"] == table].pivot_table(index="county", columns="year", values="share").reindex(index=counties, columns=years)
-        z = wide.to_numpy()
-        fig.add_trace(
-            go.Heatmap(
-                z=z, x=[str(y) for y in years], y=counties, zmin=0.9, zmax=1.0, colorscale="Blues",
-                text=[[("—" if np.isnan(v) else f"{v:.1%}") for v in row] for row in z], texttemplate="%{text}",
-                hovertemplate="%{y} %{x}年<br>" + table + "：%{text}<extra></extra>",
-                colorbar={"title": {"text": "已填比例"}, "tickformat": ".0%"}, showscale=k == len(tables),
-            ),
-            row=1, col=k,
-        )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(type="category")
-    try:
-        from yichun.charts import theme
-
-        theme.apply(fig, title=title, subtitle="应填单元格中已填写的比例（不含学校没有的学段、没有专用教室时的最小面积）；颜色从 90% 起",
-                    source="来源：各县(市、区)报送的指标工作簿，yichun 导入校验")
-    except ImportError:  # the chart theme is optional for this figure
-        fig.update_layout(title_text=title)
-    fig.update_layout(height=max(420, 40 * len(counties) + 200))
-    return fig

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ import pandera.pandas as pa
 from yichun.catalogue import catalogue
 from yichun.dictionary import sheets
 from yichun.errors import ERROR, WARNING, Problem
+from yichun.intake.frames import DATA_TABLES
 from yichun.intake.rules import nfkc, rules
 from yichun.intake.values import cell_text
 
@@ -48,6 +50,12 @@ def _integer(s: pd.Series) -> pd.Series:
     return s.isna() | (s % 1 == 0)
 
 
+def _isin(values) -> pa.Check:
+    """Membership, vectorised (pandera's own isin goes through the text column one value at a time)."""
+    allowed = list(values)
+    return pa.Check(lambda s: s.isin(allowed), name="isin")
+
+
 @cache
 def schema(table: str) -> pa.DataFrameSchema:
     """The pandera schema of one tidy table, generated from the data dictionary."""
@@ -62,12 +70,12 @@ def schema(table: str) -> pa.DataFrameSchema:
         if f.type == "int":
             checks.append(pa.Check(_integer, name="integer"))
         if f.type == "enum":
-            checks.append(pa.Check.isin(list(f.values), name="isin"))
+            checks.append(_isin(f.values))
         if f.type == "year" and f.field not in OWN_YEAR_RULE:
             checks.append(pa.Check.in_range(1950, 2100, name="year_range"))
         columns[f.field] = pa.Column(None, checks=checks, nullable=not f.required, required=False)
     if table == "county_inputs":
-        columns["rating"] = pa.Column(None, pa.Check.isin(list(rules().ratings), name="isin"), nullable=True, required=False)
+        columns["rating"] = pa.Column(None, _isin(rules().ratings), nullable=True, required=False)
     return pa.DataFrameSchema(columns, name=table, strict=False, coerce=False)
 
 
@@ -78,7 +86,7 @@ def _message(table: str, fname: str, check: str) -> tuple[str, str]:
     if check == "not_nullable":
         return "必填项缺失", f"必填项「{header}」为空；{f.help if f and f.help else '请填写'}。"
     if check == "nonnegative":
-        return "负数", f"「{header}」不能为负数；应为 ≥ 0 的{TYPE_LABEL.get(f.type, '数值')}。"
+        return "负数", f"「{header}」不能为负数；应为 ≥ 0 的{TYPE_LABEL.get(f.type, '数值') if f else '数值'}。"
     if check == "integer":
         return "非整数", f"「{header}」应为整数（人数、班数、间数不能有小数）。"
     if check == "isin":
@@ -101,17 +109,17 @@ class Located:
 
     def header(self, table: str, i, fname: str) -> str:
         row = self.tables[table].loc[i]
-        return self.seen.get((row["source_file"], row["source_sheet"], fname), "")
+        return str(self.seen.get((row["source_file"], row["source_sheet"], fname), ""))
 
     def value(self, table: str, i, fname: str) -> str:
         """The cell as typed (a number cell's text is restored from its parsed value)."""
         raw = self.raw.get(table)
         if raw is not None and fname in raw:
-            v = raw.at[i, fname]
+            v: Any = raw.at[i, fname]
             if not pd.isna(v):
                 return str(v)
-        v = self.tables[table].at[i, fname]
-        return "" if pd.isna(v) else cell_text(v)
+        w: Any = self.tables[table].at[i, fname]
+        return "" if pd.isna(w) else cell_text(w)
 
     def problem(self, severity: str, kind: str, message: str, table: str, i, fname: str = "", value: str | None = None) -> Problem:
         row = self.tables[table].loc[i]
@@ -125,6 +133,14 @@ class Located:
     def is_absent(self, table: str, i, fname: str) -> bool:
         row = self.tables[table].loc[i]
         return (row["source_file"], row["source_sheet"], fname) in self.absent
+
+
+def warm() -> None:
+    """Build the schemas and let pandera register its backends (its first validation costs most of
+    a second); `ingest` calls this while the workers parse."""
+    for t in DATA_TABLES:
+        schema(t)
+    pa.DataFrameSchema({"x": pa.Column(float)}).validate(pd.DataFrame({"x": [0.0]}), lazy=True)
 
 
 def run_schema(table: str, frame: pd.DataFrame, loc: Located, skip: set[tuple]) -> list[Problem]:
@@ -180,7 +196,7 @@ def headcount_limits(tables: dict[str, pd.DataFrame], loc: Located) -> list[Prob
         bad = frame[small] > frame[big]  # NaN compares False: missing is reported elsewhere
         spec = sheets()[table]
         for i in frame.index[bad.to_numpy()]:
-            a, b = frame.at[i, small], frame.at[i, big]
+            a, b = float(frame.at[i, small]), float(frame.at[i, big])  # type: ignore[arg-type]  # numeric columns
             message = (
                 f"「{spec.field(small).header}」({a:g}) 大于「{spec.field(big).header}」({b:g})；"
                 f"前者是后者的一部分，不能更多。请核对这两项。"
@@ -201,8 +217,9 @@ def school_levels(frame: pd.DataFrame, loc: Located) -> list[Problem]:
         allowed_types = [t for t, lv in levels.items() if f.sub in lv]
         bad = frame["school_type"].notna() & frame["school_type"].isin(list(levels)) & ~frame["school_type"].isin(allowed_types) & (frame[f.field] > 0)
         for i in frame.index[bad.to_numpy()]:
-            t = frame.at[i, "school_type"]
-            message = f"办学类型为「{t}」的学校不应有{f.sub}在校生（填了 {frame.at[i, f.field]:g} 人）；{t}只有{'、'.join(levels[t])}阶段。请核对办学类型或在校生数。"
+            t = str(frame.at[i, "school_type"])
+            n = float(frame.at[i, f.field])  # type: ignore[arg-type]  # a numeric column
+            message = f"办学类型为「{t}」的学校不应有{f.sub}在校生（填了 {n:g} 人）；{t}只有{'、'.join(levels[t])}阶段。请核对办学类型或在校生数。"
             out.append(loc.problem(ERROR, "学段与办学类型不符", message, "schools", i, f.field))
     return out
 
@@ -288,8 +305,8 @@ def county_year_on_year(frame: pd.DataFrame, loc: Located) -> list[Problem]:
         entry = known[row.code]
         if entry["class"] == "B" or ("是" in entry["unit"] and "否" in entry["unit"]):
             continue
-        a, b = float(row.value_prev), float(row.value)
-        y = int(row.year)
+        a, b = float(row.value_prev), float(row.value)  # type: ignore[arg-type]  # float64 columns
+        y = int(row.year)  # type: ignore[arg-type]  # an integer column
         if _county_kind(entry["unit"]) == "share":
             if abs(b - a) * 100 <= r.county_share_points:
                 continue
@@ -406,7 +423,7 @@ def year_on_year(table: str, frame: pd.DataFrame, loc: Located) -> list[Problem]
         header = spec.field(fname).header
         for k in np.flatnonzero(jump):
             i = pairs.at[k, "_i"]
-            y = int(pairs.at[k, "year"])
+            y = int(pairs.at[k, "year"])  # type: ignore[arg-type]  # an integer column
             ratio = f"{hi[k] / lo[k]:.1f} 倍" if lo[k] > 0 else "从 0 起"
             message = (
                 f"「{header}」从 {y - 1} 年的 {a[k]:g} 变为 {y} 年的 {b[k]:g}（{ratio}），变化超过 {r.jump_factor:g} 倍，"
