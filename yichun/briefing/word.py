@@ -31,18 +31,23 @@ def report_name(county: str | None) -> str:
     return f"{'全市' if county is None else county}汇报材料.docx"
 
 
-def set_run_font(run, name: str, size_pt: float | None = None, bold: bool | None = None) -> None:
-    """The font of a run for Chinese AND Latin text (w:eastAsia, w:ascii, w:hAnsi, w:cs)."""
+def set_fonts(rpr, name: str) -> None:
+    """Set w:rFonts of a run-properties element for every script: Chinese text needs w:eastAsia."""
     from docx.oxml.ns import qn
-    from docx.shared import Pt
 
-    rpr = run._element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
+
+
+def set_run_font(run, name: str, size_pt: float | None = None, bold: bool | None = None) -> None:
+    """The font of a run for Chinese AND Latin text (w:eastAsia, w:ascii, w:hAnsi, w:cs)."""
+    from docx.shared import Pt
+
+    set_fonts(run._element.get_or_add_rPr(), name)
     if size_pt is not None:
         run.font.size = Pt(size_pt)
     if bold is not None:
@@ -89,18 +94,11 @@ class _Writer:
         self._page_number(sec.even_page_footer, "left")
 
     def _default_font(self) -> None:
-        from docx.oxml.ns import qn
         from docx.shared import Pt
 
         style = self.doc.styles["Normal"]
         style.font.size = Pt(BODY_PT)
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.insert(0, fonts)
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(attr), font("fang"))
+        set_fonts(style.element.get_or_add_rPr(), font("fang"))
 
     def _page_number(self, footer, side: str) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH

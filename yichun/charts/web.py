@@ -15,7 +15,7 @@ from pathlib import Path
 PLOTLY_JS = "plotly.min.js"
 LOCALE_JS = "plotly-locale-zh-cn.js"
 LOCALE = "zh-CN"
-ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS = Path(__file__).resolve().parent / "assets" / "vendor"  # third-party files, copied as published
 
 CONFIG = {
     "locale": LOCALE,

@@ -164,20 +164,17 @@ def parse_year(cells: list) -> tuple[list, np.ndarray]:
     missing = rules().missing_markers
     for i, v in enumerate(cells):
         t = type(v)
-        if t is float or t is int:
+        if t is str:
+            m = _YEAR.match(norm(v))
+            if m and 1900 <= int(m.group(1)) <= 2200:
+                out[i] = int(m.group(1))
+            elif norm(v) not in missing:
+                bad[i] = True
+        elif t is float or t is int:
             if math.isnan(v):
                 continue
             if float(v).is_integer() and 1900 <= v <= 2200:
                 out[i] = int(v)
-            else:
-                bad[i] = True
-        elif t is str:
-            s = norm(v)
-            if s in missing:
-                continue
-            m = _YEAR.match(s)
-            if m and 1900 <= int(m.group(1)) <= 2200:
-                out[i] = int(m.group(1))
             else:
                 bad[i] = True
         elif isinstance(v, dt.date):
