@@ -35,7 +35,8 @@ briefing: setup ## 导入样例数据、评估并生成简报到 reports/
 	$(BIN)/yichun ingest
 	$(BIN)/yichun brief
 
-test: setup lint pytest ## lint（ruff、mypy、分层）+ pytest（含 nbval 执行全部笔记本）
+test: setup ## lint（ruff、mypy、分层）与 pytest（含 nbval 执行全部笔记本），两者并行
+	$(MAKE) --no-print-directory -j2 lint pytest
 
 lint: ## ruff、mypy（含 pandas-stubs）与分层约定（import-linter，见 docs/architecture.md）
 	$(BIN)/ruff check yichun tests benchmarks notebooks
