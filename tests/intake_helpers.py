@@ -182,3 +182,38 @@ def by_kind(problems, kind: str) -> list:
         return [p for p in problems if p.kind == kind]
     sub = problems[problems["kind"] == kind]
     return list(sub.itertuples(index=False))
+
+
+def fill_template(path: Path, schools: list[dict], kindergartens: list[dict], county_values: dict | None = None,
+                  townships: tuple[tuple[str, str], ...] = (), plans: tuple[list, ...] = ()) -> Path:
+    """Fill a template written by `yichun template` (yichun.template.write_template): school and
+    kindergarten rows, the 县级指标 values (passing ones unless overridden), births 2010–2024,
+    and optional 乡镇 rows (name, kind) and 建设计划 rows."""
+    import openpyxl
+
+    from yichun.assessment.examples import passing_county_inputs
+
+    wb = openpyxl.load_workbook(path)
+    for key, records in (("schools", schools), ("kindergartens", kindergartens)):
+        spec = sheets()[key]
+        ws = wb[spec.name]
+        for r, rec in enumerate(records, start=2):
+            for c, f in enumerate(spec.fields, start=1):
+                if rec.get(f.field) is not None:
+                    ws.cell(row=r, column=c, value=rec[f.field])
+    values = passing_county_inputs() | {"POP_3_5": 320, "TOWNSHIPS": 1} | (county_values or {})
+    ws = wb[sheets()["county_inputs"].name]
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(row=r, column=1).value in values:
+            ws.cell(row=r, column=3, value=values[ws.cell(row=r, column=1).value])
+    ws = wb[sheets()["population"].name]
+    for r, y in enumerate(range(2010, 2025), start=2):
+        ws.cell(row=r, column=1, value=y)
+        ws.cell(row=r, column=2, value=3000)
+    for key, rows in (("townships", townships), ("plans", plans)):
+        ws = wb[sheets()[key].name]
+        for r, row in enumerate(rows, start=2):
+            for c, v in enumerate(row, start=1):
+                ws.cell(row=r, column=c, value=v)
+    wb.save(path)
+    return path

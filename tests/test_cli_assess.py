@@ -6,10 +6,9 @@ import io
 
 import openpyxl
 import pytest
+from intake_helpers import fill_template
 
-from yichun.assessment.examples import passing_county_inputs
 from yichun.cli import main
-from yichun.dictionary import sheets
 from yichun.template import write_template
 
 SCHOOLS = [
@@ -41,25 +40,7 @@ CONTRACT = {
 
 
 def fill(path, schools=SCHOOLS, kgs=KINDERGARTENS, inputs=None):
-    wb = openpyxl.load_workbook(path)
-    for key, records in (("schools", schools), ("kindergartens", kgs)):
-        spec = sheets()[key]
-        ws = wb[spec.name]
-        for r, rec in enumerate(records, start=2):
-            for c, f in enumerate(spec.fields, start=1):
-                if rec.get(f.field) is not None:
-                    ws.cell(row=r, column=c, value=rec[f.field])
-    values = passing_county_inputs() | {"POP_3_5": 320, "TOWNSHIPS": 1} | (inputs or {})
-    ws = wb[sheets()["county_inputs"].name]
-    for r in range(2, ws.max_row + 1):
-        code = ws.cell(row=r, column=1).value
-        if code in values:
-            ws.cell(row=r, column=3, value=values[code])
-    ws = wb[sheets()["population"].name]
-    for r, y in enumerate(range(2010, 2025), start=2):
-        ws.cell(row=r, column=1, value=y)
-        ws.cell(row=r, column=2, value=3000)
-    wb.save(path)
+    fill_template(path, schools, kgs, inputs)
 
 
 @pytest.fixture(scope="module")

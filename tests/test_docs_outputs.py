@@ -15,10 +15,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from intake_helpers import fill_template
 
-from yichun.assessment.examples import passing_county_inputs
 from yichun.cli import main
-from yichun.dictionary import sheets
 from yichun.template import write_template
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "outputs.md"
@@ -40,32 +39,9 @@ KINDERGARTEN = dict(kg_id="3609245001", kg_name="城关中心幼儿园", kg_type
                     head_certified="是", nurses=10, building_m2=3600, activity_m2=2550, outdoor_m2=1350, design_year=2018)
 
 
-def _fill(path: Path) -> None:
-    wb = openpyxl.load_workbook(path)
-    for key, records in (("schools", [SCHOOL, SPECIAL]), ("kindergartens", [KINDERGARTEN])):
-        spec = sheets()[key]
-        ws = wb[spec.name]
-        for r, rec in enumerate(records, start=2):
-            for c, f in enumerate(spec.fields, start=1):
-                if rec.get(f.field) is not None:
-                    ws.cell(row=r, column=c, value=rec[f.field])
-    values = passing_county_inputs() | {"POP_3_5": 320, "TOWNSHIPS": 1}
-    ws = wb[sheets()["county_inputs"].name]
-    for r in range(2, ws.max_row + 1):
-        code = ws.cell(row=r, column=1).value
-        if code in values:
-            ws.cell(row=r, column=3, value=values[code])
-    ws = wb[sheets()["population"].name]
-    for r, y in enumerate(range(2010, 2025), start=2):
-        ws.cell(row=r, column=1, value=y)
-        ws.cell(row=r, column=2, value=3000)
-    ws = wb[sheets()["townships"].name]
-    ws.cell(row=2, column=1, value="城关镇")
-    ws.cell(row=2, column=2, value="镇")
-    ws = wb[sheets()["plans"].name]
-    for c, v in enumerate(["3609240001", 2025, "小学高于规定学历教师数", 3, 39], start=1):
-        ws.cell(row=2, column=c, value=v)
-    wb.save(path)
+def _fill(path: Path) -> Path:
+    return fill_template(path, [SCHOOL, SPECIAL], [KINDERGARTEN], townships=(("城关镇", "镇"),),
+                         plans=(["3609240001", 2025, "小学高于规定学历教师数", 3, 39],))
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,7 @@ def run(args) -> int:
         raise YichunError(f"--counties {n} 超过区域配置 {region.path.name} 中的 {len(region.units)} 个县(市、区)；"
                           "合成区域只能在默认的宜春市配置下生成（不要同时给出 --region）")
     if synthetic and not args.out:
-        raise YichunError(f"合成区域（{n} 个县）须写入单独的文件夹：请用 --out 指定，如 --out /tmp/省")
+        raise YichunError(f"合成区域（{n} 个县）须写入单独的文件夹：请用 --out 指定，如 --out 合成样例")
     if args.sets:
         sets = args.sets
         written = generate_sets(out, sets, seed=args.seed, years=args.years, messy=args.messy, workers=args.workers)
