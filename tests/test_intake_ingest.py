@@ -41,7 +41,7 @@ def test_cold_then_warm_then_one_changed_file(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["files"]) == set(first.files)
     assert manifest["tables"]["schools"]["rows"] == 5
-    assert len(list((out / ".cache").glob("*.parquet"))) == 3
+    assert len(list((out / ".cache").glob("*.arrow"))) == 3
 
     second = ingest(raw, out)  # nothing changed: nothing is read
     assert second.unchanged
@@ -54,7 +54,7 @@ def test_cold_then_warm_then_one_changed_file(tmp_path):
     assert third.files_read == ["2025/上高县2025.xlsx"]
     assert len(third.files_cached) == 2
     assert len(pd.read_parquet(out / "schools.parquet")) == 6
-    assert len(list((out / ".cache").glob("*.parquet"))) == 3  # the stale entry is pruned
+    assert len(list((out / ".cache").glob("*.arrow"))) == 3  # the stale entry is pruned
 
 
 def test_failed_run_leaves_previous_outputs_untouched(tmp_path):

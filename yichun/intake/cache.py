@@ -1,9 +1,10 @@
-"""The per-file cache of `yichun ingest`: one parquet bundle per workbook version.
+"""The per-file cache of `yichun ingest`: one Arrow IPC bundle per workbook version.
 
 A bundle holds everything `read_workbook` produced for one file (parsed tables, the same
-rows as typed, the header map and the file's own problems): a parquet table with one row
-per part, each part an Arrow IPC stream, so a warm run reads one small file per workbook
-instead of parsing it. The key covers the file's content, its path below the raw folder, the fingerprint of the
+rows as typed, the header map and the file's own problems): an Arrow IPC file (uncompressed:
+written and memory-mapped back without encoding, unlike parquet) of one row per part, each
+part itself an Arrow IPC stream, so a warm run reads one small file per workbook instead of
+parsing it. The key covers the file's content, its path below the raw folder, the fingerprint of the
 intake rules, data dictionary, catalogue and intake code, and CACHE_VERSION: change any of
 them and the file is read again.
 """
@@ -15,7 +16,6 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from yichun.atomic import replacing
 from yichun.catalogue import profile_key
@@ -25,7 +25,8 @@ from yichun.intake.reader import FileResult
 from yichun.intake.rules import rules
 from yichun.region import region_key
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+SUFFIX = ".arrow"
 META_KEY = b"yichun"
 
 
@@ -75,7 +76,7 @@ def unpack(table: pa.Table) -> FileResult:
 
 
 def load_cached(cache_dir: Path, relpath: str, sha256: str) -> FileResult | None:
-    return load_stored(cache_dir / f"{cache_key(relpath, sha256)}.parquet")
+    return load_stored(cache_dir / f"{cache_key(relpath, sha256)}{SUFFIX}")
 
 
 def load_stored(path: Path) -> FileResult | None:
@@ -83,7 +84,8 @@ def load_stored(path: Path) -> FileResult | None:
     if not path.exists():
         return None
     try:
-        return unpack(pq.read_table(path))
+        with pa.memory_map(str(path)) as source:
+            return unpack(pa.ipc.open_file(source).read_all())
     except Exception:  # noqa: BLE001 — a damaged cache entry is simply re-read from the workbook
         return None
 
@@ -91,10 +93,11 @@ def load_stored(path: Path) -> FileResult | None:
 def save_cached(cache_dir: Path, result: FileResult) -> Path | None:
     """Store a parsed file; None when the cache cannot be written (a read-only or full disk: the
     run goes on, and writing its outputs then fails with a message naming the folder)."""
-    path = cache_dir / f"{cache_key(result.file, result.sha256)}.parquet"
+    path = cache_dir / f"{cache_key(result.file, result.sha256)}{SUFFIX}"
     try:
-        with replacing(path) as tmp:
-            pq.write_table(pack(result), tmp)
+        table = pack(result)
+        with replacing(path) as tmp, pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
     except OSError:
         return None
     return path

@@ -29,7 +29,7 @@ from yichun import paths
 from yichun.catalogue import profile_key
 from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
-from yichun.intake.cache import CACHE_VERSION, cache_key, load_cached, load_stored, save_cached
+from yichun.intake.cache import CACHE_VERSION, SUFFIX, cache_key, load_cached, load_stored, save_cached
 from yichun.intake.folder import Survey, survey
 from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, raw_dtypes, to_pandas
 from yichun.intake.reader import FileResult, read_workbook
@@ -425,7 +425,7 @@ def _manifest(raw_dir: Path, run: _Run, inputs: Inputs, folder: Survey) -> dict:
         sev = [p.severity for p in r.problems]
         files[r.file] = {
             "sha256": r.sha256, "status": r.status, "county": r.county, "year": r.year,
-            "cache": f"{CACHE_DIR}/{cache_key(r.file, r.sha256)}.parquet",
+            "cache": f"{CACHE_DIR}/{cache_key(r.file, r.sha256)}{SUFFIX}",
             "errors": sev.count(ERROR), "warnings": sev.count(WARNING),
         }
     return {
@@ -440,8 +440,8 @@ def _prune_cache(out_dir: Path, manifest: dict) -> None:
     keep = {Path(v["cache"]).name for v in manifest["files"].values()}
     cache_dir = out_dir / CACHE_DIR
     if cache_dir.is_dir():
-        for p in cache_dir.glob("*.parquet"):
-            if p.name not in keep:
+        for p in cache_dir.iterdir():  # entries of other runs, and of an earlier cache format
+            if p.is_file() and p.name not in keep:
                 p.unlink(missing_ok=True)
 
 

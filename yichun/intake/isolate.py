@@ -213,9 +213,14 @@ def parse_isolated(todo: list, workers: int, parse_one: Callable) -> Iterator:
     limits = rules().limits
     fork = threading.active_count() == 1 and hasattr(os, "fork")
     if fork:
+        import gc
+
         from yichun.intake.reader import warm
 
         warm()
+        # objects alive now are never collected by the children: their collections then skip
+        # them, and do not touch (and so copy) the pages they share with this process
+        gc.freeze()
     n = max(1, min(workers, len(todo))) if fork else 1
     results: dict[int, object] = {}
     idle: list[_Worker] = []
@@ -252,6 +257,8 @@ def parse_isolated(todo: list, workers: int, parse_one: Callable) -> Iterator:
         finally:
             for w in [*idle, *busy.values()]:
                 w.end()
+            if fork:
+                gc.unfreeze()
 
 
 def _main() -> None:
