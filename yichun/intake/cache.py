@@ -38,9 +38,16 @@ def cache_key(relpath: str, sha256: str) -> str:
 HEADER_SCHEMA = {"table": "str", "sheet": "str", "field": "str", "seen": "str", "present": "boolean"}
 
 
+def header_table(result: FileResult) -> pa.Table:
+    """The header map of one parsed file as an Arrow table (HEADER_SCHEMA)."""
+    if result.header_table is not None:
+        return result.header_table  # type: ignore[return-value]  # set from the cache: a pyarrow.Table
+    return to_arrow({k: [h[k] for h in result.headers] for k in HEADER_SCHEMA}, HEADER_SCHEMA, len(result.headers))
+
+
 def _parts(result: FileResult) -> dict:
     parts = dict(result.arrow)
-    parts["headers"] = to_arrow({k: [h[k] for h in result.headers] for k in HEADER_SCHEMA}, HEADER_SCHEMA, len(result.headers))
+    parts["headers"] = header_table(result)
     rows = [p.as_dict() for p in result.problems]
     parts["problems"] = to_arrow({k: [r[k] for r in rows] for k in PROBLEM_DTYPES}, PROBLEM_DTYPES, len(rows))
     return parts
@@ -67,7 +74,7 @@ def unpack(table: pa.Table) -> FileResult:
     for name, blob in zip(table.column("part").to_pylist(), table.column("ipc").to_pylist()):
         part = pa.ipc.open_stream(blob).read_all()
         if name == "headers":
-            result.headers = part.to_pylist()
+            result.header_table = part  # turned into rows only by whoever needs them (ingest gathers the tables)
         elif name == "problems":
             result.problems = [Problem(**row) for row in part.to_pylist()]
         else:

@@ -29,7 +29,7 @@ from yichun import paths
 from yichun.catalogue import profile_key
 from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
-from yichun.intake.cache import CACHE_VERSION, SUFFIX, cache_key, load_cached, load_stored, save_cached
+from yichun.intake.cache import CACHE_VERSION, SUFFIX, cache_key, header_table, load_cached, load_stored, save_cached
 from yichun.intake.folder import Survey, survey
 from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, raw_dtypes, to_pandas
 from yichun.intake.reader import FileResult, read_workbook
@@ -217,6 +217,18 @@ def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
     return to_pandas(pa.concat_tables(pieces, promote_options="permissive"))
 
 
+def _headers(results: list[FileResult]) -> pd.DataFrame:
+    """The header maps of all files in one frame (table, sheet, field, seen, present, file)."""
+    import pyarrow as pa
+
+    pieces = []
+    for r in results:
+        t = header_table(r)
+        if t.num_rows:
+            pieces.append(t.append_column("file", pa.array([r.file] * t.num_rows, pa.string())))
+    return to_pandas(pa.concat_tables(pieces)) if pieces else pd.DataFrame()
+
+
 def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple[Inputs, pd.DataFrame]:
     """Cross-file checks over parsed files; returns the clean Inputs and every problem
     (`others`: the files of the folder that are not workbooks, see yichun.intake.folder)."""
@@ -240,7 +252,7 @@ def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple
 
     tables = {t: _gather(results, t) for t in DATA_TABLES}
     raw = {t: _gather(results, f"raw.{t}") for t in DATA_TABLES}
-    headers = pd.DataFrame([{**h, "file": r.file} for r in results for h in r.headers])
+    headers = _headers(results)
     loc = VAL.Located(tables, raw, headers)
     eligible = {t: f[~f["source_file"].isin(list(excluded))] if not f.empty else f for t, f in tables.items()}
     # one problem per cell: a cell already reported unreadable is not reported again as missing
@@ -280,19 +292,28 @@ def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
             row_reasons.setdefault((p.file, p.sheet, p.row), []).append(text)
     row_text = {"\0".join(map(str, k)): "；".join(dict.fromkeys(v)) for k, v in row_reasons.items()}
     sheet_text = {"\0".join(k): "；".join(dict.fromkeys(v)) for k, v in sheet_reasons.items()}
+    row_files, sheet_files = {k[0] for k in row_reasons}, {k[0] for k in sheet_reasons}
     clean, quarantined = {}, []
     for t in DATA_TABLES:
         frame = tables[t]
         if frame.empty:
             clean[t] = frame
             continue
-        sheet_key = frame["source_file"] + "\0" + frame["source_sheet"]
-        parts = [
-            frame["source_file"].map(excluded),
-            (frame["county"].isna() | frame["year"].isna()).map({True: "工作簿的县(市、区)或统计年度无法确定，整个工作簿未导入。", False: None}),
-            (sheet_key + "\0" + frame["source_row"].astype("str")).map(row_text),
-            sheet_key.map(sheet_text),
-        ]
+        # each reason is looked up only where it can apply (most files have no 错误 at all)
+        parts = [pd.Series(None, index=frame.index, dtype="object")]
+        if excluded:
+            parts.append(frame["source_file"].map(excluded))
+        unknown = frame["county"].isna() | frame["year"].isna()
+        if unknown.any():
+            parts.append(unknown.map({True: "工作簿的县(市、区)或统计年度无法确定，整个工作簿未导入。", False: None}))
+        for texts, files in ((row_text, row_files), (sheet_text, sheet_files)):
+            if not texts:
+                continue
+            sub = frame[frame["source_file"].isin(list(files))]
+            key = sub["source_file"] + "\0" + sub["source_sheet"]
+            if texts is row_text:
+                key = key + "\0" + sub["source_row"].astype("str")
+            parts.append(key.map(texts).reindex(frame.index))
         found = pd.concat(parts, axis=1).astype("object")
         bad = found.notna().any(axis=1).to_numpy()
         clean[t] = frame[~bad]

@@ -42,6 +42,7 @@ class FileResult:
     year: int | None = None
     arrow: dict = field(default_factory=dict)  # "schools", "raw.schools", ... → pyarrow.Table
     headers: list[dict] = field(default_factory=list)  # table, sheet, field, seen, present
+    header_table: object = None  # the same as a pyarrow.Table, when read back from the cache (headers then empty)
     problems: list[Problem] = field(default_factory=list)
 
     @property

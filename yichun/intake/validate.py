@@ -102,10 +102,13 @@ class Located:
 
     def __init__(self, tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], headers: pd.DataFrame):
         self.tables, self.raw = tables, raw
-        self.seen = {(r.file, r.sheet, r.field): r.seen for r in headers.itertuples(index=False)} if not headers.empty else {}
-        self.absent = (
-            {(r.file, r.sheet, r.field) for r in headers.itertuples(index=False) if not r.present} if not headers.empty else set()
-        )
+        if headers.empty:
+            self.seen: dict[tuple, str] = {}
+            self.absent: set[tuple] = set()
+            return
+        keys = list(zip(headers["file"].tolist(), headers["sheet"].tolist(), headers["field"].tolist()))
+        self.seen = dict(zip(keys, headers["seen"].tolist()))
+        self.absent = {k for k, present in zip(keys, headers["present"].tolist()) if not present}
 
     def header(self, table: str, i, fname: str) -> str:
         row = self.tables[table].loc[i]
@@ -327,7 +330,7 @@ def county_year_on_year(frame: pd.DataFrame, loc: Located) -> list[Problem]:
 def plan_references(plans: pd.DataFrame, schools: pd.DataFrame, loc: Located) -> list[Problem]:
     if plans is None or plans.empty:
         return []
-    known = set(zip(schools["county"], schools["school_id"])) if schools is not None and not schools.empty else set()
+    known = set(zip(schools["county"].tolist(), schools["school_id"].tolist())) if schools is not None and not schools.empty else set()
     out = []
     for i, county, sid in zip(plans.index, plans["county"].tolist(), plans["school_id"].tolist()):
         if isinstance(sid, str) and (county, sid) not in known:
@@ -369,7 +372,7 @@ def township_references(kgs: pd.DataFrame, townships: pd.DataFrame, county_input
         return []
     listed: dict[tuple, set[str]] = {}
     towns: dict[tuple, set[str]] = {}
-    for county, year, name, kind in zip(townships["county"], townships["year"], townships["township"], townships["township_kind"]):
+    for county, year, name, kind in zip(townships["county"].tolist(), townships["year"].tolist(), townships["township"].tolist(), townships["township_kind"].tolist()):
         if isinstance(name, str):
             listed.setdefault((county, year), set()).add(name)
             if kind in ("乡", "镇"):
@@ -377,7 +380,7 @@ def township_references(kgs: pd.DataFrame, townships: pd.DataFrame, county_input
     out = []
     header = sheets()["kindergartens"].field("township").header
     if kgs is not None and not kgs.empty:
-        for i, county, year, name in zip(kgs.index, kgs["county"], kgs["year"], kgs["township"]):
+        for i, county, year, name in zip(kgs.index, kgs["county"].tolist(), kgs["year"].tolist(), kgs["township"].tolist()):
             names = listed.get((county, year))
             if names is None or not isinstance(name, str) or name in names:
                 continue
@@ -388,7 +391,7 @@ def township_references(kgs: pd.DataFrame, townships: pd.DataFrame, county_input
             out.append(loc.problem(WARNING, "乡镇不在乡镇表中", message, "kindergartens", i, "township"))
     if county_inputs is not None and not county_inputs.empty:
         rows = county_inputs[county_inputs["code"] == "TOWNSHIPS"]
-        for i, county, year, value in zip(rows.index, rows["county"], rows["year"], rows["value"]):
+        for i, county, year, value in zip(rows.index, rows["county"].tolist(), rows["year"].tolist(), rows["value"].tolist()):
             n = len(towns.get((county, year), ()))
             if (county, year) in listed and value == value and value != n:
                 message = (
