@@ -8,6 +8,8 @@ import zipfile
 
 import pytest
 from hostile_corpus import BAD, rewrite, valid
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import yichun.intake.hostile as H
 from yichun.intake.hostile import Refused, scan
@@ -104,3 +106,47 @@ def test_a_formula_sends_the_sheet_to_the_walk(tmp_path):
 def test_a_truncated_part_is_left_to_the_walk(tmp_path):
     data = _member(valid(tmp_path), "xl/worksheets/sheet2.xml")
     assert not H._fast_sheet(data[: len(data) // 2], rules().limits, [10**9], [10**6])
+
+
+_REFS = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_ODD = re.compile(rb"<c[>/\t\n\r]")
+
+
+def _extent_by_regex(data: bytes):
+    """The cell extent as the regular expression reads it (the fast path's numpy reading must agree)."""
+    refs = _REFS.findall(data)
+    if len(refs) != data.count(b"<c ") or _ODD.search(data):
+        return None
+    if not refs:
+        return ()
+    rows = {int(r) for _, r in refs}
+    cols = {H.col_index(c.decode("ascii")) for c, _ in refs}
+    return min(rows), max(rows), min(cols), max(cols) + 1
+
+
+def _extent_by_numpy(data: bytes):
+    import numpy as np
+
+    return H._cell_extent(np.frombuffer(data + bytes(H._PAD), np.uint8), data.count(b"<c "))
+
+
+@pytest.mark.parametrize("data", [
+    b'<c r="A1"/>', b'<c r="B2"/><c r="AA10"/><c r="C3"/>', b'<c r="XFD1048576"/>', b'<c r="ZZZ9"/>',
+    b'<c r="AAAA1"/>', b'<c r="A12345678"/>', b'<c r="a1"/>', b"<c r='A1'/>", b'<c  r="A1"/>', b'<c\tr="A1"/>',
+    b"<c>", b"<c/>", b'<c r="1"/>', b'<c r="A"/>', b'<cols><col min="1"/></cols><c r="B7"/>', b"", b'x<c r="A1"',
+])
+def test_numpy_cell_extent_reads_references_as_the_regular_expression(data):
+    assert _extent_by_numpy(data) == _extent_by_regex(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([b"<", b"c", b" ", b"r", b"=", b'"', b"'", b"A", b"Z", b"a", b"0", b"1", b"9", b"/", b">", b"\t", b"<c r=\""]),
+                max_size=40).map(b"".join))
+def test_numpy_cell_extent_agrees_on_any_bytes(data):
+    assert _extent_by_numpy(data) == _extent_by_regex(data)
+
+
+def test_numpy_cell_extent_agrees_on_a_real_sheet(tmp_path):
+    data = _member(valid(tmp_path), "xl/worksheets/sheet2.xml")
+    assert _extent_by_numpy(data) == _extent_by_regex(data)
+    assert _extent_by_numpy(data)[1] > 1

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.parsers import expat
 
+import numpy as np
 from defusedxml import ElementTree as SafeET
 
 from yichun.intake.rules import Limits, rules
@@ -479,10 +480,8 @@ def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, limits: Li
 # through the walk, so each message is the walk's own.
 FAST_MAX_BYTES = 64 << 20
 _FAST_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)[\s/>]")
-_FAST_REFS = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _FAST_DIM = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3}[0-9]{1,7})"')
 _FAST_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|dimension)[\s/>]")
-_FAST_ODD_CELL = re.compile(rb"<c[>/\t\n\r]")  # a cell tag not followed by a space
 
 
 class _Chain:
@@ -498,11 +497,52 @@ class _Chain:
         return out
 
 
-def _bytes_after(a, byte: int):
-    """The byte that follows each occurrence of `byte` in `a` (a uint8 array that ends in two NULs of padding)."""
-    import numpy as np
+_PAD = 16  # NUL bytes after a part in the fast path's array: room for the widest look-ahead (a cell reference)
 
-    return a[np.flatnonzero(a[:-2] == byte) + 1]
+
+def _bytes_after(a, byte: int):
+    """The byte that follows each occurrence of `byte` in `a` (a uint8 array padded with _PAD NULs)."""
+    return a[np.flatnonzero(a[:-_PAD] == byte) + 1]
+
+
+def _place_values(base: int):
+    """[k, position] → base ** (k - 1 - position) for the positions before k, else 0 (k = 0 … 11)."""
+    k, pos = np.arange(12)[:, None], np.arange(11)[None, :]
+    return np.where(pos < k, base ** np.maximum(k - 1 - pos, 0), 0).astype(np.int64)
+
+
+_LETTER_WEIGHTS, _DIGIT_WEIGHTS = _place_values(26), _place_values(10)
+
+
+def _cell_extent(a, cells: int) -> tuple[int, int, int, int] | None | tuple[()]:
+    """(min row, max row, min column, max column + 1) of the cells of a part, read as the regular
+    expression `<c r="([A-Z]{1,3})([0-9]{1,7})"` would read them, in numpy passes; None when any of
+    the `cells` tags `<c ` lacks such a plain reference or a cell tag is followed by >, / or a
+    white space other than the blank (the walk then follows positions); () when there are no cells."""
+    lt = np.flatnonzero(a[:-_PAD] == ord("<"))
+    tag_c = lt[a[lt + 1] == ord("c")]
+    odd = a[tag_c + 2]
+    if ((odd == ord(">")) | (odd == ord("/")) | (odd == ord("\t")) | (odd == ord("\n")) | (odd == ord("\r"))).any():
+        return None
+    starts = tag_c[(odd == ord(" ")) & (a[tag_c + 3] == ord("r")) & (a[tag_c + 4] == ord("=")) & (a[tag_c + 5] == ord('"'))]
+    if len(starts) != cells:
+        return None
+    if not cells:
+        return ()
+    w = a[starts[:, None] + 6 + np.arange(11)].astype(np.int64)  # up to 3 letters, 7 digits and the closing quote
+    pos = np.arange(11)
+    letter = (w >= ord("A")) & (w <= ord("Z"))
+    digit = (w >= ord("0")) & (w <= ord("9"))
+    n_letters = np.argmin(letter, axis=1)  # the first position that is not a letter
+    after_letters = pos >= n_letters[:, None]
+    n_digits = np.argmin(digit | ~after_letters, axis=1) - n_letters
+    end = n_letters + n_digits
+    closing = w[np.arange(cells), np.minimum(end, 10)]
+    if not (((n_letters >= 1) & (n_letters <= 3) & (n_digits >= 1) & (n_digits <= 7) & (end <= 10) & (closing == ord('"'))).all()):
+        return None
+    col = ((w - (ord("A") - 1)) * _LETTER_WEIGHTS[n_letters]).sum(axis=1) - 1
+    row = ((w - ord("0")) * _DIGIT_WEIGHTS[end] * after_letters).sum(axis=1)
+    return int(row.min()), int(row.max()), int(col.min()), int(col.max()) + 1
 
 
 def _fast_sheet(data: bytes, limits: Limits, budget: list[int], elements: list[int]) -> bool:
@@ -511,8 +551,6 @@ def _fast_sheet(data: bytes, limits: Limits, budget: list[int], elements: list[i
     The byte tests (`<!`, `<?`, `</`, `<f`, `&#`, NUL, a prefix before `c`, `f` or `dimension`, a
     quoted `e`) are read off the bytes that follow each `<`, `&`, `:` and quote, in a few numpy
     passes over the part; a regular expression runs only where they say it might match."""
-    import numpy as np
-
     if len(data) > budget[0] or len(data) > FAST_MAX_BYTES:
         return False
     head = data[:256].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -523,7 +561,7 @@ def _fast_sheet(data: bytes, limits: Limits, budget: list[int], elements: list[i
         return False
     if b"\0" in data:
         return False
-    a = np.frombuffer(data + b"\0\0", dtype=np.uint8)  # padded: the byte after the last one is 0
+    a = np.frombuffer(data + bytes(_PAD), dtype=np.uint8)  # padded: what follows the last byte reads as NULs
     after_lt = np.bincount(_bytes_after(a, ord("<")), minlength=256)
     if after_lt[ord("!")] or after_lt[ord("?")] > declared or (_bytes_after(a, ord("&")) == ord("#")).any():
         return False
@@ -538,14 +576,11 @@ def _fast_sheet(data: bytes, limits: Limits, budget: list[int], elements: list[i
     starts = int(after_lt.sum() - after_lt[ord("/")] - after_lt[ord("?")])
     if elements[0] - (starts - 1) < 0:  # the root element is not counted
         return False
-    refs = _FAST_REFS.findall(data)
-    if len(refs) != data.count(b"<c ") or _FAST_ODD_CELL.search(data):
+    extent = _cell_extent(a, data.count(b"<c "))
+    if extent is None:
         return False  # a cell without a plain reference: positions are followed by the walk
-    if refs:
-        cols, rows = zip(*refs)
-        numbers = {int(r) for r in set(rows)}
-        indices = {_letters_index(c.decode("ascii")) for c in set(cols)}
-        min_row, max_row, min_col, max_col = min(numbers), max(numbers), min(indices), max(indices) + 1
+    if extent:
+        min_row, max_row, min_col, max_col = extent
         if max_row > limits.max_rows or max_col > limits.max_cols or (max_row - min_row + 1) * (max_col - min_col) > limits.max_cells:
             return False
     dims = _FAST_DIM.findall(data)
