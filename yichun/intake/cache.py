@@ -25,7 +25,7 @@ from yichun.intake.reader import FileResult
 from yichun.intake.rules import rules
 from yichun.region import region_key
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 SUFFIX = ".arrow"
 META_KEY = b"yichun"
 
@@ -41,7 +41,7 @@ HEADER_SCHEMA = {"table": "str", "sheet": "str", "field": "str", "seen": "str", 
 def header_table(result: FileResult) -> pa.Table:
     """The header map of one parsed file as an Arrow table (HEADER_SCHEMA)."""
     if result.header_table is not None:
-        return result.header_table  # type: ignore[return-value]  # set from the cache: a pyarrow.Table
+        return result.header_table  # set from the cache: a pyarrow.Table
     return to_arrow({k: [h[k] for h in result.headers] for k in HEADER_SCHEMA}, HEADER_SCHEMA, len(result.headers))
 
 
@@ -64,13 +64,15 @@ def pack(result: FileResult) -> pa.Table:
     """One row per part (table, raw table, headers, problems), each an Arrow IPC stream."""
     parts = _parts(result)
     table = pa.table({"part": pa.array(list(parts), pa.string()), "ipc": pa.array([_ipc(t) for t in parts.values()], pa.binary())})
-    meta = {"file": result.file, "sha256": result.sha256, "status": result.status, "county": result.county, "year": result.year}
+    meta = {"file": result.file, "sha256": result.sha256, "status": result.status, "county": result.county, "year": result.year,
+            "sheets": result.sheets}
     return table.replace_schema_metadata({META_KEY: json.dumps(meta, ensure_ascii=False).encode("utf-8")})
 
 
 def unpack(table: pa.Table) -> FileResult:
     meta = json.loads(table.schema.metadata[META_KEY])
-    result = FileResult(file=meta["file"], sha256=meta["sha256"], status=meta["status"], county=meta["county"], year=meta["year"])
+    result = FileResult(file=meta["file"], sha256=meta["sha256"], status=meta["status"], county=meta["county"], year=meta["year"],
+                        sheets=meta.get("sheets", {}))
     for name, blob in zip(table.column("part").to_pylist(), table.column("ipc").to_pylist()):
         part = pa.ipc.open_stream(blob).read_all()
         if name == "headers":

@@ -31,7 +31,7 @@ from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
 from yichun.intake.cache import CACHE_VERSION, SUFFIX, cache_key, header_table, load_cached, load_stored, save_cached
 from yichun.intake.folder import Survey, survey
-from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, raw_dtypes, to_pandas
+from yichun.intake.frames import DATA_TABLES, dtypes, empty, finalize, problems_frame, raw_dtypes, to_pandas
 from yichun.intake.reader import FileResult, read_workbook
 from yichun.intake.rules import rules
 from yichun.intake.values import cell_text
@@ -207,14 +207,34 @@ def _parse_all(todo: list[tuple[Path, str, str, Path | None]], n: int) -> Iterat
 
 
 def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
-    """One table (or its as-typed twin "raw.<table>") over all files, converted once from Arrow."""
+    """One table over all files, converted once from Arrow."""
+    table = _gather_arrow(results, part)
+    return empty(part) if table is None else to_pandas(table)
+
+
+def _gather_arrow(results: list[FileResult], part: str):
+    """One table (or its as-typed twin "raw.<table>") over all files as an Arrow table; None when no file has rows."""
+    import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     table = part[4:] if part.startswith("raw.") else part
-    pieces = [r.arrow[part] for r in results if part in r.arrow and r.arrow[part].num_rows]
-    if not pieces:
-        return empty(table) if table == part else pd.DataFrame({c: pd.Series(dtype=d) for c, d in raw_dtypes(table).items()})
-    return to_pandas(pa.concat_tables(pieces, promote_options="permissive"))
+    with_rows = [r for r in results if part in r.arrow and r.arrow[part].num_rows]
+    if not with_rows:
+        return None
+    gathered = pa.concat_tables([r.arrow[part] for r in with_rows], promote_options="permissive")
+    # the per-file constants (FileResult.constants), repeated over each file's rows at C speed
+    which = pa.array(np.repeat(np.arange(len(with_rows)), [r.arrow[part].num_rows for r in with_rows]))
+    spec = raw_dtypes(table) if part.startswith("raw.") else dtypes(table)
+    constants = [r.constants(part) for r in with_rows]
+    columns = {}
+    for col in spec:
+        if col in gathered.column_names:
+            columns[col] = gathered.column(col)
+        elif col in constants[0]:
+            kind = pa.int64() if col == "year" else pa.string()
+            columns[col] = pc.take(pa.array([c[col] for c in constants], kind), which)
+    return pa.table(columns)
 
 
 def _headers(results: list[FileResult]) -> pd.DataFrame:
@@ -251,10 +271,13 @@ def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple
             excluded.setdefault(r.file, "工作簿的县(市、区)或统计年度无法确定（见「基本信息」的问题），整个工作簿未导入。")
 
     tables = {t: _gather(results, t) for t in DATA_TABLES}
-    raw = {t: _gather(results, f"raw.{t}") for t in DATA_TABLES}
+    # the as-typed twins stay Arrow tables: only the cells a problem quotes and the quarantined rows are read from them
+    raw = {t: g for t in DATA_TABLES if (g := _gather_arrow(results, f"raw.{t}")) is not None}
+    for r in results:  # the rows now live in the gathered frames: the per-file copies are let go (peak memory)
+        r.arrow = {}
     headers = _headers(results)
     loc = VAL.Located(tables, raw, headers)
-    eligible = {t: f[~f["source_file"].isin(list(excluded))] if not f.empty else f for t, f in tables.items()}
+    eligible = {t: f[~f["source_file"].isin(list(excluded))] if excluded and not f.empty else f for t, f in tables.items()}
     # one problem per cell: a cell already reported unreadable is not reported again as missing
     skip = {(p.file, p.sheet, p.row, p.column) for p in problems if p.row is not None and p.severity == ERROR}
     checks: list[Problem] = []
@@ -279,7 +302,9 @@ def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple
 
 
 def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
-    """Rows with an error go to quarantine (with the reasons), the rest are clean."""
+    """Rows with an error go to quarantine (with the reasons, and the cells as typed), the rest are clean."""
+    import pyarrow as pa
+
     row_reasons: dict[tuple, list[str]] = {}
     sheet_reasons: dict[tuple, list[str]] = {}
     for p in problems:
@@ -316,9 +341,10 @@ def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
             parts.append(key.map(texts).reindex(frame.index))
         found = pd.concat(parts, axis=1).astype("object")
         bad = found.notna().any(axis=1).to_numpy()
-        clean[t] = frame[~bad]
+        clean[t] = frame[~bad] if bad.any() else frame
         if bad.any():
-            q = raw[t][bad].copy()
+            q = to_pandas(raw[t].filter(pa.array(bad)))
+            q.index = frame.index[bad]
             for col in q.columns:  # number cells kept no text: restore it from the parsed number
                 if col in frame and frame[col].dtype == "float64" and q[col].isna().any():
                     q[col] = q[col].fillna(frame.loc[bad, col].map(lambda v: "" if pd.isna(v) else cell_text(v)))

@@ -40,19 +40,40 @@ class FileResult:
     status: str = "read"  # read | refused
     county: str | None = None
     year: int | None = None
-    arrow: dict = field(default_factory=dict)  # "schools", "raw.schools", ... → pyarrow.Table
+    # "schools", "raw.schools", ... → pyarrow.Table, without the columns that are the same on every
+    # row of a file (county, year, source_file, source_sheet, source_sha256: see `constants`)
+    arrow: dict = field(default_factory=dict)
+    sheets: dict = field(default_factory=dict)  # table → the sheet it was read from
     headers: list[dict] = field(default_factory=list)  # table, sheet, field, seen, present
     header_table: object = None  # the same as a pyarrow.Table, when read back from the cache (headers then empty)
     problems: list[Problem] = field(default_factory=list)
 
+    def constants(self, part: str) -> dict[str, object]:
+        """The columns of a part that hold one value for the whole file (stored once, not per row)."""
+        table = part[4:] if part.startswith("raw.") else part
+        return {"county": self.county, "year": self.year, "source_file": self.file,
+                "source_sheet": self.sheets.get(table, ""), "source_sha256": self.sha256}
+
+    def full(self, part: str):
+        """One part as an Arrow table with every column, in the table's order."""
+        import pyarrow as pa
+
+        t = self.arrow[part]
+        table = part[4:] if part.startswith("raw.") else part
+        spec = raw_dtypes(table) if part.startswith("raw.") else dtypes(table)
+        values = self.constants(part)
+        types = {"county": pa.string(), "year": pa.int64(), "source_file": pa.string(), "source_sheet": pa.string(), "source_sha256": pa.string()}
+        cols = {c: t.column(c) if c in t.column_names else pa.array([values[c]] * t.num_rows, types[c]) for c in spec}
+        return pa.table(cols)
+
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
         """The parsed tables as pandas frames (for inspection; ingest works on the Arrow tables)."""
-        return {k: to_pandas(v) for k, v in self.arrow.items() if not k.startswith("raw.")}
+        return {k: to_pandas(self.full(k)) for k in self.arrow if not k.startswith("raw.")}
 
     @property
     def raw(self) -> dict[str, pd.DataFrame]:
-        return {k[4:]: to_pandas(v) for k, v in self.arrow.items() if k.startswith("raw.")}
+        return {k[4:]: to_pandas(self.full(k)) for k in self.arrow if k.startswith("raw.")}
 
     @property
     def has_errors(self) -> bool:
@@ -498,12 +519,22 @@ def _read_table(result: FileResult, ctx: _Ctx, spec: Sheet, sheet: str, g, formu
     if spec.key in ("schools", "kindergartens"):
         _report_missing(ctx, spec, sheet, header, parsed, unreadable, {**fcells, **ecells}, block.rows)
     n = len(block.rows)
-    common = {
-        "county": [result.county] * n, "year": [result.year] * n, "source_file": [result.file] * n,
-        "source_sheet": [sheet] * n, "source_row": block.rows, "source_sha256": [result.sha256] * n,
-    }
-    result.arrow[spec.key] = to_arrow({**common, **parsed}, dtypes(spec.key), n)
-    result.arrow[f"raw.{spec.key}"] = to_arrow({**common, **raw}, raw_dtypes(spec.key), n)
+    result.sheets[spec.key] = sheet
+    result.arrow[spec.key] = to_arrow({"source_row": block.rows, **parsed}, _varying(dtypes(spec.key)), n)
+    result.arrow[f"raw.{spec.key}"] = to_arrow({"source_row": block.rows, **raw}, _varying(raw_dtypes(spec.key)), n)
+
+
+CONSTANT_COLUMNS = ("county", "year", "source_file", "source_sheet", "source_sha256")
+
+
+@cache
+def _varying_for(items: tuple) -> dict[str, str]:
+    return {c: d for c, d in items if c not in CONSTANT_COLUMNS}
+
+
+def _varying(spec: dict[str, str]) -> dict[str, str]:
+    """A table's columns without those that are constant within a file (FileResult.constants)."""
+    return _varying_for(tuple(spec.items()))
 
 
 def _parse(ctx, spec: Sheet, sheet: str, header: Header, fields: list[Field], block: _Block):

@@ -100,7 +100,8 @@ def _message(table: str, fname: str, check: str) -> tuple[str, str]:
 class Located:
     """Turns (table, row index, field) into a Problem with provenance, header as seen and value as typed."""
 
-    def __init__(self, tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], headers: pd.DataFrame):
+    def __init__(self, tables: dict[str, pd.DataFrame], raw: dict, headers: pd.DataFrame):
+        """`raw`: table → the same rows as typed, a pyarrow.Table (row i = index label i of the table's frame)."""
         self.tables, self.raw = tables, raw
         if headers.empty:
             self.seen: dict[tuple, str] = {}
@@ -117,9 +118,9 @@ class Located:
     def value(self, table: str, i, fname: str) -> str:
         """The cell as typed (a number cell's text is restored from its parsed value)."""
         raw = self.raw.get(table)
-        if raw is not None and fname in raw:
-            v: Any = raw.at[i, fname]
-            if not pd.isna(v):
+        if raw is not None and fname in raw.column_names:
+            v: Any = raw.column(fname)[int(i)].as_py()
+            if v is not None:
                 return str(v)
         w: Any = self.tables[table].at[i, fname]
         return "" if pd.isna(w) else cell_text(w)
