@@ -52,26 +52,25 @@ def pct_judged(x, met, digits: int = 1) -> str:
     return pct(x, digits, floor=not _missing(met) and not bool(met))
 
 
-def wan(x, digits: int = 1) -> str:
-    """A count in 万 when it reaches 10,000: 123456 → "12.3万", 8650 → "8,650"."""
+def _scaled(x, steps: tuple[tuple[float, str, int], ...], below) -> str:
+    """x in the first unit of `steps` (size, suffix, decimals) it reaches, else `below(x)`; "—" when missing."""
     if _missing(x):
         return MISSING_TEXT
     v = float(x)
-    if abs(v) >= 1e8:
-        return f"{v / 1e8:,.{digits + 1}f}亿"
-    if abs(v) >= 1e4:
-        return f"{v / 1e4:,.{digits}f}万"
-    return num(v, 0)
+    for size, suffix, places in steps:
+        if abs(v) >= size:
+            return f"{v / size:,.{places}f}{suffix}"
+    return below(v)
+
+
+def wan(x, digits: int = 1) -> str:
+    """A count in 万 when it reaches 10,000: 123456 → "12.3万", 8650 → "8,650"."""
+    return _scaled(x, ((1e8, "亿", digits + 1), (1e4, "万", digits)), lambda v: num(v, 0))
 
 
 def money_wan(x_wan, digits: int = 1) -> str:
     """An amount already in 万元: 1234.5 → "1,234.5万元"; from 1亿 on → "2.50亿元"."""
-    if _missing(x_wan):
-        return MISSING_TEXT
-    v = float(x_wan)
-    if abs(v) >= 1e4:
-        return f"{v / 1e4:,.2f}亿元"
-    return f"{v:,.{digits}f}万元"
+    return _scaled(x_wan, ((1e4, "亿元", 2),), lambda v: f"{v:,.{digits}f}万元")
 
 
 def ratio(x, digits: int = 2) -> str:
