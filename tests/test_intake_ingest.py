@@ -126,3 +126,25 @@ def test_ids_keep_leading_zeros_through_parquet(tmp_path):
     result = ingest(raw, tmp_path / "out")
     assert pd.read_parquet(tmp_path / "out" / "schools.parquet")["school_id"].tolist() == ["0360924001"]
     assert result.inputs.schools["source_file"].tolist() == ["a.xlsx"]
+
+
+def test_cache_entries_of_an_earlier_format_are_pruned_and_files_read_again(tmp_path):
+    raw, out = make_raw(tmp_path), tmp_path / "out"
+    (out / ".cache").mkdir(parents=True)
+    (out / ".cache" / "0123abcd.parquet").write_bytes(b"a bundle written by an earlier cache format")
+    result = ingest(raw, out)
+    assert result.ok
+    assert len(result.files_read) == 3
+    assert sorted(p.suffix for p in (out / ".cache").iterdir()) == [".arrow"] * 3
+
+
+def test_cached_run_gives_the_same_tables_and_provenance_as_a_cold_one(tmp_path):
+    raw, out = make_raw(tmp_path), tmp_path / "out"
+    cold = ingest(raw, out)
+    (out / "manifest.json").unlink()  # forces a run, which takes every file from the cache
+    warm = ingest(raw, out)
+    assert warm.files_read == []
+    assert len(warm.files_cached) == 3
+    pd.testing.assert_frame_equal(warm.inputs.schools, cold.inputs.schools)
+    assert warm.inputs.schools["source_file"].tolist() == ["2024/宜丰县2024.xlsx"] * 2 + ["2025/上高县2025.xlsx"] + ["2025/宜丰县2025.xlsx"] * 2
+    assert set(warm.inputs.schools["source_sheet"]) == {"义务教育学校"}

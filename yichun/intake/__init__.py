@@ -8,7 +8,7 @@
 Modules: folder (every file of the folder accounted for), hostile (refuse unsafe files before
 parsing, whatever their XML spelling), isolate (each file parsed in a bounded child process),
 reader (calamine → parsed frames), headers (header detection and normalisation), values (cell
-parsing), validate (pandera schemas and rules), cache (per-file parquet bundles), ingest
+parsing), validate (pandera schemas and rules), cache (per-file Arrow IPC bundles), ingest
 (manifest, locking, the tables committed as one set), report (the text report of a run),
 summary (problem and completeness tables for notebooks).
 """
