@@ -31,8 +31,8 @@ from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
 from yichun.intake.cache import CACHE_VERSION, SUFFIX, cache_key, header_table, load_cached, load_stored, save_cached
 from yichun.intake.folder import Survey, survey
-from yichun.intake.frames import DATA_TABLES, dtypes, empty, finalize, problems_frame, raw_dtypes, to_pandas
-from yichun.intake.reader import FileResult, read_workbook
+from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, to_pandas
+from yichun.intake.reader import FileResult, gather_parts, read_workbook
 from yichun.intake.rules import rules
 from yichun.intake.values import cell_text
 from yichun.region import region_key
@@ -208,33 +208,8 @@ def _parse_all(todo: list[tuple[Path, str, str, Path | None]], n: int) -> Iterat
 
 def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
     """One table over all files, converted once from Arrow."""
-    table = _gather_arrow(results, part)
+    table = gather_parts(results, part)
     return empty(part) if table is None else to_pandas(table)
-
-
-def _gather_arrow(results: list[FileResult], part: str):
-    """One table (or its as-typed twin "raw.<table>") over all files as an Arrow table; None when no file has rows."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    table = part[4:] if part.startswith("raw.") else part
-    with_rows = [r for r in results if part in r.arrow and r.arrow[part].num_rows]
-    if not with_rows:
-        return None
-    gathered = pa.concat_tables([r.arrow[part] for r in with_rows], promote_options="permissive")
-    # the per-file constants (FileResult.constants), repeated over each file's rows at C speed
-    which = pa.array(np.repeat(np.arange(len(with_rows)), [r.arrow[part].num_rows for r in with_rows]))
-    spec = raw_dtypes(table) if part.startswith("raw.") else dtypes(table)
-    constants = [r.constants(part) for r in with_rows]
-    columns = {}
-    for col in spec:
-        if col in gathered.column_names:
-            columns[col] = gathered.column(col)
-        elif col in constants[0]:
-            kind = pa.int64() if col == "year" else pa.string()
-            columns[col] = pc.take(pa.array([c[col] for c in constants], kind), which)
-    return pa.table(columns)
 
 
 def _headers(results: list[FileResult]) -> pd.DataFrame:
@@ -272,7 +247,7 @@ def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple
 
     tables = {t: _gather(results, t) for t in DATA_TABLES}
     # the as-typed twins stay Arrow tables: only the cells a problem quotes and the quarantined rows are read from them
-    raw = {t: g for t in DATA_TABLES if (g := _gather_arrow(results, f"raw.{t}")) is not None}
+    raw = {t: g for t in DATA_TABLES if (g := gather_parts(results, f"raw.{t}")) is not None}
     for r in results:  # the rows now live in the gathered frames: the per-file copies are let go (peak memory)
         r.arrow = {}
     headers = _headers(results)

@@ -22,7 +22,7 @@ from yichun.counties import NotAssessedError, UnknownCountyError, counties, norm
 from yichun.dictionary import Field, Sheet, sheets
 from yichun.errors import ERROR, WARNING, Problem
 from yichun.intake import values as V
-from yichun.intake.frames import DATA_TABLES, dtypes, raw_dtypes, to_arrow, to_pandas
+from yichun.intake.frames import DATA_TABLES, arrow_types, dtypes, raw_dtypes, to_arrow, to_pandas
 from yichun.intake.headers import Header, detect_header, lookup, normalize_header, seen_text, sheet_name_candidates
 from yichun.intake.hostile import FormulaCell, Refused, col_letters, scan
 from yichun.intake.rules import nfkc, rules
@@ -56,15 +56,8 @@ class FileResult:
 
     def full(self, part: str):
         """One part as an Arrow table with every column, in the table's order."""
-        import pyarrow as pa
-
-        t = self.arrow[part]
-        table = part[4:] if part.startswith("raw.") else part
-        spec = raw_dtypes(table) if part.startswith("raw.") else dtypes(table)
-        values = self.constants(part)
-        types = {"county": pa.string(), "year": pa.int64(), "source_file": pa.string(), "source_sheet": pa.string(), "source_sha256": pa.string()}
-        cols = {c: t.column(c) if c in t.column_names else pa.array([values[c]] * t.num_rows, types[c]) for c in spec}
-        return pa.table(cols)
+        table = gather_parts([self], part)
+        return to_arrow({}, _spec(part), 0) if table is None else table
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -520,21 +513,45 @@ def _read_table(result: FileResult, ctx: _Ctx, spec: Sheet, sheet: str, g, formu
         _report_missing(ctx, spec, sheet, header, parsed, unreadable, {**fcells, **ecells}, block.rows)
     n = len(block.rows)
     result.sheets[spec.key] = sheet
-    result.arrow[spec.key] = to_arrow({"source_row": block.rows, **parsed}, _varying(dtypes(spec.key)), n)
-    result.arrow[f"raw.{spec.key}"] = to_arrow({"source_row": block.rows, **raw}, _varying(raw_dtypes(spec.key)), n)
+    result.arrow[spec.key] = to_arrow({"source_row": block.rows, **parsed}, _varying(spec.key), n)
+    result.arrow[f"raw.{spec.key}"] = to_arrow({"source_row": block.rows, **raw}, _varying(f"raw.{spec.key}"), n)
 
 
 CONSTANT_COLUMNS = ("county", "year", "source_file", "source_sheet", "source_sha256")
 
 
+def _spec(part: str) -> dict[str, str]:
+    """Column → dtype of a part ("schools" or its as-typed twin "raw.schools"), in the table's order."""
+    return raw_dtypes(part[4:]) if part.startswith("raw.") else dtypes(part)
+
+
 @cache
-def _varying_for(items: tuple) -> dict[str, str]:
-    return {c: d for c, d in items if c not in CONSTANT_COLUMNS}
+def _varying(part: str) -> dict[str, str]:
+    """The columns of a part that are stored per row (the others are FileResult.constants)."""
+    return {c: d for c, d in _spec(part).items() if c not in CONSTANT_COLUMNS}
 
 
-def _varying(spec: dict[str, str]) -> dict[str, str]:
-    """A table's columns without those that are constant within a file (FileResult.constants)."""
-    return _varying_for(tuple(spec.items()))
+def gather_parts(results: list[FileResult], part: str):
+    """One part of several files as one Arrow table with every column: the rows concatenated, and
+    each file's constants (FileResult.constants) repeated over its rows at C speed; None when no
+    file has rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    with_rows = [r for r in results if part in r.arrow and r.arrow[part].num_rows]
+    if not with_rows:
+        return None
+    gathered = pa.concat_tables([r.arrow[part] for r in with_rows], promote_options="permissive")
+    which = pa.array(np.repeat(np.arange(len(with_rows)), [r.arrow[part].num_rows for r in with_rows]))
+    constants = [r.constants(part) for r in with_rows]
+    types = arrow_types()
+    columns = {}
+    for col, dtype in _spec(part).items():
+        if col in CONSTANT_COLUMNS:
+            columns[col] = pc.take(pa.array([c[col] for c in constants], types[dtype]), which)
+        else:
+            columns[col] = gathered.column(col)
+    return pa.table(columns)
 
 
 def _parse(ctx, spec: Sheet, sheet: str, header: Header, fields: list[Field], block: _Block):
