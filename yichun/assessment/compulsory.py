@@ -20,7 +20,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from yichun.assessment.core import STR, TOL, Groups, all_met, fmt_array, fmt_number, meets, numeric_columns, ratio_to_standard, to_boolean
+from yichun.assessment.core import (
+    STR,
+    TOL,
+    Groups,
+    all_met,
+    filled,
+    fmt_array,
+    fmt_number,
+    meets,
+    numeric_columns,
+    ratio_to_standard,
+    to_boolean,
+)
 from yichun.catalogue import Catalogue, SchoolScope
 from yichun.dictionary import level_suffix, sheet
 from yichun.errors import InputError, Problem
@@ -83,9 +95,12 @@ def _level_weights(school_type: pd.Series, cat: Catalogue) -> dict[str, np.ndarr
 
 
 def _text(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A text column as an object array, "" where missing; each distinct text is one object
+    (a county's name or a school type is not copied for every school)."""
     if name not in frame.columns:
-        return np.full(len(frame), "", dtype=object)
-    return frame[name].to_numpy(dtype=object, na_value="")
+        return filled(len(frame), "")
+    codes, uniques = pd.factorize(frame[name])
+    return np.append(np.asarray(uniques, dtype=object), "")[codes]  # code -1 (missing) → the trailing ""
 
 
 def out_of_scope(school_type, ownership, students, scope: SchoolScope) -> np.ndarray:
@@ -161,7 +176,7 @@ def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> School
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(single, 1.0, np.where(denom > 0, weights[level] * s / denom, np.nan))
         rows.append(idx)
-        lev.append(np.full(len(idx), level, dtype=object))
+        lev.append(filled(len(idx), level))
         cols["students"].append(s[idx])
         cols["share"].append(share[idx])
         cols["classes"].append(num[f"classes_{sfx}"][idx])

@@ -23,6 +23,14 @@ MISSING = "缺数据"
 STR = pd.StringDtype(na_value=np.nan)  # pandas 3 default text dtype ("str"), resolved once
 
 
+def filled(n: int, value) -> np.ndarray:
+    """An object array of `n` references to one value. (`np.full(n, text, dtype=object)` makes a new
+    str per element: tens of MB of copies of one word in a province's gap rows.)"""
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
+
+
 def meets(values, comparator: str, threshold) -> np.ndarray:
     """Vectorised `yichun.catalogue.compare`: 1.0 met, 0.0 not met, NaN when the value is missing.
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from yichun.assessment.compulsory import RSpec
-from yichun.assessment.core import PRESCHOOL, STR, Groups
+from yichun.assessment.core import PRESCHOOL, STR, Groups, filled
 
 GAP_COLUMNS = ["county", "year", "track", "school_id", "school_name", "level", "indicator", "item", "basis", "value",
                "standard", "shortfall", "unit", "cost_wan", "required", "in_bill", "cost_key", "note"]
@@ -26,20 +26,22 @@ class GapRows:
 
     def add(self, n: int, **cols) -> None:
         if n:
-            self.blocks.append({k: (np.asarray(v) if np.ndim(v) else np.full(n, v, dtype=object if isinstance(v, str) else None))
+            self.blocks.append({k: np.asarray(v) if np.ndim(v) else filled(n, v) if isinstance(v, str) else np.full(n, v)
                                 for k, v in cols.items()})
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every column, the blocks concatenated."""
         data = {}
         for c in ROW_COLUMNS:
-            arrays = [b[c] for b in self.blocks]
+            arrays = [b.pop(c) for b in self.blocks]  # each block's column let go once concatenated (peak memory)
             data[c] = np.concatenate(arrays) if arrays else np.zeros(0, dtype=object if c not in NUMERIC else float)
+        self.blocks = []
         return data
 
 
 def finish_gaps(data: dict[str, np.ndarray], groups: Groups) -> pd.DataFrame:
-    """The collected rows with a shortfall, as the gap table in county-year, track, indicator, level, school order."""
+    """The collected rows with a shortfall, as the gap table in county-year, track, indicator, level, school order
+    (the columns are taken out of `data` as they are converted)."""
     g = data["g"].astype("int64")
     keep = data["shortfall"].astype(float) > 0
     track_rank = (data["track"] == PRESCHOOL).astype("int64")
@@ -48,7 +50,7 @@ def finish_gaps(data: dict[str, np.ndarray], groups: Groups) -> pd.DataFrame:
     idx = order[keep[order]]
     frame = {"county": pd.array(groups.county[g[idx]], dtype=STR), "year": groups.year[g[idx]]}
     for c in GAP_COLUMNS[2:]:
-        v = data[c][idx]
+        v = data.pop(c)[idx]
         if c in ("value", "standard", "shortfall", "cost_wan"):
             frame[c] = v.astype(float)
         elif c in ("required", "in_bill"):

@@ -79,7 +79,8 @@ def compute_gaps(inputs: GapInputs) -> Gaps:
     check_gaps(rows, sf, groups, cat, costs)
     preschool_gaps(rows, inputs.kindergartens, inputs.kg_groups, inputs.preschool, inputs.met, inputs.values, groups, cat, costs)
     data = rows.arrays()
-    gaps = finish_gaps(data, groups)
+    bill = bill_frame(data, groups, costs)
+    gaps = finish_gaps(data, groups)  # takes the columns out of `data` one by one (peak memory)
     gaps["cost_kind"] = pd.array([cost_kind(costs, k) for k in gaps["cost_key"]], dtype=STR)
-    return Gaps(gaps=gaps, bill=bill_frame(data, groups, costs),
+    return Gaps(gaps=gaps, bill=bill,
                 cv_drivers=cv_drivers(sf, inputs.balance, inputs.cv_met, inputs.levels, groups, cat))
