@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-SYSTEM_PACKAGES := chromium fonts-noto-cjk
+SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system briefing test lint pytest lab ingest project bench strip clean mutation
@@ -25,14 +25,14 @@ $(STAMP): pyproject.toml
 	fi
 	@touch $(STAMP)
 
-system: ## 安装 Debian 的 chromium 与 fonts-noto-cjk（导出图片需要；以 root 运行时自动安装）
-	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+system: ## 安装 Debian 的 chromium、fonts-noto-cjk（导出图片需要）与 poppler-utils（测试读回 PDF 用）；以 root 运行时自动安装
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' && command -v pdftotext >/dev/null 2>&1; then \
 		true; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "正在安装系统软件包：$(SYSTEM_PACKAGES)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
 	else \
-		echo "提示：未找到 chromium 或 Noto CJK 字体。请以管理员身份运行：apt-get install $(SYSTEM_PACKAGES)"; \
+		echo "提示：未找到 chromium、Noto CJK 字体或 pdftotext。请以管理员身份运行：apt-get install $(SYSTEM_PACKAGES)"; \
 		echo "      在此之前图表的 PNG/SVG 导出会被跳过（HTML 与 Excel 照常生成）。"; \
 	fi
 

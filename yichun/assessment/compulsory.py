@@ -227,7 +227,8 @@ def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> School
 
     names = text["school_name"][row]
     two = np.bincount(row, minlength=n)[row] > 1 if len(row) else np.zeros(0, bool)
-    labels = np.where(two, names + "(" + level_arr + ")", names) if len(row) else names
+    labels = names.copy()  # a school with two parts is named with its 学段 (only those rows get a new text)
+    labels[two] = names[two] + "(" + level_arr[two] + ")"
     part_arrays = {**data, **rule, "counted": counted, "excluded_reason": reasons, "level": level_arr, "row": row,
                    **{c: text[c][row] for c in TEXT_COLUMNS}}
     checks, school_arrays = _school_checks(schools, num, text, row, counted, reasons, cat, weights, students, exists_by_level)

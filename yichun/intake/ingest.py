@@ -35,6 +35,7 @@ from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, t
 from yichun.intake.reader import FileResult, gather_parts, read_workbook
 from yichun.intake.rules import rules
 from yichun.intake.values import cell_text
+from yichun.memory import give_back
 from yichun.region import region_key
 from yichun.tables import TABLES, Inputs
 
@@ -207,9 +208,11 @@ def _parse_all(todo: list[tuple[Path, str, str, Path | None]], n: int) -> Iterat
 
 
 def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
-    """One table over all files, converted once from Arrow."""
+    """One table over all files, converted once from Arrow. Its columns are made contiguous first:
+    text columns would otherwise stay one chunk per file, each holding on to that file's cache
+    entry (the memory of every entry, kept as long as the tables live)."""
     table = gather_parts(results, part)
-    return empty(part) if table is None else to_pandas(table)
+    return empty(part) if table is None else to_pandas(table.combine_chunks())
 
 
 def _headers(results: list[FileResult]) -> pd.DataFrame:
@@ -368,7 +371,10 @@ def read_folder(raw_dir: Path | str | None = None, *, progress: bool | None = Fa
     found, folder = _found(raw_dir)
     cache_dir = paths.processed_dir() / CACHE_DIR
     run = _read_files(found, cache_dir, write_cache=False, progress=progress)
-    return assemble(run.results, folder.problems)
+    inputs, problems = assemble(run.results, folder.problems)
+    del run
+    give_back()
+    return inputs, problems
 
 
 # ----------------------------------------------------------------------------- ingest with outputs
@@ -504,6 +510,8 @@ def _ingest(raw_dir, out_dir: Path, progress) -> IngestResult:
         _write_outputs(out_dir, inputs, m)
         _prune_cache(out_dir, m)
         result.written = True
+    del run
+    give_back()  # what the per-file tables held, before the caller goes on (assessment)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -521,4 +529,6 @@ def load(raw_dir: Path | str | None = None, *, use_processed: bool = True) -> In
         return read_outputs(out_dir)
     run = _read_files(found, out_dir / CACHE_DIR, write_cache=False, progress=False)
     inputs, _ = assemble(run.results, folder.problems)
+    del run
+    give_back()
     return inputs
