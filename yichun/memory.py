@@ -2,8 +2,8 @@
 process (assessment after a province's ingest, in the CLI or a notebook) starts low.
 
 Arrow's memory pool keeps freed blocks for reuse, and glibc keeps freed heap pages below the
-top of the heap: after reading 700 workbooks some 170 MB stay resident that nothing uses
-(benchmarks/results.md). `give_back()` asks both to return them; where either is unavailable
+top of the heap: after reading the benchmark's 700 workbooks some 170 MB stayed resident that
+nothing used. `give_back()` asks both to return them; where either is unavailable
 (another C library, another platform) it does nothing.
 """
 
