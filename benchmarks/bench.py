@@ -166,14 +166,13 @@ def _child(argv: list[str]) -> int:
         if kind == "ingest+assess":
             from yichun.assessment import assess
         base_rss = _maxrss_mb()
-        info["base_pss_mb"] = _pss_mb(os.getpid())
         cpu0 = _cpu()
         start = time.perf_counter()
         result = ingest(raw, out, progress=False)
         seconds = time.perf_counter() - start
         cpu = _cpu() - cpu0
         rows = sum(len(getattr(result.inputs, t)) for t in TABLES)
-        info |= {"seconds": seconds, "rows": rows, "errors": result.n_errors, "warnings": result.n_warnings,
+        info = {"seconds": seconds, "rows": rows, "errors": result.n_errors, "warnings": result.n_warnings,
                 "unchanged": bool(result.unchanged), "files": len(result.files), "cpu": cpu,
                 "table_bytes": int(sum(getattr(result.inputs, t).memory_usage(deep=True).sum() for t in TABLES)),
                 "parquet_bytes": sum(p.stat().st_size for p in out.glob("*.parquet"))}

@@ -225,10 +225,9 @@ def build_parts(schools: pd.DataFrame, cat: Catalogue, groups: Groups) -> School
             frame[c] = schools[c].array.take(row)
     parts = pd.DataFrame(frame)
 
-    names = text["school_name"][row]
+    labels = text["school_name"][row]  # a new array (indexed): a school with two parts gets its 学段 appended
     two = np.bincount(row, minlength=n)[row] > 1 if len(row) else np.zeros(0, bool)
-    labels = names.copy()  # a school with two parts is named with its 学段 (only those rows get a new text)
-    labels[two] = names[two] + "(" + level_arr[two] + ")"
+    labels[two] = labels[two] + "(" + level_arr[two] + ")"
     part_arrays = {**data, **rule, "counted": counted, "excluded_reason": reasons, "level": level_arr, "row": row,
                    **{c: text[c][row] for c in TEXT_COLUMNS}}
     checks, school_arrays = _school_checks(schools, num, text, row, counted, reasons, cat, weights, students, exists_by_level)
