@@ -14,11 +14,14 @@ help: ## 列出所有目标
 
 # uv installs the same packages as pip from the same index, downloading them in parallel (on a
 # clean machine about 20 s instead of 80 s); pip is the fallback when uv cannot be installed.
+# Bytecode is compiled at install (pip does so by default, uv only when asked): where Python may
+# not write it (PYTHONDONTWRITEBYTECODE, as on CI), every run would otherwise compile pandas,
+# pandera and the rest from source again: 3.4 s instead of 1.2 s to import what `yichun ingest` uses.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@if $(BIN)/python -m pip install -q uv 2>/dev/null; then \
-		echo "$(BIN)/uv pip install -e '.[dev]'"; \
-		$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'; \
+		echo "$(BIN)/uv pip install --compile-bytecode -e '.[dev]'"; \
+		$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev]'; \
 	else \
 		echo "uv 无法安装，改用 pip 安装依赖"; \
 		$(BIN)/python -m pip install -q -e '.[dev]'; \
@@ -38,6 +41,7 @@ system: ## 安装 Debian 的 chromium、fonts-noto-cjk（导出图片需要）�
 
 setup: ## 创建 .venv 并安装本包及开发依赖、系统软件包（两者同时进行）
 	@$(MAKE) --no-print-directory -j2 $(STAMP) system
+	@$(BIN)/python -m compileall -q yichun >/dev/null
 
 briefing: setup ## 导入样例数据、评估并生成简报到 reports/
 	$(BIN)/yichun ingest

@@ -3,6 +3,7 @@ same Scan, same charge on the shared budgets, and every refusal is the walk's ow
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zipfile
 
@@ -150,3 +151,53 @@ def test_numpy_cell_extent_agrees_on_a_real_sheet(tmp_path):
     data = _member(valid(tmp_path), "xl/worksheets/sheet2.xml")
     assert _extent_by_numpy(data) == _extent_by_regex(data)
     assert _extent_by_numpy(data)[1] > 1
+
+
+def _decision_by_regex(data: bytes, limits) -> bool | None:
+    """What the fast path decides from the exact extent: inside the limits, outside, or no plain references."""
+    extent = _extent_by_regex(data)
+    if extent is None:
+        return None
+    if not extent:
+        return True
+    min_row, max_row, min_col, max_col = extent
+    return not (max_row > limits.max_rows or max_col > limits.max_cols or (max_row - min_row + 1) * (max_col - min_col) > limits.max_cells)
+
+
+def _within(data: bytes, limits):
+    import numpy as np
+
+    return H._within_limits(data, np.frombuffer(data + bytes(H._PAD), np.uint8), limits)
+
+
+_TIGHT = dataclasses.replace(rules().limits, max_rows=120, max_cols=30, max_cells=2000)
+
+
+def test_the_small_region_of_the_default_limits_is_rows_below_10000_and_columns_up_to_jz():
+    pattern = H._outside_small(rules().limits)
+    assert pattern is not None
+    assert pattern.search(b'<c r="JZ9999"/>') is None  # column 286, row 9,999: 10,000 × 286 ≤ 3,000,000
+    assert pattern.search(b'<c r="KA1"/>') and pattern.search(b'<c r="A10000"/>') and pattern.search(b'<c r="AAA1"/>')
+
+
+def test_tight_limits_shrink_the_small_region():
+    pattern = H._outside_small(_TIGHT)
+    assert pattern is not None  # rows 0 … 9 (with two digits, 100 rows × 26 columns > 2,000 cells), columns A … Z (52 > 30)
+    assert pattern.search(b'<c r="A9"/>') is None and pattern.search(b'<c r="A10"/>')
+
+
+@pytest.mark.parametrize("limits", [rules().limits, _TIGHT])
+@pytest.mark.parametrize("data", [
+    b'<c r="A1"/>', b'<c r="JZ9999"/>', b'<c r="KA1"/>', b'<c r="A10000"/>', b'<c r="A100000"/>', b'<c r="A100001"/>',
+    b'<c r="SF1"/><c r="A1"/>', b'<c r="SG1"/>', b'<c r="XFD1048576"/>', b'<c r="A0"/>', b'<c r="ZZZ9"/>',
+    b'<c r="A1"/><c r="KZ9000"/>', b'<c r="A1"/><c r="A1"><c r="B2">', b"<c>", b'<c  r="A1"/>', b"", b'<cols/><col r="ZZZ1"/>',
+])
+def test_the_small_region_shortcut_decides_as_the_exact_extent(data, limits):
+    assert _within(data, limits) == _decision_by_regex(data, limits)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([b'<c r="', b"A", b"J", b"K", b"Z", b"0", b"1", b"9", b'"', b"/>", b" ", b"<c", b"\t", b"<col "]),
+                max_size=40).map(b"".join), st.sampled_from([rules().limits, _TIGHT]))
+def test_the_small_region_shortcut_agrees_on_any_bytes(data, limits):
+    assert _within(data, limits) == _decision_by_regex(data, limits)

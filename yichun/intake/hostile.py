@@ -545,6 +545,46 @@ def _cell_extent(a, cells: int) -> tuple[int, int, int, int] | None | tuple[()]:
     return int(row.min()), int(row.max()), int(col.min()), int(col.max()) + 1
 
 
+@lru_cache(maxsize=8)
+def _outside_small(limits: Limits) -> re.Pattern | None:
+    """A regular expression that finds the first cell tag which is not plain or may lie outside a
+    small region every rectangle of which the limits allow; None when the limits allow no such region.
+
+    The region is rows 0 … 10**d − 1 (references of at most d digits, d ≤ 4: a county sheet has a
+    few hundred rows) and columns A … Z plus two-letter columns up to the k-th first letter. When
+    no cell tag is found, every cell has a plain `r="A1"` reference inside the region, so the cell
+    extent is within the limits without being worked out; otherwise `_cell_extent` works it out
+    exactly. This only saves time: it accepts a part only when the exact extent would."""
+    for d in range(4, 0, -1):
+        rows = 10**d  # rows 0 … 10**d - 1: at most this many in any span
+        if rows - 1 > limits.max_rows:
+            continue
+        k = 26
+        while k >= 0 and (26 * (k + 1) > limits.max_cols or rows * 26 * (k + 1) > limits.max_cells):
+            k -= 1
+        if k < 0:
+            continue
+        two = f"|[A-{chr(ord('A') + k - 1)}][A-Z]" if k else ""
+        return re.compile(rb'<c(?:[>/\t\n\r]| (?!r="(?:[A-Z]' + two.encode() + rb")[0-9]{1," + str(d).encode() + rb'}"))')
+    return None
+
+
+def _within_limits(data: bytes, a, limits: Limits) -> bool | None:
+    """True when every cell of a part is plainly referenced and inside the limits, False when the
+    cells lie outside them, None when a cell lacks a plain reference (the walk then follows positions)."""
+    small = _outside_small(limits)
+    if small is not None and small.search(data) is None:
+        return True
+    extent = _cell_extent(a, data.count(b"<c "))
+    if extent is None:
+        return None
+    if extent:
+        min_row, max_row, min_col, max_col = extent
+        if max_row > limits.max_rows or max_col > limits.max_cols or (max_row - min_row + 1) * (max_col - min_col) > limits.max_cells:
+            return False
+    return True
+
+
 def _fast_sheet(data: bytes, limits: Limits, budget: list[int], elements: list[int]) -> bool:
     """True when `data` (a whole part) is a plain worksheet the walk would accept; the budgets are then charged.
 
@@ -576,13 +616,8 @@ def _fast_sheet(data: bytes, limits: Limits, budget: list[int], elements: list[i
     starts = int(after_lt.sum() - after_lt[ord("/")] - after_lt[ord("?")])
     if elements[0] - (starts - 1) < 0:  # the root element is not counted
         return False
-    extent = _cell_extent(a, data.count(b"<c "))
-    if extent is None:
-        return False  # a cell without a plain reference: positions are followed by the walk
-    if extent:
-        min_row, max_row, min_col, max_col = extent
-        if max_row > limits.max_rows or max_col > limits.max_cols or (max_row - min_row + 1) * (max_col - min_col) > limits.max_cells:
-            return False
+    if not _within_limits(data, a, limits):
+        return False  # a cell without a plain reference (the walk follows positions), or cells too far
     dims = _FAST_DIM.findall(data)
     if len(dims) != data.count(b"<dimension"):
         return False
