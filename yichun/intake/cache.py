@@ -83,13 +83,21 @@ def _blobs(column: pa.ChunkedArray) -> list[pa.Buffer]:
     return out
 
 
-def unpack(table: pa.Table) -> FileResult:
+def _part(blob: pa.Buffer) -> pa.Table:
+    with pa.ipc.open_stream(blob) as reader:
+        return reader.read_all()
+
+
+def unpack(table: pa.Table, typed: bool = True) -> FileResult:
+    """The parsed file a bundle holds; without `typed`, its as-typed parts ("raw.…") are left in
+    the bundle (read back by `load_part` for the files a problem concerns, see yichun.intake.astyped)."""
     meta = json.loads(table.schema.metadata[META_KEY])
     result = FileResult(file=meta["file"], sha256=meta["sha256"], status=meta["status"], county=meta["county"], year=meta["year"],
                         sheets=meta.get("sheets", {}))
     for name, blob in zip(table.column("part").to_pylist(), _blobs(table.column("ipc")), strict=True):
-        with pa.ipc.open_stream(blob) as reader:
-            part = reader.read_all()
+        if not typed and name.startswith("raw."):
+            continue
+        part = _part(blob)
         if name == "headers":
             result.header_table = part  # turned into rows only by whoever needs them (ingest gathers the tables)
         elif name == "problems":
@@ -99,19 +107,36 @@ def unpack(table: pa.Table) -> FileResult:
     return result
 
 
-def load_cached(cache_dir: Path, relpath: str, sha256: str) -> FileResult | None:
-    return load_stored(cache_dir / f"{cache_key(relpath, sha256)}{SUFFIX}")
+def load_cached(cache_dir: Path, relpath: str, sha256: str, typed: bool = True) -> FileResult | None:
+    return load_stored(cache_dir / f"{cache_key(relpath, sha256)}{SUFFIX}", typed)
 
 
-def load_stored(path: Path) -> FileResult | None:
-    """A stored bundle; None when it is missing or damaged."""
+def load_stored(path: Path, typed: bool = True) -> FileResult | None:
+    """A stored bundle; None when it is missing or damaged. Without `typed`, the as-typed parts
+    stay in the bundle and the result remembers where it is (`FileResult.stored_at`)."""
     if not path.exists():
         return None
     try:
         with pa.memory_map(str(path)) as source:
-            return unpack(pa.ipc.open_file(source).read_all())
+            result = unpack(pa.ipc.open_file(source).read_all(), typed)
     except Exception:  # noqa: BLE001 — a damaged cache entry is simply re-read from the workbook
         return None
+    if not typed:
+        result.stored_at = path
+    return result
+
+
+def load_part(path: Path, name: str) -> pa.Table | None:
+    """One part of a stored bundle (None when the bundle has no such part or cannot be read)."""
+    try:
+        with pa.memory_map(str(path)) as source:
+            table = pa.ipc.open_file(source).read_all()
+            for part, blob in zip(table.column("part").to_pylist(), _blobs(table.column("ipc")), strict=True):
+                if part == name:
+                    return _part(blob).combine_chunks()  # a copy: the bundle is not kept mapped
+    except Exception:  # noqa: BLE001 — the caller falls back to the parsed values
+        return None
+    return None
 
 
 def save_cached(cache_dir: Path, result: FileResult) -> Path | None:

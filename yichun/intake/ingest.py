@@ -29,10 +29,11 @@ from yichun import paths
 from yichun.catalogue import profile_key
 from yichun.errors import ERROR, WARNING, InputError, Problem
 from yichun.intake import validate as VAL
+from yichun.intake.astyped import AsTyped
 from yichun.intake.cache import CACHE_VERSION, SUFFIX, cache_key, header_table, load_cached, load_stored, save_cached
 from yichun.intake.folder import Survey, survey
 from yichun.intake.frames import DATA_TABLES, empty, finalize, problems_frame, to_pandas
-from yichun.intake.reader import FileResult, gather_parts, read_workbook
+from yichun.intake.reader import FileResult, Gathering, read_workbook
 from yichun.intake.rules import rules
 from yichun.intake.values import cell_text
 from yichun.memory import give_back
@@ -114,13 +115,27 @@ class _Run:
     results: list[FileResult]
     read: list[str]
     cached: list[str]
+    gathered: Gathering  # the files' tables, gathered in the order of `results` (their own tables let go)
+    scratch: tempfile.TemporaryDirectory | None = None  # where the workers stored what no cache keeps (read back by AsTyped)
+
+    def close(self) -> None:
+        if self.scratch is not None:
+            self.scratch.cleanup()
+            self.scratch = None
 
 
 def _read_files(found: list[tuple[Path, str, str]], cache_dir: Path | None, write_cache: bool, progress: bool | None) -> _Run:
     results: dict[str, FileResult] = {}
     read, cached, todo = [], [], []
+    gathering, next_k = Gathering(), 0
+
+    def gather_ready() -> None:  # every file, in folder order, up to the first not yet parsed
+        nonlocal next_k
+        while next_k < len(found) and (r := results.get(found[next_k][1])) is not None:
+            gathering.add(r)
+            next_k += 1
     for path, rel, sha in found:
-        hit = load_cached(cache_dir, rel, sha) if cache_dir is not None and cache_dir.is_dir() else None
+        hit = load_cached(cache_dir, rel, sha, typed=False) if cache_dir is not None and cache_dir.is_dir() else None
         if hit is not None:
             results[rel] = hit
             cached.append(rel)
@@ -133,20 +148,31 @@ def _read_files(found: list[tuple[Path, str, str]], cache_dir: Path | None, writ
 
         tqdm.monitor_interval = 0  # no monitor thread: parsing forks its workers, which needs a single thread
         bar = tqdm(total=len(todo), desc="读取工作簿", unit="个", file=sys.stderr, leave=False)
-    with tempfile.TemporaryDirectory(prefix="yichun-parsed-") as scratch:
-        # workers store each parsed file (the cache entry, or a scratch file) and send back its path
-        save_to = cache_dir if write_cache and cache_dir is not None else Path(scratch)
+    # workers store each parsed file (the cache entry, or a scratch file kept until the run is closed) and send back its path
+    scratch = None
+    if write_cache and cache_dir is not None:
+        save_to = cache_dir
+    else:
+        scratch = tempfile.TemporaryDirectory(prefix="yichun-parsed-")
+        save_to = Path(scratch.name)
+    try:
         for k, got in enumerate(_parse_all([(*item, save_to) for item in todo], workers)):
             res = _fetch(got)
             results[res.file] = res
             read.append(res.file)
             if k == 0:
                 VAL.warm()  # while the workers parse the other files
+            gather_ready()
             if bar is not None:
                 bar.update(1)
+    except BaseException:
+        if scratch is not None:
+            scratch.cleanup()
+        raise
     if bar is not None:
         bar.close()
-    return _Run([results[rel] for _, rel, _ in found], read, cached)
+    gather_ready()
+    return _Run([results[rel] for _, rel, _ in found], read, cached, gathering, scratch)
 
 
 @dataclass(frozen=True)
@@ -162,7 +188,7 @@ def _fetch(got: FileResult | _Stored) -> FileResult:
     """The parsed workbook a worker sent back (read from where it stored it)."""
     if not isinstance(got, _Stored):
         return got
-    res = load_stored(got.path)
+    res = load_stored(got.path, typed=False)
     if res is None:
         res = FileResult(file=got.file, sha256=got.sha256, status="refused")
         res.problems.append(Problem(ERROR, "工作簿无法读取", f"读取解析结果 {got.path.name} 时出错，请检查磁盘空间与权限后重新导入。", got.file))
@@ -207,12 +233,10 @@ def _parse_all(todo: list[tuple[Path, str, str, Path | None]], n: int) -> Iterat
     yield from parse_isolated(todo, n, _parse_one)
 
 
-def _gather(results: list[FileResult], part: str) -> pd.DataFrame:
-    """One table over all files, converted once from Arrow. Its columns are made contiguous first:
-    text columns would otherwise stay one chunk per file, each holding on to that file's cache
-    entry (the memory of every entry, kept as long as the tables live)."""
-    table = gather_parts(results, part)
-    return empty(part) if table is None else to_pandas(table.combine_chunks())
+def _gather(gathered: Gathering, part: str) -> pd.DataFrame:
+    """One table over all files, converted once from Arrow (a chunk per batch of files, see Gathering)."""
+    table = gathered.table(part)
+    return empty(part) if table is None else to_pandas(table)
 
 
 def _headers(results: list[FileResult]) -> pd.DataFrame:
@@ -227,9 +251,14 @@ def _headers(results: list[FileResult]) -> pd.DataFrame:
     return to_pandas(pa.concat_tables(pieces)) if pieces else pd.DataFrame()
 
 
-def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple[Inputs, pd.DataFrame]:
+def assemble(results: list[FileResult], others: Sequence[Problem] = (), gathered: Gathering | None = None) -> tuple[Inputs, pd.DataFrame]:
     """Cross-file checks over parsed files; returns the clean Inputs and every problem
-    (`others`: the files of the folder that are not workbooks, see yichun.intake.folder)."""
+    (`others`: the files of the folder that are not workbooks, see yichun.intake.folder;
+    `gathered`: the files' tables already gathered, in the order of `results`)."""
+    if gathered is None:
+        gathered = Gathering()
+        for r in results:
+            gathered.add(r)
     problems: list[Problem] = [*others, *(p for r in results for p in r.problems)]
     # several workbooks for one county-year: none of them can be trusted over the other
     by_key: dict[tuple, list[FileResult]] = {}
@@ -248,13 +277,11 @@ def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple
         if r.status == "read" and (not r.county or r.year is None):
             excluded.setdefault(r.file, "工作簿的县(市、区)或统计年度无法确定（见「基本信息」的问题），整个工作簿未导入。")
 
-    tables = {t: _gather(results, t) for t in DATA_TABLES}
-    # the as-typed twins stay Arrow tables: only the cells a problem quotes and the quarantined rows are read from them
-    raw = {t: g for t in DATA_TABLES if (g := gather_parts(results, f"raw.{t}")) is not None}
-    for r in results:  # the rows now live in the gathered frames: the per-file copies are let go (peak memory)
-        r.arrow = {}
+    tables = {t: _gather(gathered, t) for t in DATA_TABLES}
+    # the as-typed twins are not gathered: only the cells a problem quotes and the quarantined rows are read
+    typed = AsTyped(results, tables)
     headers = _headers(results)
-    loc = VAL.Located(tables, raw, headers)
+    loc = VAL.Located(tables, typed, headers)
     eligible = {t: f[~f["source_file"].isin(list(excluded))] if excluded and not f.empty else f for t, f in tables.items()}
     # one problem per cell: a cell already reported unreadable is not reported again as missing
     skip = {(p.file, p.sheet, p.row, p.column) for p in problems if p.row is not None and p.severity == ERROR}
@@ -269,7 +296,7 @@ def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple
     checks += VAL.design_years(eligible["kindergartens"], loc)
     checks += VAL.township_references(eligible["kindergartens"], eligible["townships"], eligible["county_inputs"], loc)
     problems += checks
-    clean, quarantine = _split(tables, raw, problems, excluded)
+    clean, quarantine = _split(tables, typed, problems, excluded)
     # year-on-year jumps only compare rows that made it into the clean tables
     for t in ("schools", "kindergartens"):
         problems += VAL.year_on_year(t, clean[t], loc)
@@ -279,10 +306,8 @@ def assemble(results: list[FileResult], others: Sequence[Problem] = ()) -> tuple
     return inputs, frame
 
 
-def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
+def _split(tables, typed: AsTyped, problems: list[Problem], excluded: dict[str, str]):
     """Rows with an error go to quarantine (with the reasons, and the cells as typed), the rest are clean."""
-    import pyarrow as pa
-
     row_reasons: dict[tuple, list[str]] = {}
     sheet_reasons: dict[tuple, list[str]] = {}
     for p in problems:
@@ -321,8 +346,7 @@ def _split(tables, raw, problems: list[Problem], excluded: dict[str, str]):
         bad = found.notna().any(axis=1).to_numpy()
         clean[t] = frame[~bad] if bad.any() else frame
         if bad.any():
-            q = to_pandas(raw[t].filter(pa.array(bad)))
-            q.index = frame.index[bad]
+            q = typed.rows(t, frame.index[bad])
             for col in q.columns:  # number cells kept no text: restore it from the parsed number
                 if col in frame and frame[col].dtype == "float64" and q[col].isna().any():
                     q[col] = q[col].fillna(frame.loc[bad, col].map(lambda v: "" if pd.isna(v) else cell_text(v)))
@@ -371,7 +395,8 @@ def read_folder(raw_dir: Path | str | None = None, *, progress: bool | None = Fa
     found, folder = _found(raw_dir)
     cache_dir = paths.processed_dir() / CACHE_DIR
     run = _read_files(found, cache_dir, write_cache=False, progress=progress)
-    inputs, problems = assemble(run.results, folder.problems)
+    inputs, problems = assemble(run.results, folder.problems, run.gathered)
+    run.close()
     del run
     give_back()
     return inputs, problems
@@ -500,7 +525,7 @@ def _ingest(raw_dir, out_dir: Path, progress) -> IngestResult:
         return IngestResult(inputs, inputs.problems, raw_dir, out_dir, files, [], files, [], others, ok=True, written=False,
                             unchanged=True, seconds=time.perf_counter() - start)
     run = _read_files(found, out_dir / CACHE_DIR, write_cache=True, progress=progress)
-    inputs, problems = assemble(run.results, folder.problems)
+    inputs, problems = assemble(run.results, folder.problems, run.gathered)
     skipped = [(r.file, r.problems[0].message if r.problems else "") for r in run.results if r.status == "refused"]
     skipped += [(p.file, p.message) for p in folder.problems if p.severity == ERROR]
     ok = not (problems["severity"] == ERROR).any()
@@ -510,6 +535,7 @@ def _ingest(raw_dir, out_dir: Path, progress) -> IngestResult:
         _write_outputs(out_dir, inputs, m)
         _prune_cache(out_dir, m)
         result.written = True
+    run.close()
     del run
     give_back()  # what the per-file tables held, before the caller goes on (assessment)
     result.seconds = time.perf_counter() - start
@@ -528,7 +554,8 @@ def load(raw_dir: Path | str | None = None, *, use_processed: bool = True) -> In
     if use_processed and _up_to_date(_read_manifest(out_dir), found, out_dir, folder):
         return read_outputs(out_dir)
     run = _read_files(found, out_dir / CACHE_DIR, write_cache=False, progress=False)
-    inputs, _ = assemble(run.results, folder.problems)
+    inputs, _ = assemble(run.results, folder.problems, run.gathered)
+    run.close()
     del run
     give_back()
     return inputs

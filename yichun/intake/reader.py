@@ -47,6 +47,8 @@ class FileResult:
     headers: list[dict] = field(default_factory=list)  # table, sheet, field, seen, present
     header_table: object = None  # the same as a pyarrow.Table, when read back from the cache (headers then empty)
     problems: list[Problem] = field(default_factory=list)
+    # the bundle this result was read back from without its as-typed parts (yichun.intake.cache.load_stored)
+    stored_at: Path | None = None
 
     def constants(self, part: str) -> dict[str, object]:
         """The columns of a part that hold one value for the whole file (stored once, not per row)."""
@@ -531,18 +533,20 @@ def _varying(part: str) -> dict[str, str]:
     return {c: d for c, d in _spec(part).items() if c not in CONSTANT_COLUMNS}
 
 
-def gather_parts(results: list[FileResult], part: str):
+def gather_parts(results: list[FileResult], part: str, tables: list | None = None):
     """One part of several files as one Arrow table with every column: the rows concatenated, and
     each file's constants (FileResult.constants) repeated over its rows at C speed; None when no
-    file has rows."""
+    file has rows. `tables`: the part of each file when it is not in FileResult.arrow."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    with_rows = [r for r in results if part in r.arrow and r.arrow[part].num_rows]
-    if not with_rows:
+    given = tables if tables is not None else [r.arrow.get(part) for r in results]
+    pairs = [(r, t) for r, t in zip(results, given, strict=True) if t is not None and t.num_rows]
+    if not pairs:
         return None
-    gathered = pa.concat_tables([r.arrow[part] for r in with_rows], promote_options="permissive")
-    which = pa.array(np.repeat(np.arange(len(with_rows)), [r.arrow[part].num_rows for r in with_rows]))
+    with_rows = [r for r, _ in pairs]
+    gathered = pa.concat_tables([t for _, t in pairs], promote_options="permissive")
+    which = pa.array(np.repeat(np.arange(len(pairs)), [t.num_rows for _, t in pairs]))
     constants = [r.constants(part) for r in with_rows]
     types = arrow_types()
     columns = {}
@@ -552,6 +556,44 @@ def gather_parts(results: list[FileResult], part: str):
         else:
             columns[col] = gathered.column(col)
     return pa.table(columns)
+
+
+class Gathering:
+    """The parsed tables of many files (not their as-typed twins, which stay with each file: see
+    yichun.intake.astyped), gathered batch by batch as the files come (in the order they are
+    added): while the workers parse, the parent copies what has arrived into contiguous columns,
+    and each file's small per-part tables (about 10 KB of overhead each) and the cache entry their
+    columns point into are let go after its batch."""
+
+    def __init__(self, batch: int = 64):
+        self.batch = batch
+        self.pending: list[FileResult] = []
+        self.pieces: dict[str, list] = {}
+
+    def add(self, result: FileResult) -> None:
+        self.pending.append(result)
+        if len(self.pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        parts = sorted({p for r in self.pending for p in r.arrow if not p.startswith("raw.")})
+        for part in parts:
+            table = gather_parts(self.pending, part)
+            if table is not None:  # copied into contiguous columns: the files' buffers (their cache entries) are let go
+                self.pieces.setdefault(part, []).append(table.combine_chunks())
+        for r in self.pending:  # the as-typed parts stay with their file (yichun.intake.astyped)
+            r.arrow = {k: v for k, v in r.arrow.items() if k.startswith("raw.")}
+        self.pending = []
+
+    def table(self, part: str):
+        """One part of every file added, as one Arrow table (a chunk per batch), or None when no file has rows."""
+        import pyarrow as pa
+
+        self.flush()
+        pieces = self.pieces.pop(part, None)
+        if not pieces:
+            return None
+        return pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces, promote_options="permissive")
 
 
 def _parse(ctx, spec: Sheet, sheet: str, header: Header, fields: list[Field], block: _Block):

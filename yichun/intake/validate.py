@@ -100,9 +100,9 @@ def _message(table: str, fname: str, check: str) -> tuple[str, str]:
 class Located:
     """Turns (table, row index, field) into a Problem with provenance, header as seen and value as typed."""
 
-    def __init__(self, tables: dict[str, pd.DataFrame], raw: dict, headers: pd.DataFrame):
-        """`raw`: table → the same rows as typed, a pyarrow.Table (row i = index label i of the table's frame)."""
-        self.tables, self.raw = tables, raw
+    def __init__(self, tables: dict[str, pd.DataFrame], typed, headers: pd.DataFrame):
+        """`typed`: the cells as typed (yichun.intake.astyped.AsTyped: `value(table, i, field)`)."""
+        self.tables, self.typed = tables, typed
         if headers.empty:
             self.seen: dict[tuple, str] = {}
             self.absent: set[tuple] = set()
@@ -117,11 +117,9 @@ class Located:
 
     def value(self, table: str, i, fname: str) -> str:
         """The cell as typed (a number cell's text is restored from its parsed value)."""
-        raw = self.raw.get(table)
-        if raw is not None and fname in raw.column_names:
-            v: Any = raw.column(fname)[int(i)].as_py()
-            if v is not None:
-                return str(v)
+        v = self.typed.value(table, i, fname)
+        if v is not None:
+            return v
         w: Any = self.tables[table].at[i, fname]
         return "" if pd.isna(w) else cell_text(w)
 
