@@ -380,7 +380,64 @@ def _marker(text: str) -> tuple[bool, str]:
 
 
 def _row_kind(row: list, field_cols: list[int], after_note: bool) -> str:
-    """blank | note | total | subtotal | empty | data for one grid row."""
+    """blank | note | total | subtotal | empty | data for one grid row.
+
+    The common row (its first three cells filled, no note above it) is told without walking the
+    row; any other goes through `_row_kind_walk`, which gives the same answer for every row."""
+    if after_note or len(row) < 3:
+        return _row_kind_walk(row, field_cols, after_note)
+    a, b, c = row[0], row[1], row[2]
+    if a == "" or a is None or b == "" or b is None or c == "" or c is None:
+        return _row_kind_walk(row, field_cols, after_note)
+    if type(a) is str:
+        note, kind = _marker(a)
+        if note:
+            return "note"
+        if kind:
+            return kind
+    if type(b) is str and (kind := _marker(b)[1]):
+        return kind
+    if type(c) is str and (kind := _marker(c)[1]):
+        return kind
+    width = len(row)
+    for col in field_cols:
+        if col < width and row[col] != "" and row[col] is not None:
+            return "data"
+    return "empty"
+
+
+def _classify_rows(g, start: int, cols: list[int]) -> tuple[list[int], list[int]]:
+    """(data rows, total rows) below the header, by `_row_kind` (grid indices)."""
+    data_rows: list[int] = []
+    total_rows: list[int] = []
+    after_note = False
+    first = cols[0] if cols else -1
+    for r in range(start, len(g)):
+        row = g[r]
+        # the common data row, told inline: three plain cells (no text that may be a marker: a
+        # number, or a text whose marker result is cached as none) and the first field filled
+        if not after_note and len(row) > max(first, 2) and first >= 0:
+            a, b, c, v = row[0], row[1], row[2], row[first]
+            if (a != "" and a is not None and b != "" and b is not None and c != "" and c is not None and v != "" and v is not None
+                    and (type(a) is not str or _marker(a) == _PLAIN) and (type(b) is not str or _marker(b) == _PLAIN)
+                    and (type(c) is not str or _marker(c) == _PLAIN)):
+                data_rows.append(r)
+                continue
+        kind = _row_kind(row, cols, after_note)
+        if kind == "data":
+            data_rows.append(r)
+        elif kind == "total":
+            total_rows.append(r)
+        elif kind == "note":
+            after_note = True
+    return data_rows, total_rows
+
+
+_PLAIN = (False, "")  # _marker of a text that starts no note and is no total
+
+
+def _row_kind_walk(row: list, field_cols: list[int], after_note: bool) -> str:
+    """`_row_kind` for any row: the first three filled cells decide (and, below a note, their count)."""
     firsts: list = []
     count = 0
     for v in row:
@@ -490,17 +547,7 @@ def _read_table(result: FileResult, ctx: _Ctx, spec: Sheet, sheet: str, g, formu
     cols = [header.columns[f.field].index for f in fields]
     if merges:
         _fill_merged(ctx, sheet, g, header, cols, merges)
-    data_rows: list[int] = []
-    total_rows: list[int] = []
-    after_note = False
-    for r in range(header.data_start, len(g)):
-        kind = _row_kind(g[r], cols, after_note)
-        if kind == "data":
-            data_rows.append(r)
-        elif kind == "total":
-            total_rows.append(r)
-        elif kind == "note":
-            after_note = True
+    data_rows, total_rows = _classify_rows(g, header.data_start, cols)
     if not data_rows and not spec.optional:
         ctx.add(WARNING, "没有数据行", f"工作表「{sheet}」在表头下没有数据行。", sheet, at)
 
