@@ -633,7 +633,8 @@ class Gathering:
         self.pending = []
 
     def table(self, part: str):
-        """One part of every file added, as one Arrow table (a chunk per batch), or None when no file has rows."""
+        """One part of every file added, as one Arrow table (a chunk per batch), or None when no file
+        has rows. The part is handed over: the Gathering keeps no copy (a second call gives None)."""
         import pyarrow as pa
 
         self.flush()
