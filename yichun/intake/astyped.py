@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from yichun.intake.cache import load_part
+from yichun.intake.cache import load_typed
 from yichun.intake.frames import raw_dtypes, to_pandas
 from yichun.intake.reader import FileResult, gather_parts
 from yichun.intake.values import cell_text
@@ -27,6 +27,7 @@ class AsTyped:
         self.by_file = {r.file: r for r in results}
         self.tables = tables
         self._parts: dict[tuple[str, str], tuple[Any, dict[int, int]] | None] = {}
+        self._stored: dict[str, dict | None] = {}  # file → its as-typed parts read back from its bundle (one read per file)
 
     def _part(self, file: str, table: str):
         """(the file's as-typed part with every column, Excel row → its position), or None."""
@@ -38,7 +39,9 @@ class AsTyped:
             if r is not None:
                 part = r.arrow.get(name)
                 if part is None and r.stored_at is not None:
-                    part = load_part(r.stored_at, name)
+                    if file not in self._stored:
+                        self._stored[file] = load_typed(r.stored_at)
+                    part = (self._stored[file] or {}).get(name)
             full = gather_parts([r], name, [part]) if r is not None and part is not None else None
             self._parts[key] = None if full is None else (full, {int(v): k for k, v in enumerate(full.column("source_row").to_pylist())})
         return self._parts[key]

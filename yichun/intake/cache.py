@@ -90,7 +90,7 @@ def _part(blob: pa.Buffer) -> pa.Table:
 
 def unpack(table: pa.Table, typed: bool = True) -> FileResult:
     """The parsed file a bundle holds; without `typed`, its as-typed parts ("raw.…") are left in
-    the bundle (read back by `load_part` for the files a problem concerns, see yichun.intake.astyped)."""
+    the bundle (read back by `load_typed` for the files a problem concerns, see yichun.intake.astyped)."""
     meta = json.loads(table.schema.metadata[META_KEY])
     result = FileResult(file=meta["file"], sha256=meta["sha256"], status=meta["status"], county=meta["county"], year=meta["year"],
                         sheets=meta.get("sheets", {}))
@@ -126,17 +126,16 @@ def load_stored(path: Path, typed: bool = True) -> FileResult | None:
     return result
 
 
-def load_part(path: Path, name: str) -> pa.Table | None:
-    """One part of a stored bundle (None when the bundle has no such part or cannot be read)."""
+def load_typed(path: Path) -> dict[str, pa.Table] | None:
+    """The as-typed parts ("raw.…") of a stored bundle, copied out of it (the bundle is not kept
+    mapped); None when it cannot be read."""
     try:
         with pa.memory_map(str(path)) as source:
             table = pa.ipc.open_file(source).read_all()
-            for part, blob in zip(table.column("part").to_pylist(), _blobs(table.column("ipc")), strict=True):
-                if part == name:
-                    return _part(blob).combine_chunks()  # a copy: the bundle is not kept mapped
+            return {part: _part(blob).combine_chunks()
+                    for part, blob in zip(table.column("part").to_pylist(), _blobs(table.column("ipc")), strict=True) if part.startswith("raw.")}
     except Exception:  # noqa: BLE001 — the caller falls back to the parsed values
         return None
-    return None
 
 
 def save_cached(cache_dir: Path, result: FileResult) -> Path | None:

@@ -379,35 +379,9 @@ def _marker(text: str) -> tuple[bool, str]:
     return bool(note.match(t)), "subtotal" if subtotal.match(t) else "total" if total.match(t) else ""
 
 
-def _row_kind(row: list, field_cols: list[int], after_note: bool) -> str:
-    """blank | note | total | subtotal | empty | data for one grid row.
-
-    The common row (its first three cells filled, no note above it) is told without walking the
-    row; any other goes through `_row_kind_walk`, which gives the same answer for every row."""
-    if after_note or len(row) < 3:
-        return _row_kind_walk(row, field_cols, after_note)
-    a, b, c = row[0], row[1], row[2]
-    if a == "" or a is None or b == "" or b is None or c == "" or c is None:
-        return _row_kind_walk(row, field_cols, after_note)
-    if type(a) is str:
-        note, kind = _marker(a)
-        if note:
-            return "note"
-        if kind:
-            return kind
-    if type(b) is str and (kind := _marker(b)[1]):
-        return kind
-    if type(c) is str and (kind := _marker(c)[1]):
-        return kind
-    width = len(row)
-    for col in field_cols:
-        if col < width and row[col] != "" and row[col] is not None:
-            return "data"
-    return "empty"
-
-
 def _classify_rows(g, start: int, cols: list[int]) -> tuple[list[int], list[int]]:
-    """(data rows, total rows) below the header, by `_row_kind` (grid indices)."""
+    """(data rows, total rows) below the header (grid indices): each row as `_row_kind` tells it,
+    the common data row without a call."""
     data_rows: list[int] = []
     total_rows: list[int] = []
     after_note = False
@@ -436,8 +410,9 @@ def _classify_rows(g, start: int, cols: list[int]) -> tuple[list[int], list[int]
 _PLAIN = (False, "")  # _marker of a text that starts no note and is no total
 
 
-def _row_kind_walk(row: list, field_cols: list[int], after_note: bool) -> str:
-    """`_row_kind` for any row: the first three filled cells decide (and, below a note, their count)."""
+def _row_kind(row: list, field_cols: list[int], after_note: bool) -> str:
+    """blank | note | total | subtotal | empty | data for one grid row: the first three filled
+    cells decide (and, below a note, their count)."""
     firsts: list = []
     count = 0
     for v in row:
